@@ -1,0 +1,160 @@
+import fp from 'fastify-plugin'
+import { FastifySSEPlugin } from 'fastify-sse-v2'
+import type { EventMessage } from 'fastify-sse-v2'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { ClientRecord } from '../src/core/client.js'
+import type { CoreEvent } from '../src/schemas/protocol.schema.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    eventStreams: EventStreams
+  }
+}
+
+/** How many outbox entries one wake-up hands to the stream at most. */
+const BATCH = 256
+
+type Wake = 'event' | 'timeout' | 'close'
+
+/** One open SSE stream of one client. */
+class OpenStream {
+  readonly client: ClientRecord
+  readonly #abort = new AbortController()
+  #closeReason: string | undefined
+  #wake: ((why: Wake) => void) | undefined
+  readonly done: Promise<void>
+
+  constructor (client: ClientRecord, reply: FastifyReply) {
+    this.client = client
+    this.done = new Promise(resolve => {
+      reply.raw.once('close', () => {
+        this.#abort.abort()
+        this.#wake?.('close')
+        resolve()
+      })
+    })
+  }
+
+  get aborted (): boolean {
+    return this.#abort.signal.aborted
+  }
+
+  get closeReason (): string | undefined {
+    return this.#closeReason
+  }
+
+  /** Asks the stream to say why and end (shutdown, or a newer stream for the same client). */
+  close (reason: string): void {
+    this.#closeReason ??= reason
+    this.#wake?.('close')
+  }
+
+  /** Waits for a new outbox entry, the heartbeat interval, or the end of the stream. */
+  async wait (ms: number): Promise<Wake> {
+    if (this.aborted || this.#closeReason !== undefined) return 'close'
+    return await new Promise<Wake>(resolve => {
+      const finish = (why: Wake): void => {
+        clearTimeout(timer)
+        unsubscribe()
+        this.#wake = undefined
+        resolve(why)
+      }
+      const timer = setTimeout(finish, ms, 'timeout')
+      const unsubscribe = this.client.outbox.subscribe(() => { finish('event') })
+      this.#wake = finish
+    })
+  }
+}
+
+export interface EventStreamOptions {
+  heartbeatMs: number
+}
+
+function coreEvent (name: CoreEvent['event']['name'], data: CoreEvent['event']['data']): string {
+  const event: CoreEvent = { messageType: 'coreEvent', event: { name, data } }
+  return JSON.stringify(event)
+}
+
+/**
+ * The SSE face of client outboxes. Each client has at most one open stream; the stream reads the
+ * outbox from a cursor (Last-Event-ID, or what was last delivered), so the outbox is the only
+ * buffer: a slow reader falls behind in the outbox, never in memory of its own, and when it falls
+ * out of the outbox it gets `resync`.
+ */
+export class EventStreams {
+  readonly #open = new Map<string, OpenStream>()
+  readonly #options: EventStreamOptions
+
+  constructor (options: EventStreamOptions) {
+    this.#options = options
+  }
+
+  get count (): number {
+    return this.#open.size
+  }
+
+  /** Whether a client has a stream open now. */
+  isOpen (clientId: string): boolean {
+    return this.#open.has(clientId)
+  }
+
+  /** Starts streaming `client`'s outbox after `lastEventId` (or what it was last sent). */
+  open (request: FastifyRequest, reply: FastifyReply, client: ClientRecord, lastEventId: number | undefined): void {
+    this.#open.get(client.id)?.close('replaced by a newer stream of this client')
+    const stream = new OpenStream(client, reply)
+    this.#open.set(client.id, stream)
+    void stream.done.then(() => {
+      if (this.#open.get(client.id) === stream) this.#open.delete(client.id)
+    })
+    reply.header('X-Accel-Buffering', 'no')
+    reply.sse(this.#frames(stream, lastEventId ?? client.deliveredSeq))
+    request.log.debug({ clientId: client.id, lastEventId }, 'event stream opened')
+  }
+
+  /** Tells every stream the server is going away, and waits (briefly) until they have ended. */
+  async closeAll (reason: string, waitMs = 1000): Promise<void> {
+    const streams = [...this.#open.values()]
+    for (const stream of streams) stream.close(reason)
+    if (streams.length === 0) return
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      Promise.all(streams.map(async s => { await s.done })),
+      new Promise(resolve => { timer = setTimeout(resolve, waitMs) })
+    ])
+    clearTimeout(timer)
+  }
+
+  async * #frames (stream: OpenStream, startAfter: number): AsyncGenerator<EventMessage> {
+    const { client } = stream
+    let cursor = startAfter
+    while (!stream.aborted) {
+      if (stream.closeReason !== undefined) {
+        yield { event: 'shutdown', data: coreEvent('shutdown', { reason: stream.closeReason }) }
+        return
+      }
+      const read = client.outbox.read(cursor, BATCH)
+      if (read.kind === 'gap') {
+        yield { id: String(read.latest), event: 'resync', data: coreEvent('resync', { lastEventId: cursor, oldest: read.oldest, latest: read.latest }) }
+        cursor = read.latest
+        client.deliveredSeq = Math.max(client.deliveredSeq, cursor)
+        continue
+      }
+      if (read.entries.length > 0) {
+        for (const entry of read.entries) {
+          yield { id: String(entry.seq), event: entry.name, data: entry.json }
+          cursor = entry.seq
+          if (cursor > client.deliveredSeq) client.deliveredSeq = cursor
+        }
+        continue
+      }
+      if (await stream.wait(this.#options.heartbeatMs) === 'timeout') yield { comment: 'hb' }
+    }
+  }
+}
+
+export default fp(async function eventStreamsPlugin (app: FastifyInstance) {
+  await app.register(FastifySSEPlugin, { retryDelay: app.his.config.SSE_RETRY_MS })
+  const streams = new EventStreams({ heartbeatMs: app.his.config.SSE_HEARTBEAT_MS })
+  app.decorate('eventStreams', streams)
+  app.addHook('preClose', async () => { await streams.closeAll('server shutting down') })
+}, { name: 'event-streams', dependencies: ['instance'] })

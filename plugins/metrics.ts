@@ -1,0 +1,55 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metrics: Registry
+  }
+}
+
+/**
+ * Prometheus metrics for GET /metrics: process defaults, HTTP requests by route and status, and
+ * the instance's own gauges (clients, sessions, open streams, events delivered).
+ */
+export default fp(async function metricsPlugin (app: FastifyInstance) {
+  const { his } = app
+  const register = new Registry()
+  collectDefaultMetrics({ register, prefix: 'his_' })
+
+  const requests = new Counter({
+    name: 'his_http_requests_total',
+    help: 'HTTP requests answered, by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [register]
+  })
+  const duration = new Histogram({
+    name: 'his_http_request_duration_seconds',
+    help: 'HTTP request duration by route',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [register]
+  })
+  new Gauge({ name: 'his_clients', help: 'open client records', registers: [register], collect () { this.set(his.clients.size) } })
+  new Gauge({ name: 'his_sessions', help: 'agent sessions', registers: [register], collect () { this.set(his.processor.sessionCount) } })
+  new Gauge({
+    name: 'his_event_streams', help: 'open SSE event streams', registers: [register],
+    collect () { this.set(app.eventStreams.count) }
+  })
+  let delivered = 0
+  new Counter({
+    name: 'his_events_delivered_total', help: 'events appended to client outboxes', registers: [register],
+    collect () {
+      const now = his.registry.eventsDelivered
+      this.inc(now - delivered)
+      delivered = now
+    }
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched'
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) })
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000)
+  })
+  app.decorate('metrics', register)
+}, { name: 'metrics', dependencies: ['instance', 'event-streams'] })

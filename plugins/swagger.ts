@@ -1,0 +1,39 @@
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import type { FastifyInstance } from 'fastify'
+import { VERSION } from '../src/version.js'
+
+/**
+ * The OpenAPI document, generated from the route schemas. Shared schemas become named
+ * components (by their `$id`), so generated clients get stable type names.
+ */
+export default fp(async function swaggerPlugin (app: FastifyInstance) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'his-cti-server',
+        version: VERSION,
+        description: 'A CTI integration server speaking the Harmony Integration Server (HIS) client protocol, ' +
+          'with REST, Server-Sent Events and a built-in contact-center simulator.'
+      },
+      tags: [
+        { name: 'clients', description: 'client records and their tokens' },
+        { name: 'events', description: 'the event stream (SSE)' },
+        { name: 'services', description: 'getServices, binding, service requests' },
+        { name: 'sessions', description: 'agent sessions (prepareSession)' },
+        { name: 'resources', description: 'session resources: binding, requests, snapshots' },
+        { name: 'simulator', description: 'the built-in contact-center simulator' },
+        { name: 'operations', description: 'health and metrics' }
+      ],
+      components: {
+        securitySchemes: {
+          clientToken: { type: 'http', scheme: 'bearer', description: 'the token of POST /clients' }
+        }
+      }
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
+    }
+  })
+}, { name: 'swagger' })

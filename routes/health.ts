@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { HealthAnswerSchema } from '../src/schemas/rest.schema.js'
+import { VERSION } from '../src/version.js'
+
+/** Health and metrics for operators and load balancers. */
+const health: FastifyPluginAsyncTypebox = async (app) => {
+  const { his } = app
+  const started = Date.now()
+
+  app.get('/health', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Health of the instance',
+      description: '200 while the instance is in service; 503 while it is stopping or its CTI is unavailable.',
+      response: { 200: Type.Ref(HealthAnswerSchema), 503: Type.Ref(HealthAnswerSchema) }
+    }
+  }, async (_request, reply) => {
+    const cti = his.simulator.health()
+    const services = his.registry.list().map(s => ({ id: s.id, name: s.name, ...s.serviceStatus }))
+    const stopping = services.some(s => s.status === 'Stopping')
+    const status = stopping ? 'stopping' as const : cti.ok ? 'ok' as const : 'degraded' as const
+    return reply.code(status === 'ok' ? 200 : 503).send({
+      status,
+      version: VERSION,
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+      cti,
+      services,
+      clients: his.clients.size,
+      sessions: his.processor.sessionCount,
+      streams: app.eventStreams.count
+    })
+  })
+
+  app.get('/metrics', {
+    schema: {
+      tags: ['operations'],
+      summary: 'Metrics in Prometheus text format',
+      response: { 200: { description: 'Prometheus exposition format', content: { 'text/plain': { schema: Type.String() } } } as never }
+    }
+  }, async (_request, reply) => {
+    return reply.type(app.metrics.contentType).send(await app.metrics.metrics())
+  })
+}
+
+export default health

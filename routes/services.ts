@@ -1,0 +1,105 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { PrepareSessionDataSchema } from '../src/schemas/session-requests.schema.js'
+import { ServiceAnswerSchema } from '../src/schemas/protocol.schema.js'
+import {
+  ANY_ROUTE, CLIENT_ROUTE, CoreAnswerSchema, ServiceParams, ServiceRequestBodySchema, ServicesAnswerSchema, answers
+} from '../src/schemas/rest.schema.js'
+import { clientOf } from '../plugins/auth.js'
+import { coreBody, sendAnswer } from './answer.js'
+
+/** Services: getServices, binding, service requests, getCapabilities and prepareSession. */
+const services: FastifyPluginAsyncTypebox = async (app) => {
+  const { his } = app
+
+  app.get('/services', {
+    schema: {
+      tags: ['services'],
+      summary: 'getServices: every service with its status and load',
+      description: 'Public: media bars read `status`, `acceptingClients` and `clientCount` of every instance before login ' +
+        'and pick the least-loaded one that accepts clients.',
+      response: answers({ 200: Type.Ref(ServicesAnswerSchema) }, ...ANY_ROUTE)
+    }
+  }, async () => {
+    return { command: 'getServices' as const, result: 'success' as const, data: { services: his.registry.list() } }
+  })
+
+  app.post('/services/:serviceId/binding', {
+    preHandler: app.requireClient,
+    schema: {
+      tags: ['services'],
+      summary: 'bindService',
+      description: 'Binding entitles the client to the service\'s requests and events. Binding the ServiceMonitor yields `serviceList` first.',
+      params: ServiceParams,
+      response: answers({ 200: Type.Ref(CoreAnswerSchema) }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'NOT_ACCEPTING_CLIENTS')
+    }
+  }, async (request, reply) => {
+    const answer = await his.dispatcher.core(clientOf(request), { command: 'bindService', serviceId: request.params.serviceId })
+    return sendAnswer(reply, coreBody(answer))
+  })
+
+  app.delete('/services/:serviceId/binding', {
+    preHandler: app.requireClient,
+    schema: {
+      tags: ['services'],
+      summary: 'unbindService',
+      description: 'Also unbinds the service\'s resources this client holds.',
+      params: ServiceParams,
+      response: answers({ 200: Type.Ref(CoreAnswerSchema) }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND')
+    }
+  }, async (request, reply) => {
+    const answer = await his.dispatcher.core(clientOf(request), { command: 'unbindService', serviceId: request.params.serviceId })
+    return sendAnswer(reply, coreBody(answer))
+  })
+
+  app.post('/services/:serviceId/requests', {
+    preHandler: app.requireClient,
+    schema: {
+      tags: ['services'],
+      summary: 'A service request ({command, data})',
+      description: 'The generic form of every service request (getCapabilities, prepareSession …). Needs a binding to the service.',
+      params: ServiceParams,
+      body: Type.Ref(ServiceRequestBodySchema),
+      response: answers({ 200: Type.Ref(ServiceAnswerSchema), 409: Type.Ref(ServiceAnswerSchema) },
+        ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'UNKNOWN_MODEL', 'LOCKED_OUT', 'NOT_ACCEPTING_CLIENTS')
+    }
+  }, async (request, reply) => {
+    const { command, data } = request.body
+    const answer = await his.dispatcher.service(clientOf(request), { serviceId: request.params.serviceId, command, data })
+    return sendAnswer(reply, answer, command === 'prepareSession' ? 201 : 200)
+  })
+
+  app.get('/services/:serviceId/capabilities', {
+    preHandler: app.requireClient,
+    schema: {
+      tags: ['services'],
+      summary: 'getCapabilities of an Interaction Processor',
+      description: 'String key/values: channel support, the call models offered, the request categories, the not-ready reason codes.',
+      params: ServiceParams,
+      response: answers({ 200: Type.Ref(ServiceAnswerSchema) }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND', 'UNKNOWN_COMMAND')
+    }
+  }, async (request, reply) => {
+    const answer = await his.dispatcher.service(clientOf(request), { serviceId: request.params.serviceId, command: 'getCapabilities', data: '' })
+    return sendAnswer(reply, answer)
+  })
+
+  app.post('/services/:serviceId/sessions', {
+    preHandler: app.requireClient,
+    schema: {
+      tags: ['sessions'],
+      summary: 'prepareSession: create an agent session',
+      description: 'Checks the agent\'s credentials, creates the session resource and the workflow session (same id) and starts ' +
+        'the CTI login. 201 success; 409 confirm when the agent already has a session and `override` is not true ' +
+        '(send again with `override: true` to replace it); 401 bad credentials.',
+      params: ServiceParams,
+      body: Type.Ref(PrepareSessionDataSchema),
+      response: answers({ 201: Type.Ref(ServiceAnswerSchema), 409: Type.Ref(ServiceAnswerSchema) },
+        ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND', 'UNKNOWN_MODEL', 'LOCKED_OUT', 'NOT_ACCEPTING_CLIENTS')
+    }
+  }, async (request, reply) => {
+    const answer = await his.dispatcher.service(clientOf(request), { serviceId: request.params.serviceId, command: 'prepareSession', data: request.body })
+    return sendAnswer(reply, answer, 201)
+  })
+}
+
+export default services

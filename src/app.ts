@@ -1,0 +1,62 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import type { Clock } from './core/clock.js'
+import instancePlugin from '../plugins/instance.js'
+import schemasPlugin from '../plugins/schemas.js'
+import errorsPlugin from '../plugins/errors.js'
+import authPlugin from '../plugins/auth.js'
+import eventStreamsPlugin from '../plugins/event-streams.js'
+import metricsPlugin from '../plugins/metrics.js'
+import swaggerPlugin from '../plugins/swagger.js'
+import clientsRoutes from '../routes/clients.js'
+import servicesRoutes from '../routes/services.js'
+import resourcesRoutes from '../routes/resources.js'
+import healthRoutes from '../routes/health.js'
+import simulatorRoutes from '../routes/simulator.js'
+
+export interface AppOptions {
+  config: Config
+  /** Overrides SIM_CLOCK (tests pass a ManualClock). */
+  clock?: Clock
+}
+
+/**
+ * The application as a plugin: shared plugins first (instance, schemas, errors, auth, streams,
+ * metrics, OpenAPI), then the routes. Only server.ts listens.
+ */
+export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  await fastify.register(instancePlugin, { config: opts.config, ...(opts.clock !== undefined && { clock: opts.clock }) })
+  await fastify.register(schemasPlugin)
+  await fastify.register(errorsPlugin)
+  await fastify.register(swaggerPlugin)
+  await fastify.register(authPlugin)
+  await fastify.register(eventStreamsPlugin)
+  await fastify.register(metricsPlugin)
+  await fastify.register(clientsRoutes)
+  await fastify.register(servicesRoutes)
+  await fastify.register(resourcesRoutes)
+  await fastify.register(healthRoutes)
+  await fastify.register(simulatorRoutes)
+}
+
+export interface BuildOptions extends AppOptions {
+  logger: FastifyBaseLogger
+}
+
+/** Creates the fastify server with the product's settings and registers the application. */
+export async function buildApp (options: BuildOptions) {
+  const server = Fastify({
+    loggerInstance: options.logger,
+    forceCloseConnections: true,
+    bodyLimit: options.config.BODY_LIMIT,
+    // Strict validation: unknown fields and wrong types are refused, never silently rewritten.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  // The API speaks JSON only: a text/plain body is refused with 415, not read as a string.
+  server.removeContentTypeParser('text/plain')
+  // fastify-plugin: the application's decorations (his, eventStreams …) belong to the root.
+  await server.register(fp(app, { name: 'his-cti-server' }), options)
+  return server
+}

@@ -1,0 +1,76 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { envSchema } from 'env-schema'
+import { projectPath } from './paths.js'
+
+/**
+ * Every setting the server reads from its environment, with its default. This schema is the one
+ * place configuration is described: the type below, the validation at start-up and the README's
+ * configuration table all come from it.
+ */
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000, description: 'TCP port to listen on' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface to listen on' }),
+  LOG_LEVEL: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+  ], { default: 'info', description: 'pino log level' }),
+  LOG_FORMAT: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], {
+    default: 'auto', description: 'auto = pretty on a terminal, JSON lines otherwise'
+  }),
+  PROCESSOR_ID: Type.String({
+    pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$',
+    default: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f',
+    description: 'the Interaction Processor service id (a stable UUID)'
+  }),
+  PROCESSOR_NAME: Type.String({
+    pattern: '^[A-Za-z0-9_]{1,40}$', default: 'Simulator',
+    description: 'the Interaction Processor name; session ids are <name>-<agentId>'
+  }),
+  INSTANCE_DOMAIN: Type.String({ minLength: 1, default: 'default', description: 'instance-domain reported in the processor info' }),
+  MODELS_DIR: Type.String({ minLength: 1, default: projectPath('models'), description: 'folder of call models (*.json)' }),
+  SIM_DIRECTORY_FILE: Type.String({
+    minLength: 1, default: projectPath('src/cti/simulator/directory.json'),
+    description: 'the simulator\'s agent directory, reason codes and queues'
+  }),
+  SIM_CLOCK: Type.Union([Type.Literal('real'), Type.Literal('manual')], {
+    default: 'real', description: 'manual = the simulator clock only moves through POST /simulator/clock'
+  }),
+  SIM_LOGIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 300, description: 'simulated CTI login time' }),
+  OUTBOX_SIZE: Type.Integer({ minimum: 16, maximum: 100000, default: 1024, description: 'events each client keeps for replay' }),
+  SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 15000, description: 'SSE comment heartbeat interval' }),
+  SSE_RETRY_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 3000, description: 'reconnect delay advised to EventSource' }),
+  MAX_CLIENTS: Type.Integer({ minimum: 1, default: 20000, description: 'client records this instance accepts' }),
+  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 10485760, default: 65536, description: 'largest request body in bytes' })
+})
+
+export type Config = Readonly<Static<typeof ConfigSchema>>
+
+/**
+ * Parses and validates the configuration once. `env` is the environment to read (process.env in
+ * production, a plain object in tests). Throws an Error naming every bad variable.
+ */
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  const data: Record<string, string> = {}
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') data[key] = value
+  }
+  try {
+    const parsed = envSchema<Static<typeof ConfigSchema>>({
+      schema: structuredClone(ConfigSchema),
+      data,
+      env: false,
+      dotenv: false
+    })
+    return Object.freeze(parsed)
+  } catch (err) {
+    throw new Error(`invalid configuration: ${(err as Error).message}`)
+  }
+}
+
+/** Builds a configuration for tests and tools: defaults plus the given overrides. */
+export function configWith (overrides: Partial<Record<keyof Config, string | number>> = {}): Config {
+  const env: Record<string, string> = {}
+  for (const [key, value] of Object.entries(overrides)) env[key] = String(value)
+  return loadConfig(env)
+}

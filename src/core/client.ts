@@ -1,0 +1,115 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { Outbox } from './outbox.js'
+
+/** The key of one resource binding: service id and resource id. */
+export function resourceKey (serviceId: string, resourceId: string): string {
+  return serviceId + '\u0000' + resourceId
+}
+
+/**
+ * One connected media bar: a WebSocket, or a REST client identified by its token. Everything it
+ * binds and every event it receives hangs off this record, whichever transport carries them.
+ */
+export class ClientRecord {
+  readonly id: string
+  readonly name: string
+  readonly createdAt: number
+  readonly outbox: Outbox
+  /** Services this client is bound to. */
+  readonly services = new Set<string>()
+  /** Resources this client is bound to, by resourceKey(). */
+  readonly resources = new Set<string>()
+  /** The newest outbox sequence number written to any of this client's streams. */
+  deliveredSeq = 0
+  readonly #tokenHash: Buffer
+  #chain: Promise<unknown> = Promise.resolve()
+  #closed = false
+
+  constructor (name: string, tokenHash: Buffer, outboxSize: number, now: number) {
+    this.id = randomUUID()
+    this.name = name
+    this.createdAt = now
+    this.outbox = new Outbox(outboxSize)
+    this.#tokenHash = tokenHash
+  }
+
+  get closed (): boolean {
+    return this.#closed
+  }
+
+  markClosed (): void {
+    this.#closed = true
+  }
+
+  /** Constant-time check of a presented token's hash against this client's. */
+  holdsToken (tokenHash: Buffer): boolean {
+    return timingSafeEqual(this.#tokenHash, tokenHash)
+  }
+
+  /** The token hash as a map key (never the token itself). */
+  get tokenKey (): string {
+    return this.#tokenHash.toString('hex')
+  }
+
+  /**
+   * Runs `task` after every task queued before it has finished: a client's requests are processed
+   * strictly in arrival order, whatever each one awaits. A failing task does not stop the queue.
+   */
+  async run<T> (task: () => Promise<T> | T): Promise<T> {
+    const result = this.#chain.then(task, task)
+    this.#chain = result.then(noop, noop)
+    return await result
+  }
+}
+
+function noop (): void {}
+
+export function hashToken (token: string): Buffer {
+  return createHash('sha256').update(token).digest()
+}
+
+/** Every client record of this instance, found by id or by bearer token. */
+export class ClientRegistry {
+  readonly #byId = new Map<string, ClientRecord>()
+  readonly #byTokenHash = new Map<string, ClientRecord>()
+  readonly #outboxSize: number
+
+  constructor (outboxSize: number) {
+    this.#outboxSize = outboxSize
+  }
+
+  get size (): number {
+    return this.#byId.size
+  }
+
+  /** Opens a client record. The token is returned once, here; only its hash is kept. */
+  open (name: string, now: number): { client: ClientRecord, token: string } {
+    const token = randomBytes(32).toString('base64url')
+    const hash = hashToken(token)
+    const client = new ClientRecord(name, hash, this.#outboxSize, now)
+    this.#byId.set(client.id, client)
+    this.#byTokenHash.set(client.tokenKey, client)
+    return { client, token }
+  }
+
+  get (id: string): ClientRecord | undefined {
+    return this.#byId.get(id)
+  }
+
+  byToken (token: string): ClientRecord | undefined {
+    const hash = hashToken(token)
+    const client = this.#byTokenHash.get(hash.toString('hex'))
+    return client !== undefined && client.holdsToken(hash) ? client : undefined
+  }
+
+  /** Forgets a client record (its bindings must already be released). */
+  remove (client: ClientRecord): void {
+    client.markClosed()
+    this.#byId.delete(client.id)
+    this.#byTokenHash.delete(client.tokenKey)
+  }
+
+  all (): IterableIterator<ClientRecord> {
+    return this.#byId.values()
+  }
+}

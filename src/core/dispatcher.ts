@@ -1,0 +1,234 @@
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import type { TSchema } from '@sinclair/typebox'
+import { INVALID_MESSAGE, UNKNOWN_COMMAND, toFailure, type Failure } from '../errors.js'
+import {
+  CoreRequestSchema, ResourceRequestSchema, ServiceRequestSchema,
+  type CoreResponse, type ProtocolAnswer, type ResourceAnswer, type ServiceAnswer
+} from '../schemas/protocol.schema.js'
+import type { ClientRecord } from './client.js'
+import type { Logger } from './logger.js'
+import { withoutSecrets } from './redact.js'
+import type { ServiceRegistry } from './service-registry.js'
+
+export interface CoreCall {
+  command: string
+  serviceId?: string
+  resourceId?: string
+  requestId?: string
+}
+
+export interface ServiceCall {
+  serviceId: string
+  command: string
+  data?: unknown
+  requestId?: string
+}
+
+export interface ResourceCall {
+  serviceId: string
+  resourceId: string
+  command: string
+  target?: string
+  data?: unknown
+  requestId?: string
+}
+
+export type SnapshotAnswer =
+  | { result: 'success', resource: { id: string, name: string, type: string, serviceId: string }, data: unknown }
+  | { result: 'failure', failure: Failure }
+
+/** Compiles a schema once and returns a check that throws INVALID_MESSAGE with the first error. */
+export function compileCheck<T extends TSchema> (schema: T): { check: TypeCheck<T>, assert: (value: unknown) => void } {
+  const check = TypeCompiler.Compile(schema)
+  return {
+    check,
+    assert (value: unknown): void {
+      if (check.Check(value)) return
+      const first = check.Errors(value).First()
+      throw new INVALID_MESSAGE(first === undefined ? 'invalid message' : `${first.path === '' ? '/' : first.path}: ${first.message}`)
+    }
+  }
+}
+
+const coreRequest = compileCheck(CoreRequestSchema)
+const serviceRequest = compileCheck(ServiceRequestSchema)
+const resourceRequest = compileCheck(ResourceRequestSchema)
+
+/**
+ * Takes protocol requests from a client (whatever carried them) and returns the protocol answer.
+ * Each client's requests run strictly in arrival order. Every failure is an answer with a
+ * catalogued code, never a thrown error, so both faces report it the same way.
+ */
+export class Dispatcher {
+  readonly #registry: ServiceRegistry
+  readonly #log: Logger
+
+  constructor (registry: ServiceRegistry, log: Logger) {
+    this.#registry = registry
+    this.#log = log
+  }
+
+  async core (client: ClientRecord, call: CoreCall): Promise<CoreResponse> {
+    return await client.run(() => this.#core(client, call))
+  }
+
+  async service (client: ClientRecord, call: ServiceCall): Promise<ServiceAnswer> {
+    return await client.run(async () => await this.#service(client, call))
+  }
+
+  async resource (client: ClientRecord, call: ResourceCall): Promise<ResourceAnswer> {
+    return await client.run(async () => await this.#resource(client, call))
+  }
+
+  async snapshot (client: ClientRecord, serviceId: string, resourceId: string): Promise<SnapshotAnswer> {
+    return await client.run(() => {
+      try {
+        const resource = this.#registry.boundResource(client, serviceId, resourceId)
+        return {
+          result: 'success' as const,
+          resource: { id: resource.id, name: resource.name, type: resource.type, serviceId },
+          data: resource.snapshot()
+        }
+      } catch (err) {
+        return { result: 'failure' as const, failure: this.#failure(err, client, 'snapshot') }
+      }
+    })
+  }
+
+  /**
+   * A whole protocol message, as a WebSocket delivers it (already parsed from JSON). Returns the
+   * answer envelope; a message that is not a request gets a coreError.
+   */
+  async handle (client: ClientRecord, message: unknown): Promise<ProtocolAnswer> {
+    const requestId = readRequestId(message)
+    const messageType = (message !== null && typeof message === 'object') ? (message as { messageType?: unknown }).messageType : undefined
+    try {
+      switch (messageType) {
+        case 'coreRequest': {
+          coreRequest.assert(message)
+          const m = message as CoreCall
+          return await this.core(client, m)
+        }
+        case 'serviceRequest': {
+          serviceRequest.assert(message)
+          const m = message as { serviceId: string, request: { command: string, data?: unknown } }
+          const response = await this.service(client, { serviceId: m.serviceId, requestId, ...m.request })
+          return { messageType: 'serviceResponse', ...(requestId !== undefined && { requestId }), serviceId: m.serviceId, response }
+        }
+        case 'resourceRequest': {
+          resourceRequest.assert(message)
+          const m = message as { serviceId: string, resourceId: string, request: { command: string, target?: string, data?: unknown } }
+          const response = await this.resource(client, { serviceId: m.serviceId, resourceId: m.resourceId, requestId, ...m.request })
+          return {
+            messageType: 'resourceResponse',
+            ...(requestId !== undefined && { requestId }),
+            serviceId: m.serviceId,
+            resourceId: m.resourceId,
+            response
+          }
+        }
+        default:
+          throw new INVALID_MESSAGE(messageType === undefined
+            ? 'messageType is missing'
+            : 'unknown messageType; expected coreRequest, serviceRequest or resourceRequest')
+      }
+    } catch (err) {
+      return { messageType: 'coreError', ...(requestId !== undefined && { requestId }), failure: this.#failure(err, client, 'message') }
+    }
+  }
+
+  #core (client: ClientRecord, call: CoreCall): CoreResponse {
+    const { command, serviceId, resourceId, requestId } = call
+    const answer: CoreResponse = {
+      messageType: 'coreResponse',
+      ...(requestId !== undefined && { requestId }),
+      command,
+      ...(serviceId !== undefined && { serviceId }),
+      ...(resourceId !== undefined && { resourceId }),
+      result: 'success'
+    }
+    try {
+      switch (command) {
+        case 'getServices':
+          answer.data = { services: this.#registry.list() }
+          break
+        case 'bindService': {
+          const service = this.#registry.bindService(client, need(serviceId, 'serviceId', command))
+          answer.serviceName = service.name
+          answer.serviceType = service.type
+          break
+        }
+        case 'unbindService':
+          this.#registry.unbindService(client, need(serviceId, 'serviceId', command))
+          break
+        case 'bindResource': {
+          const resource = this.#registry.bindResource(client, need(serviceId, 'serviceId', command), need(resourceId, 'resourceId', command))
+          answer.resourceName = resource.name
+          answer.resourceType = resource.type
+          break
+        }
+        case 'unbindResource':
+          this.#registry.unbindResource(client, need(serviceId, 'serviceId', command), need(resourceId, 'resourceId', command))
+          break
+        default:
+          throw new UNKNOWN_COMMAND(`unknown core command ${JSON.stringify(command)}`)
+      }
+      this.#log.debug({ clientId: client.id, command, serviceId, resourceId }, 'core request done')
+      return answer
+    } catch (err) {
+      return { ...answer, result: 'failure', failure: this.#failure(err, client, command) }
+    }
+  }
+
+  async #service (client: ClientRecord, call: ServiceCall): Promise<ServiceAnswer> {
+    const { command, serviceId, data } = call
+    try {
+      const service = this.#registry.boundService(client, serviceId)
+      if (service.request === undefined) throw new UNKNOWN_COMMAND(`service ${service.name} has no requests`)
+      const result = await service.request({ client, requestId: call.requestId }, command, data)
+      this.#log.debug({ clientId: client.id, serviceId, command, result: result.result }, 'service request done')
+      return { command, ...result }
+    } catch (err) {
+      return { command, result: 'failure', failure: this.#failure(err, client, command), original: withoutSecrets({ command, data }) }
+    }
+  }
+
+  async #resource (client: ClientRecord, call: ResourceCall): Promise<ResourceAnswer> {
+    const { command, serviceId, resourceId, target, data } = call
+    try {
+      const resource = this.#registry.boundResource(client, serviceId, resourceId)
+      const result = await resource.request({ client, requestId: call.requestId }, command, target, data)
+      this.#log.debug({ clientId: client.id, resourceId, command, target: result.target }, 'resource request done')
+      return { command, target: result.target, result: 'success', ...(result.data !== undefined && { data: result.data }) }
+    } catch (err) {
+      return {
+        command,
+        ...(target !== undefined && { target }),
+        result: 'failure',
+        failure: this.#failure(err, client, command),
+        original: withoutSecrets({ command, target, data })
+      }
+    }
+  }
+
+  #failure (err: unknown, client: ClientRecord, command: string): Failure {
+    const failure = toFailure(err)
+    if (failure.code === 'INTERNAL') {
+      this.#log.error({ err, clientId: client.id, command }, 'request failed unexpectedly')
+    } else {
+      this.#log.debug({ clientId: client.id, command, code: failure.code }, 'request refused')
+    }
+    return failure
+  }
+}
+
+function need (value: string | undefined, field: string, command: string): string {
+  if (value === undefined || value === '') throw new INVALID_MESSAGE(`${command} needs ${field}`)
+  return value
+}
+
+function readRequestId (message: unknown): string | undefined {
+  if (message === null || typeof message !== 'object') return undefined
+  const id = (message as { requestId?: unknown }).requestId
+  return typeof id === 'string' && id.length <= 128 ? id : undefined
+}

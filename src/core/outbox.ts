@@ -1,0 +1,70 @@
+/**
+ * A client's outbox: every event addressed to the client gets the next sequence number and is kept
+ * in a bounded ring so a reconnecting transport (SSE Last-Event-ID, WS resume) can replay what it
+ * missed. Events are serialized once, here, and every transport sends those bytes.
+ */
+export interface OutboxEntry {
+  /** Sequence number: 1, 2, 3 … per client. */
+  readonly seq: number
+  /** The inner event name (`state.updated`, `serviceList` …), the SSE `event:` field. */
+  readonly name: string
+  /** The whole envelope as one JSON line. */
+  readonly json: string
+}
+
+export type ReadResult =
+  | { kind: 'events', entries: OutboxEntry[] }
+  /** The events after `after` are no longer held: the reader must re-read snapshots. */
+  | { kind: 'gap', oldest: number, latest: number }
+
+type Listener = () => void
+
+export class Outbox {
+  readonly #capacity: number
+  readonly #ring: Array<OutboxEntry | undefined>
+  #latest = 0
+  readonly #listeners = new Set<Listener>()
+
+  constructor (capacity: number) {
+    this.#capacity = capacity
+    this.#ring = new Array<OutboxEntry | undefined>(capacity)
+  }
+
+  /** The sequence number of the newest event (0 before the first). */
+  get latest (): number {
+    return this.#latest
+  }
+
+  /** The sequence number of the oldest event still held (latest + 1 when empty). */
+  get oldest (): number {
+    return Math.max(1, this.#latest - this.#capacity + 1)
+  }
+
+  append (name: string, envelope: unknown): OutboxEntry {
+    const entry: OutboxEntry = { seq: this.#latest + 1, name, json: JSON.stringify(envelope) }
+    this.#ring[entry.seq % this.#capacity] = entry
+    this.#latest = entry.seq
+    for (const listener of this.#listeners) listener()
+    return entry
+  }
+
+  /**
+   * Everything after `after` (a sequence number the reader has seen). `after` greater than the
+   * newest is treated as a reader from another life of this outbox: it gets a gap.
+   */
+  read (after: number, limit = Infinity): ReadResult {
+    if (after > this.#latest) return { kind: 'gap', oldest: this.oldest, latest: this.#latest }
+    if (after < this.oldest - 1) return { kind: 'gap', oldest: this.oldest, latest: this.#latest }
+    const entries: OutboxEntry[] = []
+    for (let seq = after + 1; seq <= this.#latest && entries.length < limit; seq++) {
+      entries.push(this.#ring[seq % this.#capacity] as OutboxEntry)
+    }
+    return { kind: 'events', entries }
+  }
+
+  /** Calls `listener` after every append until the returned function is called. */
+  subscribe (listener: Listener): () => void {
+    this.#listeners.add(listener)
+    return () => { this.#listeners.delete(listener) }
+  }
+}

@@ -1,0 +1,205 @@
+import { ALREADY_BOUND, NOT_ACCEPTING_CLIENTS, NOT_BOUND, UNKNOWN_RESOURCE, UNKNOWN_SERVICE } from '../errors.js'
+import type { ServiceDescription } from '../schemas/common.schema.js'
+import type { ResourceEvent, ResourceEventBody, ServiceEvent } from '../schemas/protocol.schema.js'
+import { resourceKey, type ClientRecord } from './client.js'
+import type { Resource, Service } from './service.js'
+
+export type ServiceChange = 'serviceAdded' | 'serviceRemoved' | 'serviceUpdated'
+type ChangeListener = (change: ServiceChange, service: ServiceDescription) => void
+
+/**
+ * The services of this instance, who is bound to what, and the delivery of events to the bound
+ * clients' outboxes. Binding rules live here: a client binds a service before its resources, and
+ * a resource admits one bound client (its owner, when it has one).
+ */
+export class ServiceRegistry {
+  readonly #services = new Map<string, Service>()
+  readonly #serviceClients = new Map<string, Set<ClientRecord>>()
+  readonly #resourceClient = new Map<string, ClientRecord>()
+  readonly #listeners: ChangeListener[] = []
+  readonly #dirty = new Set<string>()
+  #flushQueued = false
+  /** Counts every event appended to an outbox (metrics). */
+  eventsDelivered = 0
+
+  add (service: Service): void {
+    this.#services.set(service.id, service)
+    this.#serviceClients.set(service.id, new Set())
+    this.#notify('serviceAdded', service)
+  }
+
+  remove (serviceId: string): void {
+    const service = this.#services.get(serviceId)
+    if (service === undefined) return
+    for (const client of [...this.#serviceClients.get(serviceId) ?? []]) this.unbindService(client, serviceId)
+    this.#services.delete(serviceId)
+    this.#serviceClients.delete(serviceId)
+    this.#notify('serviceRemoved', service)
+  }
+
+  get (serviceId: string): Service {
+    const service = this.#services.get(serviceId)
+    if (service === undefined) throw new UNKNOWN_SERVICE(`no service with id ${serviceId}`)
+    return service
+  }
+
+  describe (service: Service): ServiceDescription {
+    const { status, acceptingClients } = service.availability()
+    return {
+      id: service.id,
+      name: service.name,
+      type: service.type,
+      info: { ...service.info },
+      serviceStatus: { status, acceptingClients, clientCount: this.#serviceClients.get(service.id)?.size ?? 0 }
+    }
+  }
+
+  list (): ServiceDescription[] {
+    return [...this.#services.values()].map(s => this.describe(s))
+  }
+
+  /** Listens to services being added, removed or updated (status or load). */
+  onChange (listener: ChangeListener): void {
+    this.#listeners.push(listener)
+  }
+
+  /** A service's status changed: tell the listeners (coalesced per tick). */
+  changed (serviceId: string): void {
+    if (!this.#services.has(serviceId)) return
+    this.#dirty.add(serviceId)
+    if (this.#flushQueued) return
+    this.#flushQueued = true
+    queueMicrotask(() => {
+      this.#flushQueued = false
+      const ids = [...this.#dirty]
+      this.#dirty.clear()
+      for (const id of ids) {
+        const service = this.#services.get(id)
+        if (service !== undefined) this.#notify('serviceUpdated', service)
+      }
+    })
+  }
+
+  #notify (change: ServiceChange, service: Service): void {
+    if (this.#listeners.length === 0) return
+    const description = this.describe(service)
+    for (const listener of this.#listeners) listener(change, description)
+  }
+
+  // ---- bindings -------------------------------------------------------------------------------
+
+  bindService (client: ClientRecord, serviceId: string): Service {
+    const service = this.get(serviceId)
+    if (client.services.has(serviceId)) return service
+    if (!service.availability().acceptingClients) {
+      throw new NOT_ACCEPTING_CLIENTS(`service ${service.name} is not accepting clients`)
+    }
+    client.services.add(serviceId)
+    this.#serviceClients.get(serviceId)?.add(client)
+    this.changed(serviceId)
+    service.clientBound?.(client)
+    return service
+  }
+
+  unbindService (client: ClientRecord, serviceId: string): void {
+    const service = this.get(serviceId)
+    if (!client.services.has(serviceId)) throw new NOT_BOUND(`not bound to service ${service.name}`)
+    const prefix = resourceKey(serviceId, '')
+    for (const key of [...client.resources]) {
+      if (key.startsWith(prefix)) this.unbindResource(client, serviceId, key.slice(prefix.length))
+    }
+    client.services.delete(serviceId)
+    this.#serviceClients.get(serviceId)?.delete(client)
+    this.changed(serviceId)
+  }
+
+  /** The service, which the client must be bound to. */
+  boundService (client: ClientRecord, serviceId: string): Service {
+    const service = this.get(serviceId)
+    if (!client.services.has(serviceId)) throw new NOT_BOUND(`bind service ${service.name} first`)
+    return service
+  }
+
+  /** Finds a resource of a service the client is bound to. */
+  resourceFor (client: ClientRecord, serviceId: string, resourceId: string): Resource {
+    const service = this.boundService(client, serviceId)
+    const resource = service.resource(resourceId)
+    if (resource === undefined) throw new UNKNOWN_RESOURCE(`service ${service.name} has no resource ${resourceId}`)
+    return resource
+  }
+
+  /** The resource, which must be bound by this client. */
+  boundResource (client: ClientRecord, serviceId: string, resourceId: string): Resource {
+    const resource = this.resourceFor(client, serviceId, resourceId)
+    if (!client.resources.has(resourceKey(serviceId, resourceId))) {
+      throw new NOT_BOUND(`not bound to resource ${resourceId}`)
+    }
+    return resource
+  }
+
+  bindResource (client: ClientRecord, serviceId: string, resourceId: string): Resource {
+    const resource = this.resourceFor(client, serviceId, resourceId)
+    const key = resourceKey(serviceId, resourceId)
+    const holder = this.#resourceClient.get(key)
+    if (holder === client) return resource
+    if (holder !== undefined) throw new ALREADY_BOUND(`resource ${resourceId} is bound by another client`)
+    if (resource.owner !== undefined && resource.owner !== client.id) {
+      throw new ALREADY_BOUND(`resource ${resourceId} belongs to another client`)
+    }
+    this.#resourceClient.set(key, client)
+    client.resources.add(key)
+    resource.clientBound?.(client)
+    return resource
+  }
+
+  unbindResource (client: ClientRecord, serviceId: string, resourceId: string): void {
+    const resource = this.resourceFor(client, serviceId, resourceId)
+    const key = resourceKey(serviceId, resourceId)
+    if (this.#resourceClient.get(key) !== client) throw new NOT_BOUND(`not bound to resource ${resourceId}`)
+    this.#resourceClient.delete(key)
+    client.resources.delete(key)
+    resource.clientUnbound?.(client)
+  }
+
+  /** A resource is gone: whoever was bound to it is not any more. */
+  resourceRemoved (serviceId: string, resourceId: string): void {
+    const key = resourceKey(serviceId, resourceId)
+    const client = this.#resourceClient.get(key)
+    if (client === undefined) return
+    this.#resourceClient.delete(key)
+    client.resources.delete(key)
+  }
+
+  boundClient (serviceId: string, resourceId: string): ClientRecord | undefined {
+    return this.#resourceClient.get(resourceKey(serviceId, resourceId))
+  }
+
+  /** Releases every binding a client holds (the client is closing or gone). */
+  releaseClient (client: ClientRecord): void {
+    for (const serviceId of [...client.services]) {
+      if (this.#services.has(serviceId)) this.unbindService(client, serviceId)
+    }
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  /** Delivers a resource event to the client bound to the resource; false when none is. */
+  publishResource (serviceId: string, resourceId: string, event: ResourceEventBody): boolean {
+    const client = this.#resourceClient.get(resourceKey(serviceId, resourceId))
+    if (client === undefined) return false
+    const envelope: ResourceEvent = { messageType: 'resourceEvent', serviceId, resourceId, event }
+    client.outbox.append(event.name, envelope)
+    this.eventsDelivered++
+    return true
+  }
+
+  /** Delivers a service event to one client, or to every client bound to the service. */
+  publishService (serviceId: string, event: ServiceEvent['event'], only?: ClientRecord): void {
+    const envelope: ServiceEvent = { messageType: 'serviceEvent', serviceId, event }
+    const targets = only !== undefined ? [only] : this.#serviceClients.get(serviceId) ?? []
+    for (const client of targets) {
+      client.outbox.append(event.eventType, envelope)
+      this.eventsDelivered++
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The CTI adapter port: the only way the Interaction Processor talks to a telephony platform.
+ * The built-in simulator implements it; a bridge to an external CTI would too.
+ *
+ * Events are already normalized to the protocol's vocabulary (PROTOCOL.md §6) and name the object
+ * they concern by ids below the session; the processor turns ids into target paths.
+ */
+export interface CtiEvent {
+  agentId: string
+  name: string
+  channelId?: string
+  interactionId?: string
+  conversationId?: string
+  data: Record<string, unknown>
+}
+
+export interface CtiRequest {
+  command: string
+  channelId?: string
+  interactionId?: string
+  conversationId?: string
+  data: Record<string, unknown>
+  /** The protocol requestId, echoed in the interaction result events. */
+  requestId?: string
+}
+
+export interface ReasonCode {
+  code: string
+  label: string
+  /** Set by the platform only (e.g. RNA); an agent cannot choose it. */
+  system?: boolean
+}
+
+export interface CtiAgent {
+  id: string
+  name: string
+  extension: string
+}
+
+export type AuthResult =
+  | { ok: true, agent: CtiAgent }
+  | { ok: false, code: 'AUTH_FAILED' | 'LOCKED_OUT', message: string }
+
+export type CtiListener = (event: CtiEvent) => void
+
+export interface CtiHealth {
+  ok: boolean
+  detail: string
+}
+
+export interface CtiPort {
+  readonly vendor: string
+  readonly version: string
+  /** String key/values for getCapabilities (PROTOCOL.md §4). */
+  capabilities: () => Record<string, string>
+  reasonCodes: () => readonly ReasonCode[]
+  authenticate: (agentId: string, password: string) => AuthResult
+  /** Receives the agent's events until the returned function is called. One listener per agent. */
+  attach: (agentId: string, listener: CtiListener) => () => void
+  /** Starts the agent's login; `session.started` follows when it completes. */
+  login: (agentId: string) => Promise<void>
+  logout: (agentId: string, reason: string) => Promise<void>
+  /** Carries out a request (throws a catalogued error when it cannot); effects arrive as events. */
+  execute: (agentId: string, request: CtiRequest) => Promise<void>
+  health: () => CtiHealth
+  close: () => void
+}

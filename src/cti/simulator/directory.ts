@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs'
+import { timingSafeEqual, createHash } from 'node:crypto'
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import type { Clock } from '../../core/clock.js'
+import type { AuthResult, ReasonCode } from '../port.js'
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_@-]+$' })
+
+export const DirectorySchema = Type.Object({
+  agents: Type.Array(Type.Object({
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    extension: Type.String({ pattern: '^[0-9]{2,8}$' }),
+    password: Type.String({ minLength: 1 }),
+    queues: Type.Optional(Type.Array(Id))
+  }, { additionalProperties: false }), { minItems: 1 }),
+  reasonCodes: Type.Array(Type.Object({
+    code: Type.String({ pattern: '^[A-Z0-9_]{1,32}$' }),
+    label: Type.String({ minLength: 1 }),
+    system: Type.Optional(Type.Boolean())
+  }, { additionalProperties: false })),
+  queues: Type.Array(Type.Object({
+    id: Id,
+    name: Type.String({ minLength: 1 })
+  }, { additionalProperties: false })),
+  lockout: Type.Optional(Type.Object({
+    attempts: Type.Integer({ minimum: 1 }),
+    seconds: Type.Integer({ minimum: 1 })
+  }, { additionalProperties: false }))
+}, { additionalProperties: false })
+export type DirectoryFile = Static<typeof DirectorySchema>
+export type DirectoryAgent = DirectoryFile['agents'][number]
+
+/** Reads and checks the simulator's directory file; a broken file stops start-up. */
+export function readDirectory (path: string): DirectoryFile {
+  let json: unknown
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (err) {
+    throw new Error(`simulator directory ${path}: ${(err as Error).message}`)
+  }
+  if (!Value.Check(DirectorySchema, json)) {
+    const first = Value.Errors(DirectorySchema, json).First()
+    throw new Error(`simulator directory ${path}: ${first?.path ?? '/'}: ${first?.message ?? 'invalid'}`)
+  }
+  const file = json as DirectoryFile
+  const seen = new Set<string>()
+  for (const [i, a] of file.agents.entries()) {
+    if (seen.has(a.id) || seen.has(a.extension)) throw new Error(`simulator directory ${path}: /agents/${i}: duplicate id or extension`)
+    seen.add(a.id).add(a.extension)
+    for (const q of a.queues ?? []) {
+      if (!file.queues.some(x => x.id === q)) throw new Error(`simulator directory ${path}: /agents/${i}/queues: unknown queue ${q}`)
+    }
+  }
+  return file
+}
+
+interface Failures {
+  count: number
+  lockedUntil: number
+}
+
+/**
+ * The simulated platform's agent directory: who may log in, with which password, and the
+ * not-ready reason codes. Repeated bad passwords lock an agent out for a while.
+ */
+export class Directory {
+  readonly file: DirectoryFile
+  readonly #clock: Clock
+  readonly #failures = new Map<string, Failures>()
+  readonly #attempts: number
+  readonly #lockMs: number
+
+  constructor (file: DirectoryFile, clock: Clock) {
+    this.file = file
+    this.#clock = clock
+    this.#attempts = file.lockout?.attempts ?? 5
+    this.#lockMs = (file.lockout?.seconds ?? 300) * 1000
+  }
+
+  agent (id: string): DirectoryAgent | undefined {
+    return this.file.agents.find(a => a.id === id)
+  }
+
+  byExtension (extension: string): DirectoryAgent | undefined {
+    return this.file.agents.find(a => a.extension === extension)
+  }
+
+  get reasonCodes (): readonly ReasonCode[] {
+    return this.file.reasonCodes
+  }
+
+  authenticate (agentId: string, password: string): AuthResult {
+    const now = this.#clock.now()
+    const failures = this.#failures.get(agentId)
+    if (failures !== undefined && failures.lockedUntil > now) {
+      return { ok: false, code: 'LOCKED_OUT', message: 'too many failed logins; try again later' }
+    }
+    const agent = this.agent(agentId)
+    // Compare digests so the time taken does not depend on how much of the password matched.
+    const ok = agent !== undefined && timingSafeEqual(digest(agent.password), digest(password))
+    if (!ok) {
+      // Only known agents are counted: unknown ids must not grow this map without bound.
+      if (agent === undefined) return { ok: false, code: 'AUTH_FAILED', message: 'invalid agent id or password' }
+      const f = failures ?? { count: 0, lockedUntil: 0 }
+      f.count++
+      if (f.count >= this.#attempts) {
+        f.count = 0
+        f.lockedUntil = now + this.#lockMs
+      }
+      this.#failures.set(agentId, f)
+      return { ok: false, code: 'AUTH_FAILED', message: 'invalid agent id or password' }
+    }
+    this.#failures.delete(agentId)
+    return { ok: true, agent: { id: agent.id, name: agent.name, extension: agent.extension } }
+  }
+}
+
+function digest (value: string): Buffer {
+  return createHash('sha256').update(value).digest()
+}

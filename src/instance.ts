@@ -1,0 +1,93 @@
+import type { Config } from './config.js'
+import { ClientRegistry } from './core/client.js'
+import { ManualClock, SystemClock, type Clock } from './core/clock.js'
+import { Dispatcher } from './core/dispatcher.js'
+import type { Logger } from './core/logger.js'
+import { ServiceMonitor } from './core/service-monitor.js'
+import { ServiceRegistry } from './core/service-registry.js'
+import { readDirectory } from './cti/simulator/directory.js'
+import { Simulator } from './cti/simulator/simulator.js'
+import { InteractionProcessor } from './processor/interaction-processor.js'
+import { VERSION } from './version.js'
+import { loadCallModels } from './workflow/call-model.js'
+import { WorkflowManager } from './workflow/workflow-manager.js'
+
+/** Everything one server instance holds, framework-free. */
+export interface Instance {
+  readonly config: Config
+  readonly clock: Clock
+  readonly clients: ClientRegistry
+  readonly registry: ServiceRegistry
+  readonly dispatcher: Dispatcher
+  readonly monitor: ServiceMonitor
+  readonly workflow: WorkflowManager
+  readonly processor: InteractionProcessor
+  readonly simulator: Simulator
+  /** Marks every service Stopping (no new clients or sessions). */
+  stop: () => void
+  /** Ends every session and stops the simulator's timers. */
+  close: () => Promise<void>
+}
+
+export interface InstanceOptions {
+  log: Logger
+  /** Overrides the clock SIM_CLOCK would choose (tests pass a ManualClock). */
+  clock?: Clock
+}
+
+/**
+ * Builds an instance from its configuration: loads and compiles the call models and the
+ * simulator's directory (throwing, with the file and path, when either is broken), then wires
+ * the registry, the three services and the dispatcher.
+ */
+export function createInstance (config: Config, options: InstanceOptions): Instance {
+  const { log } = options
+  const clock = options.clock ?? (config.SIM_CLOCK === 'manual' ? new ManualClock(Date.now()) : new SystemClock())
+  const models = loadCallModels(config.MODELS_DIR)
+  const simulator = new Simulator({
+    clock,
+    directory: readDirectory(config.SIM_DIRECTORY_FILE),
+    loginDelayMs: config.SIM_LOGIN_DELAY_MS,
+    log: log.child({ component: 'simulator' })
+  })
+  const clients = new ClientRegistry(config.OUTBOX_SIZE)
+  const registry = new ServiceRegistry()
+  const monitor = new ServiceMonitor(registry, VERSION)
+  const workflow = new WorkflowManager(registry, models, VERSION)
+  const processor = new InteractionProcessor({
+    id: config.PROCESSOR_ID,
+    name: config.PROCESSOR_NAME,
+    version: VERSION,
+    instanceDomain: config.INSTANCE_DOMAIN,
+    cti: simulator,
+    workflow,
+    registry,
+    log: log.child({ component: 'processor' })
+  })
+  registry.add(monitor)
+  registry.add(processor)
+  registry.add(workflow)
+  const dispatcher = new Dispatcher(registry, log.child({ component: 'dispatcher' }))
+
+  return {
+    config,
+    clock,
+    clients,
+    registry,
+    dispatcher,
+    monitor,
+    workflow,
+    processor,
+    simulator,
+    stop () {
+      processor.stop()
+      workflow.setAvailability({ status: 'Stopping', acceptingClients: false })
+      monitor.setAvailability({ status: 'Stopping', acceptingClients: false })
+    },
+    async close () {
+      await processor.destroyAll('shutdown')
+      simulator.close()
+      if (clock instanceof SystemClock) clock.clearAll()
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler'
+import { AUTH_FAILED, CTI_UNAVAILABLE, INVALID_MESSAGE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND } from '../errors.js'
+import type { Logger } from '../core/logger.js'
+import { withoutSecrets } from '../core/redact.js'
+import type { Availability, RequestContext, Resource, Service, ServiceResult } from '../core/service.js'
+import type { ServiceRegistry } from '../core/service-registry.js'
+import type { CtiPort } from '../cti/port.js'
+import { PrepareSessionDataSchema, SESSION_REQUESTS, type PrepareSessionData } from '../schemas/session-requests.schema.js'
+import { WORKFLOW_MANAGER_ID, type WorkflowManager } from '../workflow/workflow-manager.js'
+import { ProcessorSession } from './processor-session.js'
+
+export const PROCESSOR_TYPE = 'com.openmethods.iserver.processor'
+
+const prepareSessionData = TypeCompiler.Compile(PrepareSessionDataSchema)
+
+export interface InteractionProcessorOptions {
+  id: string
+  name: string
+  version: string
+  instanceDomain: string
+  cti: CtiPort
+  workflow: WorkflowManager
+  registry: ServiceRegistry
+  log: Logger
+}
+
+/**
+ * The Interaction Processor service (PROTOCOL.md §4): `getCapabilities` and `prepareSession`,
+ * and the agent session resources it creates. It reaches the telephony platform only through the
+ * CTI adapter port.
+ */
+export class InteractionProcessor implements Service {
+  readonly type = PROCESSOR_TYPE
+  readonly id: string
+  readonly name: string
+  readonly info: Readonly<Record<string, string>>
+  readonly #cti: CtiPort
+  readonly #workflow: WorkflowManager
+  readonly #registry: ServiceRegistry
+  readonly #log: Logger
+  readonly #sessions = new Map<string, ProcessorSession>()
+  readonly #byAgent = new Map<string, ProcessorSession>()
+  #stopping = false
+
+  constructor (options: InteractionProcessorOptions) {
+    this.id = options.id
+    this.name = options.name
+    this.#cti = options.cti
+    this.#workflow = options.workflow
+    this.#registry = options.registry
+    this.#log = options.log
+    this.info = {
+      vendor: 'his-cti-server',
+      version: options.version,
+      'cti-vendor': options.cti.vendor,
+      'cti-version': options.cti.version,
+      'instance-domain': options.instanceDomain
+    }
+  }
+
+  availability (): Availability {
+    if (this.#stopping) return { status: 'Stopping', acceptingClients: false }
+    if (!this.#cti.health().ok) return { status: 'OutOfService', acceptingClients: false }
+    return { status: 'InService', acceptingClients: true }
+  }
+
+  /** The instance is shutting down: stop accepting clients and sessions. */
+  stop (): void {
+    this.#stopping = true
+    this.#registry.changed(this.id)
+  }
+
+  get sessionCount (): number {
+    return this.#sessions.size
+  }
+
+  resource (id: string): Resource | undefined {
+    return this.#sessions.get(id)
+  }
+
+  session (id: string): ProcessorSession | undefined {
+    return this.#sessions.get(id)
+  }
+
+  sessionOfAgent (agentId: string): ProcessorSession | undefined {
+    return this.#byAgent.get(agentId)
+  }
+
+  async request (ctx: RequestContext, command: string, data: unknown): Promise<ServiceResult> {
+    switch (command) {
+      case 'getCapabilities':
+        return { result: 'success', data: this.capabilities() }
+      case 'prepareSession':
+        return await this.#prepareSession(ctx, data)
+      default:
+        throw new UNKNOWN_COMMAND(`unknown processor request ${JSON.stringify(command)}; expected getCapabilities or prepareSession`)
+    }
+  }
+
+  capabilities (): Record<string, string> {
+    const categories = new Set(Object.values(SESSION_REQUESTS).map(s => s.category))
+    return {
+      ...this.#cti.capabilities(),
+      'call-models': [...this.#workflow.models.keys()].join(','),
+      'default-call-model': 'default',
+      'request-categories': [...categories].join(','),
+      'notready-reason-codes': this.#cti.reasonCodes().filter(r => r.system !== true).map(r => r.code).join(',')
+    }
+  }
+
+  async #prepareSession (ctx: RequestContext, data: unknown): Promise<ServiceResult> {
+    if (!prepareSessionData.Check(data)) {
+      const first = prepareSessionData.Errors(data).First()
+      throw new INVALID_MESSAGE(`prepareSession data${first?.path ?? ''}: ${first?.message ?? 'invalid'}`)
+    }
+    const request = data as PrepareSessionData
+    const availability = this.availability()
+    if (!availability.acceptingClients) {
+      if (availability.status === 'OutOfService') throw new CTI_UNAVAILABLE(`the CTI behind ${this.name} is unavailable`)
+      throw new NOT_ACCEPTING_CLIENTS(`${this.name} is not accepting new sessions`)
+    }
+    const auth = this.#cti.authenticate(request.agent.id, request.agent.password)
+    if (!auth.ok) {
+      this.#log.info({ agentId: request.agent.id, code: auth.code }, 'prepareSession refused')
+      throw auth.code === 'LOCKED_OUT' ? new LOCKED_OUT(auth.message) : new AUTH_FAILED(auth.message)
+    }
+    const model = this.#workflow.model(request.model)
+    const echo = withoutSecrets(request)
+
+    const existing = this.#byAgent.get(auth.agent.id)
+    if (existing !== undefined) {
+      if (request.override !== true) {
+        return {
+          result: 'confirm',
+          message: `Agent ${auth.agent.id} already has a session on ${this.name}. Take it over? The other media bar will be signed out.`,
+          original: { command: 'prepareSession', data: echo }
+        }
+      }
+      await this.destroy(existing, 'replaced')
+    }
+
+    const id = `${this.name}-${auth.agent.id}`
+    const workflow = this.#workflow.createSession(id, model, ctx.client.id)
+    const session = new ProcessorSession({
+      id,
+      owner: ctx.client.id,
+      agent: auth.agent,
+      cti: this.#cti,
+      workflow,
+      emit: event => this.#registry.publishResource(this.id, id, event),
+      log: this.#log,
+      dispose: async (s, reason) => { await this.destroy(s, reason) }
+    })
+    this.#sessions.set(id, session)
+    this.#byAgent.set(auth.agent.id, session)
+    try {
+      await session.login()
+    } catch (err) {
+      this.#forget(session)
+      throw err
+    }
+    this.#log.info({ sessionId: id, agentId: auth.agent.id, model: model.name, clientId: ctx.client.id }, 'session prepared')
+    return {
+      result: 'success',
+      resource: { id },
+      data: echo,
+      workflow: { serviceId: WORKFLOW_MANAGER_ID, resourceId: id }
+    }
+  }
+
+  /**
+   * Ends a session for good: the agent is logged out of the CTI, the bound client hears
+   * `session.ended` with `reason`, and both session resources disappear.
+   */
+  async destroy (session: ProcessorSession, reason: string): Promise<void> {
+    if (this.#sessions.get(session.id) !== session) return
+    try {
+      await session.end(reason)
+    } catch (err) {
+      this.#log.warn({ err, sessionId: session.id }, 'logout while ending the session failed')
+    }
+    this.#forget(session)
+    this.#log.info({ sessionId: session.id, reason }, 'session ended')
+  }
+
+  #forget (session: ProcessorSession): void {
+    session.detach()
+    this.#sessions.delete(session.id)
+    if (this.#byAgent.get(session.agent.id) === session) this.#byAgent.delete(session.agent.id)
+    this.#workflow.destroySession(session.id)
+    this.#registry.resourceRemoved(this.id, session.id)
+  }
+
+  /** Ends every session (shutdown). */
+  async destroyAll (reason: string): Promise<void> {
+    for (const session of [...this.#sessions.values()]) await this.destroy(session, reason)
+  }
+}

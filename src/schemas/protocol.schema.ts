@@ -1,0 +1,182 @@
+import { Type, type Static } from '@sinclair/typebox'
+import {
+  CommandSchema, FailureSchema, RequestIdSchema, ServiceSchema, TargetSchema, literalUnion
+} from './common.schema.js'
+
+/**
+ * The HIS wire messages (PROTOCOL.md §2): what a WebSocket carries one per text frame and what
+ * the REST face maps onto HTTP. Fields are checked here for shape only; what a command needs in
+ * its `data` is checked by the service that runs it.
+ */
+export const CORE_COMMANDS = ['getServices', 'bindService', 'unbindService', 'bindResource', 'unbindResource'] as const
+export type CoreCommand = typeof CORE_COMMANDS[number]
+
+const ShortString = Type.String({ minLength: 1, maxLength: 256 })
+
+export const CoreRequestSchema = Type.Object({
+  messageType: Type.Literal('coreRequest'),
+  requestId: Type.Optional(RequestIdSchema),
+  command: CommandSchema,
+  serviceId: Type.Optional(ShortString),
+  resourceId: Type.Optional(ShortString),
+  /** resume (WS extension): the client record to take back. */
+  clientId: Type.Optional(ShortString),
+  token: Type.Optional(ShortString),
+  lastEventId: Type.Optional(Type.Integer({ minimum: 0 }))
+}, { $id: 'CoreRequest' })
+export type CoreRequest = Static<typeof CoreRequestSchema>
+
+const Result = literalUnion(['success', 'failure'])
+
+export const CoreResponseSchema = Type.Object({
+  messageType: Type.Literal('coreResponse'),
+  requestId: Type.Optional(Type.String()),
+  command: Type.String(),
+  serviceId: Type.Optional(Type.String()),
+  resourceId: Type.Optional(Type.String()),
+  serviceName: Type.Optional(Type.String()),
+  serviceType: Type.Optional(Type.String()),
+  resourceName: Type.Optional(Type.String()),
+  resourceType: Type.Optional(Type.String()),
+  data: Type.Optional(Type.Unknown()),
+  result: Result,
+  failure: Type.Optional(Type.Ref(FailureSchema))
+}, { $id: 'CoreResponse' })
+export type CoreResponse = Static<typeof CoreResponseSchema>
+
+export const ServiceRequestSchema = Type.Object({
+  messageType: Type.Literal('serviceRequest'),
+  requestId: Type.Optional(RequestIdSchema),
+  serviceId: ShortString,
+  request: Type.Object({
+    command: CommandSchema,
+    data: Type.Optional(Type.Unknown())
+  })
+}, { $id: 'ServiceRequest' })
+export type ServiceRequest = Static<typeof ServiceRequestSchema>
+
+/** The inner answer of a service request: also the REST body of service routes. */
+export const ServiceAnswerSchema = Type.Object({
+  command: Type.String(),
+  result: literalUnion(['success', 'confirm', 'failure']),
+  data: Type.Optional(Type.Unknown()),
+  resource: Type.Optional(Type.Object({ id: Type.String() })),
+  workflow: Type.Optional(Type.Object({ serviceId: Type.String(), resourceId: Type.String() })),
+  message: Type.Optional(Type.String({ description: 'confirm: the prompt to show the user' })),
+  original: Type.Optional(Type.Unknown({ description: 'confirm/failure: the request data, password removed' })),
+  failure: Type.Optional(Type.Ref(FailureSchema))
+}, { $id: 'ServiceAnswer' })
+export type ServiceAnswer = Static<typeof ServiceAnswerSchema>
+
+export const ServiceResponseSchema = Type.Object({
+  messageType: Type.Literal('serviceResponse'),
+  requestId: Type.Optional(Type.String()),
+  serviceId: Type.String(),
+  response: Type.Ref(ServiceAnswerSchema)
+}, { $id: 'ServiceResponse' })
+export type ServiceResponse = Static<typeof ServiceResponseSchema>
+
+export const ResourceRequestSchema = Type.Object({
+  messageType: Type.Literal('resourceRequest'),
+  requestId: Type.Optional(RequestIdSchema),
+  serviceId: ShortString,
+  resourceId: ShortString,
+  request: Type.Object({
+    command: CommandSchema,
+    target: Type.Optional(TargetSchema),
+    data: Type.Optional(Type.Unknown())
+  })
+}, { $id: 'ResourceRequest' })
+export type ResourceRequest = Static<typeof ResourceRequestSchema>
+
+/** The inner answer of a resource request: also the REST body of the resource request route. */
+export const ResourceAnswerSchema = Type.Object({
+  command: Type.String(),
+  target: Type.Optional(Type.String()),
+  result: Result,
+  data: Type.Optional(Type.Unknown()),
+  original: Type.Optional(Type.Unknown()),
+  failure: Type.Optional(Type.Ref(FailureSchema))
+}, { $id: 'ResourceAnswer' })
+export type ResourceAnswer = Static<typeof ResourceAnswerSchema>
+
+export const ResourceResponseSchema = Type.Object({
+  messageType: Type.Literal('resourceResponse'),
+  requestId: Type.Optional(Type.String()),
+  serviceId: Type.String(),
+  resourceId: Type.String(),
+  response: Type.Ref(ResourceAnswerSchema)
+}, { $id: 'ResourceResponse' })
+export type ResourceResponse = Static<typeof ResourceResponseSchema>
+
+/** One capability of a workflow view. */
+export const CapabilityStateSchema = Type.Object({
+  name: Type.String(),
+  type: literalUnion(['enable', 'disable'])
+}, { $id: 'CapabilityState', additionalProperties: false })
+export type CapabilityState = Static<typeof CapabilityStateSchema>
+
+export const ResourceEventBodySchema = Type.Object({
+  messageType: Type.Optional(Type.Literal('stateEvent', { description: 'present on workflow state.updated' })),
+  name: Type.String({ description: 'event name, e.g. session.started, state.updated, interaction.added' }),
+  target: Type.String(),
+  context: Type.Object({}),
+  data: Type.Unknown({ description: 'event attributes; for workflow state.updated, the whole view: CapabilityState[]' })
+}, { $id: 'ResourceEventBody' })
+export type ResourceEventBody = Static<typeof ResourceEventBodySchema>
+
+export const ResourceEventSchema = Type.Object({
+  messageType: Type.Literal('resourceEvent'),
+  serviceId: Type.String(),
+  resourceId: Type.String(),
+  event: Type.Ref(ResourceEventBodySchema)
+}, { $id: 'ResourceEvent' })
+export type ResourceEvent = Static<typeof ResourceEventSchema>
+
+export const SERVICE_EVENT_TYPES = ['serviceList', 'serviceAdded', 'serviceRemoved', 'serviceUpdated'] as const
+
+export const ServiceEventSchema = Type.Object({
+  messageType: Type.Literal('serviceEvent'),
+  serviceId: Type.String(),
+  event: Type.Object({
+    eventType: literalUnion(SERVICE_EVENT_TYPES),
+    services: Type.Optional(Type.Array(Type.Ref(ServiceSchema))),
+    service: Type.Optional(Type.Ref(ServiceSchema))
+  })
+}, { $id: 'ServiceEvent' })
+export type ServiceEvent = Static<typeof ServiceEventSchema>
+
+/**
+ * [extension] Notices about the event stream itself: `resync` (the events after the reader's last
+ * id are gone; re-read the snapshots) and `shutdown` (the server is going away; reconnect).
+ */
+export const CoreEventSchema = Type.Object({
+  messageType: Type.Literal('coreEvent'),
+  event: Type.Object({
+    name: literalUnion(['resync', 'shutdown']),
+    data: Type.Object({
+      lastEventId: Type.Optional(Type.Integer()),
+      oldest: Type.Optional(Type.Integer()),
+      latest: Type.Optional(Type.Integer()),
+      reason: Type.Optional(Type.String())
+    })
+  })
+}, { $id: 'CoreEvent' })
+export type CoreEvent = Static<typeof CoreEventSchema>
+
+export const CoreErrorSchema = Type.Object({
+  messageType: Type.Literal('coreError'),
+  requestId: Type.Optional(Type.String()),
+  failure: Type.Ref(FailureSchema)
+}, { $id: 'CoreError' })
+export type CoreError = Static<typeof CoreErrorSchema>
+
+export type ProtocolRequest = CoreRequest | ServiceRequest | ResourceRequest
+export type ProtocolAnswer = CoreResponse | ServiceResponse | ResourceResponse | CoreError
+export type ProtocolEvent = ResourceEvent | ServiceEvent | CoreEvent
+
+export const PROTOCOL_SCHEMAS = [
+  CoreRequestSchema, CoreResponseSchema, ServiceRequestSchema, ServiceAnswerSchema, ServiceResponseSchema,
+  ResourceRequestSchema, ResourceAnswerSchema, ResourceResponseSchema, CapabilityStateSchema,
+  ResourceEventBodySchema, ResourceEventSchema, ServiceEventSchema, CoreEventSchema, CoreErrorSchema
+]

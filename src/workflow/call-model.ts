@@ -1,0 +1,165 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { Value } from '@sinclair/typebox/value'
+import { createMachine, guard, state, transition, type Machine } from 'robot3'
+import { CallModelSchema, type CallModel, type Transition, type View } from '../schemas/call-model.schema.js'
+import type { CapabilityState } from '../schemas/protocol.schema.js'
+
+/** The event a view machine receives: a processor event. */
+export interface ViewEvent {
+  type: string
+  target: string
+  data: unknown
+}
+
+/** What one state of a view shows: the full capability list, precomputed once. */
+export interface StateView {
+  readonly state: string
+  readonly capabilities: readonly CapabilityState[]
+  /** Identifies the capability set; equal keys mean an identical view. */
+  readonly key: string
+  readonly enabled: ReadonlySet<string>
+}
+
+export interface CompiledView {
+  readonly machine: Machine<any, any, any>
+  readonly known: ReadonlySet<string>
+  readonly states: ReadonlyMap<string, StateView>
+}
+
+export interface CompiledModel {
+  readonly name: string
+  readonly description: string
+  readonly settings: Required<Omit<NonNullable<CallModel['settings']>, 'afterWrapUpReason'>> & { afterWrapUpReason?: string }
+  readonly session: CompiledView
+  readonly interaction: CompiledView | undefined
+}
+
+/** A call model that cannot be used, with the file and the JSON path of the problem. */
+export class CallModelError extends Error {
+  constructor (readonly file: string, readonly path: string, problem: string) {
+    super(`call model ${file}: ${path === '' ? '/' : path}: ${problem}`)
+    this.name = 'CallModelError'
+  }
+}
+
+/** Loads, checks and compiles every models/*.json. A `default` model must exist. */
+export function loadCallModels (dir: string): Map<string, CompiledModel> {
+  const models = new Map<string, CompiledModel>()
+  let files: string[]
+  try {
+    files = readdirSync(dir).filter(f => f.endsWith('.json')).sort()
+  } catch (err) {
+    throw new CallModelError(dir, '', `cannot read the models folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  for (const file of files) {
+    const path = join(dir, file)
+    let json: unknown
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8'))
+    } catch (err) {
+      throw new CallModelError(path, '', `not valid JSON: ${(err as Error).message}`)
+    }
+    const name = basename(file, '.json')
+    models.set(name, compileCallModel(name, json, path))
+  }
+  if (!models.has('default')) throw new CallModelError(join(dir, 'default.json'), '', 'the default call model is missing')
+  return models
+}
+
+/** Checks a parsed model against the schema and its own references, then compiles it. */
+export function compileCallModel (name: string, json: unknown, file = name): CompiledModel {
+  if (!Value.Check(CallModelSchema, json)) {
+    const first = Value.Errors(CallModelSchema, json).First()
+    throw new CallModelError(file, first?.path ?? '', first?.message ?? 'invalid')
+  }
+  const model = json as CallModel
+  const settings = model.settings ?? {}
+  return {
+    name,
+    description: model.description ?? '',
+    settings: {
+      ringNoAnswerSeconds: settings.ringNoAnswerSeconds ?? 15,
+      wrapUpSeconds: settings.wrapUpSeconds ?? null,
+      afterWrapUp: settings.afterWrapUp ?? 'ready',
+      ...(settings.afterWrapUpReason !== undefined && { afterWrapUpReason: settings.afterWrapUpReason })
+    },
+    session: compileView(model.views.session, file, '/views/session'),
+    interaction: model.views.interaction === undefined ? undefined : compileView(model.views.interaction, file, '/views/interaction')
+  }
+}
+
+function compileView (view: View, file: string, at: string): CompiledView {
+  const known = new Set<string>()
+  view.capabilities.forEach((c, i) => {
+    if (known.has(c)) throw new CallModelError(file, `${at}/capabilities/${i}`, `capability ${c} is listed twice`)
+    known.add(c)
+  })
+  if (!Object.hasOwn(view.states, view.initial)) {
+    throw new CallModelError(file, `${at}/initial`, `state ${view.initial} is not defined in states`)
+  }
+  const checkTransitions = (list: Transition[] | undefined, path: string): void => {
+    list?.forEach((t, i) => {
+      if (!Object.hasOwn(view.states, t.target)) {
+        throw new CallModelError(file, `${path}/${i}/target`, `state ${t.target} is not defined in states`)
+      }
+    })
+  }
+  checkTransitions(view.on, `${at}/on`)
+
+  const states = new Map<string, StateView>()
+  const robotStates: Record<string, ReturnType<typeof state>> = {}
+  const common = (view.on ?? []).map(compileTransition)
+  for (const [stateName, def] of Object.entries(view.states)) {
+    const path = `${at}/states/${stateName}`
+    const enabled = new Set<string>()
+    def.enable?.forEach((c, i) => {
+      if (!known.has(c)) throw new CallModelError(file, `${path}/enable/${i}`, `capability ${c} is not in ${at}/capabilities`)
+      enabled.add(c)
+    })
+    checkTransitions(def.on, `${path}/on`)
+    const capabilities = view.capabilities.map(c => ({ name: c, type: enabled.has(c) ? 'enable' as const : 'disable' as const }))
+    states.set(stateName, {
+      state: stateName,
+      capabilities,
+      key: capabilities.map(c => c.type === 'enable' ? '1' : '0').join(''),
+      enabled
+    })
+    robotStates[stateName] = state(...(def.on ?? []).map(compileTransition), ...common)
+  }
+  return { machine: createMachine(view.initial, robotStates), known, states }
+}
+
+function compileTransition (t: Transition): ReturnType<typeof transition> {
+  const checks = Object.entries(t.when ?? {}).map(([path, expected]) => {
+    const read = path === '@target' ? (ev: ViewEvent) => ev.target : path === '@scope' ? scopeOf : pathReader(path)
+    if (Array.isArray(expected)) return (ev: ViewEvent) => (expected as unknown[]).includes(normalize(read(ev)))
+    return (ev: ViewEvent) => normalize(read(ev)) === expected
+  })
+  if (checks.length === 0) return transition(t.event, t.target)
+  return transition(t.event, t.target, guard((_ctx: unknown, ev: ViewEvent) => checks.every(check => check(ev))))
+}
+
+const SCOPES = ['', 'session', 'channel', 'interaction', 'conversation']
+
+/** What kind of object an event is about, from the depth of its target path. */
+function scopeOf (ev: ViewEvent): string {
+  return SCOPES[ev.target.split('.').length] ?? 'unknown'
+}
+
+/** Missing values compare as null, so `"reason": null` matches an event without a reason. */
+function normalize (value: unknown): unknown {
+  return value === undefined ? null : value
+}
+
+function pathReader (path: string): (ev: ViewEvent) => unknown {
+  const parts = path.split('.')
+  return (ev: ViewEvent) => {
+    let value: unknown = ev.data
+    for (const part of parts) {
+      if (value === null || typeof value !== 'object') return undefined
+      value = (value as Record<string, unknown>)[part]
+    }
+    return value
+  }
+}

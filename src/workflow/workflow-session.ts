@@ -1,0 +1,123 @@
+import { UNKNOWN_COMMAND } from '../errors.js'
+import type { ClientRecord } from '../core/client.js'
+import type { Resource, ResourceEventSink, ResourceResult } from '../core/service.js'
+import type { ResourceEventBody } from '../schemas/protocol.schema.js'
+import type { CompiledModel } from './call-model.js'
+import { ViewInstance } from './view.js'
+
+export const WORKFLOW_SESSION_TYPE = 'com.openmethods.iserver.workflow.session'
+
+/** The interaction a target belongs to: `<session>.<channel>.<interaction>`, or undefined. */
+export function interactionPathOf (target: string): string | undefined {
+  const parts = target.split('.')
+  return parts.length >= 3 ? parts.slice(0, 3).join('.') : undefined
+}
+
+export interface WorkflowViewSnapshot {
+  target: string
+  view: 'session' | 'interaction'
+  state: string
+  capabilities: ResourceEventBody['data']
+}
+
+/**
+ * The workflow session of one agent session: the session view and one view per live interaction,
+ * driven by the processor's events. After each event it publishes `state.updated` for every
+ * target whose capability set changed, and only then.
+ */
+export class WorkflowSession implements Resource {
+  readonly type = WORKFLOW_SESSION_TYPE
+  readonly id: string
+  readonly name: string
+  readonly owner: string | undefined
+  readonly model: CompiledModel
+  readonly #session: ViewInstance
+  readonly #interactions = new Map<string, ViewInstance>()
+  /** The capability-set key last sent per target, while a client is bound. */
+  readonly #sent = new Map<string, string>()
+  readonly #emit: ResourceEventSink
+
+  constructor (id: string, model: CompiledModel, owner: string | undefined, emit: ResourceEventSink) {
+    this.id = id
+    this.name = id
+    this.owner = owner
+    this.model = model
+    this.#emit = emit
+    this.#session = new ViewInstance(model.session)
+  }
+
+  async request (_ctx: unknown, command: string): Promise<ResourceResult> {
+    throw new UNKNOWN_COMMAND(`the workflow session has no requests (got ${JSON.stringify(command)})`)
+  }
+
+  /** Feeds one processor event to the views it concerns and publishes what changed. */
+  handle (event: ResourceEventBody): void {
+    const ev = { type: event.name, target: event.target, data: event.data }
+    const path = interactionPathOf(event.target)
+    if (event.name === 'interaction.added' && path !== undefined && this.model.interaction !== undefined && !this.#interactions.has(path)) {
+      this.#interactions.set(path, new ViewInstance(this.model.interaction))
+    }
+    this.#session.send(ev)
+    this.#publish(this.id, this.#session)
+    if (path === undefined) return
+    const view = this.#interactions.get(path)
+    if (view === undefined) return
+    view.send(ev)
+    if (event.name === 'interaction.deleted' && event.target === path) {
+      this.#interactions.delete(path)
+      this.#sent.delete(path)
+      return
+    }
+    this.#publish(path, view)
+  }
+
+  /**
+   * Whether the view governing `target` allows `command` now (see capabilityAllows). Session and
+   * channel targets are governed by the session view, interactions and their conversations by
+   * the interaction's view.
+   */
+  allows (target: string, command: string): boolean | undefined {
+    const path = interactionPathOf(target)
+    const view = path === undefined ? this.#session : this.#interactions.get(path)
+    return view?.allows(command)
+  }
+
+  /** The current view of a target, if it has one. */
+  viewOf (target: string): ViewInstance | undefined {
+    return target === this.id ? this.#session : this.#interactions.get(target)
+  }
+
+  snapshot (): { model: string, views: WorkflowViewSnapshot[] } {
+    const views: WorkflowViewSnapshot[] = [
+      { target: this.id, view: 'session', state: this.#session.state, capabilities: this.#session.current.capabilities }
+    ]
+    for (const [target, view] of this.#interactions) {
+      views.push({ target, view: 'interaction', state: view.state, capabilities: view.current.capabilities })
+    }
+    return { model: this.model.name, views }
+  }
+
+  /** A client bound: it gets the current state of every view. */
+  clientBound (_client: ClientRecord): void {
+    this.#sent.clear()
+    this.#publish(this.id, this.#session)
+    for (const [target, view] of this.#interactions) this.#publish(target, view)
+  }
+
+  clientUnbound (_client: ClientRecord): void {
+    this.#sent.clear()
+  }
+
+  #publish (target: string, view: ViewInstance): void {
+    const current = view.current
+    if (this.#sent.get(target) === current.key) return
+    const delivered = this.#emit({
+      messageType: 'stateEvent',
+      target,
+      name: 'state.updated',
+      context: {},
+      data: current.capabilities
+    })
+    if (delivered) this.#sent.set(target, current.key)
+  }
+}

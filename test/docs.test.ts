@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { ConfigSchema } from '../src/config.js'
+import { FAILURE_STATUS } from '../src/errors.js'
+import { projectPath } from '../src/paths.js'
+import { generateOpenApi, OPENAPI_FILE } from '../scripts/openapi.js'
+import { startServer } from './helpers/process.js'
+
+const README = readFileSync(projectPath('README.md'), 'utf8')
+
+/** The text between `<!-- name:start -->` and `<!-- name:end -->` in the README. */
+function section (name: string): string {
+  const match = new RegExp(`<!-- ${name}:start -->([\\s\\S]*?)<!-- ${name}:end -->`).exec(README)
+  if (match?.[1] === undefined) throw new Error(`README has no ${name} section`)
+  return match[1]
+}
+
+/** The body rows of a markdown table, as arrays of trimmed cells. */
+function rows (table: string): string[][] {
+  return table.split('\n').filter(l => l.startsWith('|')).slice(2)
+    .map(l => l.split('|').slice(1, -1).map(c => c.trim().replace(/^`|`$/g, '')))
+}
+
+t.test('the README failure table is the catalogue: every code, its HTTP status, nothing else', async t => {
+  const table = rows(section('failures')).map(([code, status]) => [code, Number(status)])
+  t.same(table, Object.entries(FAILURE_STATUS))
+})
+
+t.test('the README configuration table lists every variable with its default', async t => {
+  const table = new Map(rows(section('config')).map(([name, def]) => [name, def]))
+  t.same([...table.keys()], Object.keys(ConfigSchema.properties))
+  for (const [name, schema] of Object.entries(ConfigSchema.properties)) {
+    const def = String((schema as { default: unknown }).default)
+    if (def.startsWith('/')) t.ok(def.endsWith((table.get(name) ?? '').replace(/\/$/, '')), `${name}: path default`)
+    else t.equal(table.get(name), def, `${name}: default`)
+  }
+})
+
+t.test('the README demo agents are the simulator directory', async t => {
+  const directory = JSON.parse(readFileSync(projectPath('src/cti/simulator/directory.json'), 'utf8')) as {
+    agents: Array<{ id: string, password: string, name: string, extension: string, queues?: string[] }>
+  }
+  t.same(rows(section('agents')), directory.agents.map(a => [a.id, a.password, a.name, a.extension, (a.queues ?? []).join(', ')]))
+})
+
+t.test('openapi.yaml is what the route schemas generate (run npm run openapi after changing a route)', async t => {
+  t.equal(readFileSync(OPENAPI_FILE, 'utf8'), await generateOpenApi())
+})
+
+t.test('the README walk-through works as written against a live server', async t => {
+  const server = await startServer()
+  t.teardown(async () => { await server.stop() })
+  const script = /```bash\n([\s\S]*?)```/.exec(section('walkthrough'))?.[1] ?? ''
+  t.match(script, /^BASE=http:\/\/localhost:3000$/m)
+  const cwd = mkdtempSync(join(tmpdir(), 'walkthrough-'))
+  const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script.replace(/^BASE=.*$/m, `BASE=${server.base}`)], { cwd, timeout: 20000 })
+
+  const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
+  const find = (match: (a: Record<string, any>) => boolean): Record<string, any> | undefined => answers.find(match)
+  t.ok(find(a => a.command === 'getServices' && a.data.services.some((s: { name: string }) => s.name === 'Simulator')), 'getServices lists the simulator')
+  t.match(stdout, /session: Simulator-agent1/)
+  t.match(find(a => a.command === 'bindResource' && a.serviceId === 'WorkflowManager'), { result: 'success', resourceType: 'com.openmethods.iserver.workflow.session' })
+  t.same(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent1', result: 'success' })
+  t.match(find(a => a.command === 'session.login'), { result: 'failure', failure: { code: 'INVALID_STATE' } }, 'the disabled button is refused')
+  t.match(find(a => a.resource?.type === 'com.openmethods.iserver.processor.session'), { data: { session: { state: 'not_ready', reason: 'LUNCH' } } })
+  t.same(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent1', result: 'success' })
+
+  // events.txt holds what the README's table says, in that order.
+  const frames = stdout.split('\n\n').map(block => {
+    const event = /^event: (.*)$/m.exec(block)?.[1]
+    const id = /^id: (.*)$/m.exec(block)?.[1]
+    const data = /^data: (.*)$/m.exec(block)?.[1]
+    return { id, event, from: data === undefined ? undefined : JSON.parse(data).serviceId === 'WorkflowManager' ? 'wf' : 'p' }
+  }).filter(f => f.event !== undefined)
+  t.same(frames.map(f => `${f.id} ${f.event} ${f.from}`), [
+    '1 state.updated wf', '2 session.started p', '3 state.updated wf', '4 channel.activated p', '5 state.updated p',
+    '6 state.updated p', '7 state.updated wf', '8 state.updated p', '9 state.updated wf',
+    '10 state.updated p', '11 channel.deactivated p', '12 session.ended p', '13 state.updated wf'
+  ])
+})

@@ -1,0 +1,149 @@
+import { Writable } from 'node:stream'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { pino } from 'pino'
+import { buildApp } from '../../src/app.js'
+import { configWith, type Config } from '../../src/config.js'
+import { ManualClock } from '../../src/core/clock.js'
+import { loggerOptions } from '../../src/logger.js'
+
+export const PROCESSOR_ID = configWith().PROCESSOR_ID
+export const WM = 'WorkflowManager'
+export const AGENT1 = { id: 'agent1', password: 'demo-pass-1' }
+export const AGENT2 = { id: 'agent2', password: 'demo-pass-2' }
+
+/** Every log line the app wrote, as text (for the secret scan and log assertions). */
+export class LogCapture extends Writable {
+  readonly lines: string[] = []
+  override _write (chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(l => l !== ''))
+    done()
+  }
+
+  get text (): string {
+    return this.lines.join('\n')
+  }
+}
+
+export interface TestApp {
+  app: Awaited<ReturnType<typeof buildApp>>
+  clock: ManualClock
+  config: Config
+  logs: LogCapture
+  /** Listens on a free loopback port; returns the base URL. */
+  listen: () => Promise<string>
+}
+
+/**
+ * The real application with a manual clock and every log line captured (level trace, so the
+ * secret scan sees everything the server could ever log).
+ */
+export async function buildTestApp (overrides: Partial<Record<keyof Config, string | number>> = {}, options: { realClock?: boolean } = {}): Promise<TestApp> {
+  const config = configWith({ SIM_LOGIN_DELAY_MS: 100, ...overrides })
+  const clock = new ManualClock()
+  const logs = new LogCapture()
+  const logger = pino({ ...loggerOptions({ LOG_LEVEL: 'trace', LOG_FORMAT: 'json' }, false), level: 'trace' }, logs)
+  const app = await buildApp({ config, logger, ...(options.realClock !== true && { clock }) })
+  await app.ready()
+  return {
+    app,
+    clock,
+    config,
+    logs,
+    async listen () {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      const address = app.server.address()
+      if (address === null || typeof address === 'string') throw new Error('no address')
+      return `http://127.0.0.1:${address.port}`
+    }
+  }
+}
+
+export interface Json {
+  [key: string]: any
+}
+
+/** Parses a reply body as JSON (every body this API sends is JSON, except SSE and metrics). */
+export function body (res: LightMyRequestResponse): Json {
+  return JSON.parse(res.body) as Json
+}
+
+/**
+ * A REST client over inject: one client record, its token on every request, and short names
+ * for the calls a media bar makes.
+ */
+export class RestClient {
+  readonly app: FastifyInstance
+  clientId = ''
+  token = ''
+  /** Every answer body received, for the secret scan. */
+  readonly bodies: string[] = []
+
+  constructor (app: FastifyInstance) {
+    this.app = app
+  }
+
+  static async open (app: FastifyInstance, name = 'test'): Promise<RestClient> {
+    const client = new RestClient(app)
+    const res = await app.inject({ method: 'POST', url: '/clients', payload: { name } })
+    if (res.statusCode !== 201) throw new Error(`open client: ${res.statusCode} ${res.body}`)
+    const b = body(res)
+    client.clientId = b.clientId
+    client.token = b.token
+    return client
+  }
+
+  async call (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: unknown): Promise<LightMyRequestResponse> {
+    const res = await this.app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${this.token}` },
+      ...(payload !== undefined && { payload: payload as Record<string, unknown> })
+    })
+    this.bodies.push(res.body)
+    return res
+  }
+
+  async bindService (serviceId: string): Promise<LightMyRequestResponse> {
+    return await this.call('POST', `/services/${serviceId}/binding`)
+  }
+
+  async bindResource (serviceId: string, resourceId: string): Promise<LightMyRequestResponse> {
+    return await this.call('POST', `/services/${serviceId}/resources/${resourceId}/binding`)
+  }
+
+  async prepareSession (data: Record<string, unknown>): Promise<LightMyRequestResponse> {
+    return await this.call('POST', `/services/${PROCESSOR_ID}/sessions`, data)
+  }
+
+  async request (resourceId: string, command: string, data?: unknown, target?: string): Promise<LightMyRequestResponse> {
+    return await this.call('POST', `/services/${PROCESSOR_ID}/resources/${resourceId}/requests`, {
+      command,
+      ...(target !== undefined && { target }),
+      ...(data !== undefined && { data })
+    })
+  }
+
+  async snapshot (serviceId: string, resourceId: string): Promise<Json> {
+    return body(await this.call('GET', `/services/${serviceId}/resources/${resourceId}`))
+  }
+
+  /**
+   * The trace's login: bind both services, prepareSession, bind both session resources.
+   * Returns the session resource id.
+   */
+  async login (agent = AGENT1, extra: Record<string, unknown> = {}): Promise<string> {
+    await this.bindService(PROCESSOR_ID)
+    await this.bindService(WM)
+    const res = await this.prepareSession({ agent, ...extra })
+    if (res.statusCode !== 201) throw new Error(`prepareSession: ${res.statusCode} ${res.body}`)
+    const rid = body(res).resource.id as string
+    await this.bindResource(PROCESSOR_ID, rid)
+    await this.bindResource(WM, rid)
+    return rid
+  }
+}
+
+/** The enabled capability names of a workflow state.updated event's data. */
+export function enabled (data: Array<{ name: string, type: string }>): string[] {
+  return data.filter(c => c.type === 'enable').map(c => c.name).sort()
+}

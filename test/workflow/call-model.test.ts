@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { CallModelError, compileCallModel, loadCallModels } from '../../src/workflow/call-model.js'
+import { ViewInstance, capabilityAllows } from '../../src/workflow/view.js'
+import { projectPath } from '../../src/paths.js'
+
+const defaultModel = JSON.parse(readFileSync(projectPath('models/default.json'), 'utf8'))
+
+function modelWith (patch: (m: any) => void): unknown {
+  const m = structuredClone(defaultModel)
+  patch(m)
+  return m
+}
+
+t.test('every shipped model loads and compiles', async t => {
+  const models = loadCallModels(projectPath('models'))
+  t.ok(models.has('default'))
+  for (const [name, model] of models) {
+    t.equal(model.name, name)
+    t.ok(model.session.states.size > 1, `${name} has session states`)
+  }
+})
+
+t.test('a broken model names the file and the JSON path of the problem', async t => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['missing views', { description: 'x' }, /bad\.json: \/views: Expected required property/],
+    ['unknown top-level property', modelWith(m => { m.colour = 'red' }), /bad\.json: \/colour: Unexpected property/],
+    ['initial state not defined', modelWith(m => { m.views.session.initial = 'nowhere' }), /bad\.json: \/views\/session\/initial: state nowhere is not defined/],
+    ['transition to an undefined state', modelWith(m => { m.views.session.states.ready.on[0].target = 'limbo' }), /bad\.json: \/views\/session\/states\/ready\/on\/0\/target: state limbo is not defined/],
+    ['global transition to an undefined state', modelWith(m => { m.views.session.on[0].target = 'limbo' }), /\/views\/session\/on\/0\/target/],
+    ['enable of an unknown capability', modelWith(m => { m.views.session.states.ready.enable.push('session.fly') }), /\/views\/session\/states\/ready\/enable\/2: capability session.fly is not in \/views\/session\/capabilities/],
+    ['capability listed twice', modelWith(m => { m.views.session.capabilities.push('session.login') }), /\/views\/session\/capabilities\/4: capability session.login is listed twice/],
+    ['guard of the wrong type', modelWith(m => { m.views.session.states.ready.on[0].when = { state: { not: 'x' } } }), /\/views\/session\/states\/ready\/on\/0\/when\/state/],
+    ['event name missing', modelWith(m => { delete m.views.session.states.ready.on[0].event }), /\/views\/session\/states\/ready\/on\/0\/event/],
+    ['ring timeout of zero', modelWith(m => { m.settings = { ringNoAnswerSeconds: 0 } }), /\/settings\/ringNoAnswerSeconds/]
+  ]
+  for (const [name, json, message] of cases) {
+    t.throws(() => compileCallModel('bad', json, 'models/bad.json'), { name: 'CallModelError', message }, name)
+  }
+})
+
+t.test('the models folder: invalid JSON, a missing default, an unreadable folder', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'models-'))
+  writeFileSync(join(dir, 'default.json'), JSON.stringify(defaultModel))
+  writeFileSync(join(dir, 'broken.json'), '{ "views": ')
+  t.throws(() => loadCallModels(dir), { message: /broken\.json: \/: not valid JSON/ })
+  const empty = mkdtempSync(join(tmpdir(), 'models-'))
+  writeFileSync(join(empty, 'other.json'), JSON.stringify(defaultModel))
+  t.throws(() => loadCallModels(empty), { message: /default\.json: \/: the default call model is missing/ })
+  t.throws(() => loadCallModels(join(empty, 'missing')), CallModelError)
+})
+
+t.test('guards: @scope, @target, data paths, lists and null', async t => {
+  const model = compileCallModel('guards', {
+    views: {
+      session: {
+        initial: 'a',
+        capabilities: ['x', 'y'],
+        on: [{ event: 'reset', target: 'a' }],
+        states: {
+          a: {
+            enable: ['x'],
+            on: [
+              { event: 'go', when: { '@scope': 'session', 'who.role': ['boss', 'chief'] }, target: 'b' },
+              { event: 'go', when: { reason: null }, target: 'c' },
+              { event: 'go', when: { '@target': 's1.voice' }, target: 'd' }
+            ]
+          },
+          b: { enable: ['y'] },
+          c: { enable: ['x', 'y'] },
+          d: {}
+        }
+      }
+    }
+  })
+  const run = (event: { type: string, target: string, data: unknown }): string => {
+    const view = new ViewInstance(model.session)
+    view.send(event)
+    return view.state
+  }
+  t.equal(run({ type: 'go', target: 's1', data: { who: { role: 'chief' }, reason: 'r' } }), 'b', 'a nested path matched against a list')
+  t.equal(run({ type: 'go', target: 's1.voice.i1', data: { who: { role: 'chief' }, reason: 'r' } }), 'a', 'the wrong scope does not match')
+  t.equal(run({ type: 'go', target: 's1.voice.i1', data: { who: { role: 'clerk' } } }), 'c', 'null matches a missing value')
+  t.equal(run({ type: 'go', target: 's1.voice', data: { reason: 'r' } }), 'd', '@target matches the path')
+  t.equal(run({ type: 'nothing', target: 's1', data: {} }), 'a', 'unknown events are ignored')
+
+  const view = new ViewInstance(model.session)
+  t.same(view.current.capabilities, [{ name: 'x', type: 'enable' }, { name: 'y', type: 'disable' }], 'every known capability, in order')
+  view.send({ type: 'go', target: 's1', data: { who: { role: 'boss' } } })
+  t.same(view.current.capabilities, [{ name: 'x', type: 'disable' }, { name: 'y', type: 'enable' }])
+  view.send({ type: 'reset', target: 's1', data: {} })
+  t.equal(view.state, 'a', 'view-wide transitions apply in every state')
+})
+
+t.test('capabilityAllows: enabled, disabled, unknown', async t => {
+  const model = compileCallModel('x', defaultModel)
+  const view = new ViewInstance(model.session)
+  t.equal(capabilityAllows(view.current, model.session.known, 'session.login'), true)
+  t.equal(capabilityAllows(view.current, model.session.known, 'session.logout'), false)
+  t.equal(capabilityAllows(view.current, model.session.known, 'session.dispose'), undefined, 'the CTI decides what the view does not know')
+  t.equal(view.allows('session.logout'), false)
+})
+
+t.test('settings default sensibly', async t => {
+  const model = compileCallModel('x', defaultModel)
+  t.same(model.settings, { ringNoAnswerSeconds: 15, wrapUpSeconds: null, afterWrapUp: 'ready' })
+})
