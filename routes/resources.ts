@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ResourceAnswerSchema } from '../src/schemas/protocol.schema.js'
@@ -46,7 +47,9 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['resources'],
       summary: 'A session request (session.login, session.ready, conversation.hold …)',
       description: 'The commands of PROTOCOL.md §5. `target` defaults to the session. Success means the request was carried out; ' +
-        'the state changes arrive as events. A request whose capability is disabled in the current view is refused with INVALID_STATE.',
+        'the state changes arrive as events. A request whose capability is disabled in the current view is refused with INVALID_STATE. ' +
+        'Interaction requests (and channel.dial) also produce one result event, `interaction.<action>.done` or ' +
+        '`error.interaction.<action>`, carrying `requestid`.',
       params: ResourceParams,
       body: Type.Ref(ResourceRequestBodySchema),
       response: answers({ 200: Type.Ref(ResourceAnswerSchema) }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND',
@@ -55,8 +58,9 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
     const { command, target, data } = request.body
-    const answer = await his.dispatcher.resource(clientOf(request), { serviceId, resourceId, command, target, data })
-    return sendAnswer(reply, answer)
+    const requestId = request.body.requestId ?? randomUUID()
+    const answer = await his.dispatcher.resource(clientOf(request), { serviceId, resourceId, command, target, data, requestId })
+    return sendAnswer(reply, { ...answer, requestId })
   })
 
   app.get('/services/:serviceId/resources/:resourceId', {

@@ -2,9 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { UNSUPPORTED } from '../src/errors.js'
 import { ManualClock } from '../src/core/clock.js'
-import { ANY_ROUTE, SimAgentsAnswerSchema, SimClockAnswerSchema, SimClockBodySchema, answers } from '../src/schemas/rest.schema.js'
+import {
+  ANY_ROUTE, SimAgentsAnswerSchema, SimCallParams, SimCallsAnswerSchema, SimClockAnswerSchema, SimClockBodySchema,
+  SimPlaceCallAnswerSchema, SimPlaceCallBodySchema, SimQueuesAnswerSchema, SuccessAnswerSchema, answers
+} from '../src/schemas/rest.schema.js'
 
-/** Control of the built-in simulator: look at agents, move a manual clock. */
+/** Control of the built-in simulator: ring agents, hang up as the caller, look, move a manual clock. */
 const simulator: FastifyPluginAsyncTypebox = async (app) => {
   const { his } = app
 
@@ -18,6 +21,49 @@ const simulator: FastifyPluginAsyncTypebox = async (app) => {
   }, async () => {
     return { result: 'success' as const, agents: his.simulator.agents() }
   })
+
+  app.post('/simulator/calls', {
+    schema: {
+      tags: ['simulator'],
+      summary: 'Place an inbound call',
+      description: 'A caller rings: into a queue, where the ACD offers the call to the longest-idle ready agent of the queue, ' +
+        'or with `to` straight to an agent\'s extension. The call carries `data` as attached data.',
+      body: Type.Ref(SimPlaceCallBodySchema),
+      response: answers({ 201: Type.Ref(SimPlaceCallAnswerSchema) }, ...ANY_ROUTE, 'INVALID_STATE')
+    }
+  }, async (request, reply) => {
+    const call = his.simulator.placeCall(request.body)
+    return reply.code(201).send({ result: 'success' as const, callId: call.id })
+  })
+
+  app.delete('/simulator/calls/:callId', {
+    schema: {
+      tags: ['simulator'],
+      summary: 'The caller hangs up',
+      description: 'The outside party of the call hangs up: in a queue or while ringing the call is abandoned; in talk it ends.',
+      params: SimCallParams,
+      response: answers({ 200: Type.Ref(SuccessAnswerSchema) }, ...ANY_ROUTE, 'UNKNOWN_RESOURCE')
+    }
+  }, async (request) => {
+    his.simulator.hangup(request.params.callId)
+    return { result: 'success' as const }
+  })
+
+  app.get('/simulator/calls', {
+    schema: {
+      tags: ['simulator'],
+      summary: 'Calls in the simulator with their parties',
+      response: answers({ 200: Type.Ref(SimCallsAnswerSchema) }, ...ANY_ROUTE)
+    }
+  }, async () => ({ result: 'success' as const, calls: his.simulator.calls() }))
+
+  app.get('/simulator/queues', {
+    schema: {
+      tags: ['simulator'],
+      summary: 'Queues with their waiting calls and ready agents',
+      response: answers({ 200: Type.Ref(SimQueuesAnswerSchema) }, ...ANY_ROUTE)
+    }
+  }, async () => ({ result: 'success' as const, queues: his.simulator.queues() }))
 
   app.post('/simulator/clock', {
     schema: {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { ConfigSchema } from '../src/config.js'
 import { FAILURE_STATUS } from '../src/errors.js'
 import { projectPath } from '../src/paths.js'
@@ -51,23 +51,44 @@ t.test('openapi.yaml is what the route schemas generate (run npm run openapi aft
   t.equal(readFileSync(OPENAPI_FILE, 'utf8'), await generateOpenApi())
 })
 
-for (const delay of ['300', '0']) t.test(`the README walk-through works as written against a live server (login ${delay} ms)`, async t => {
-  const server = await startServer({ SIM_LOGIN_DELAY_MS: delay })
+/** Runs a README bash block against a live server (BASE replaced); returns its output. */
+async function runBlock (t: Test, name: string, env: Record<string, string> = {}): Promise<string> {
+  const server = await startServer(env)
   t.teardown(async () => { await server.stop() })
-  const script = /```bash\n([\s\S]*?)```/.exec(section('walkthrough'))?.[1] ?? ''
-  t.match(script, /^BASE=http:\/\/localhost:3000$/m)
+  const script = /```bash\n([\s\S]*?)```/.exec(section(name))?.[1] ?? ''
+  t.match(script, /^BASE=http:\/\/localhost:3000$/m, 'the block uses the README\'s address')
   const cwd = mkdtempSync(join(tmpdir(), 'walkthrough-'))
   const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script.replace(/^BASE=.*$/m, `BASE=${server.base}`)], { cwd, timeout: 20000 })
+  return stdout
+}
+
+t.test('the README call walk-through: ring your own agent, answer, hold, retrieve, release, complete', async t => {
+  const stdout = await runBlock(t, 'walkthrough-call')
+  const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
+  t.match(answers.find(a => a.callId !== undefined), { result: 'success', callId: /^call-\d+$/ })
+  t.match(stdout, /interaction Simulator-agent2\.voice\.ix-\d+, conversation Simulator-agent2\.voice\.ix-\d+\.leg-\d+/)
+  for (const command of ['conversation.answer', 'conversation.hold', 'conversation.retrieve', 'conversation.release', 'interaction.complete']) {
+    t.match(answers.find(a => a.command === command), { result: 'success' }, command)
+  }
+  t.match(answers.find(a => a.calls !== undefined), { result: 'success', calls: [] }, 'the call is gone')
+  t.match(stdout, /^ready$/m, 'agent2 is ready again')
+  for (const event of ['interaction.added', 'interaction.answer.done', 'interaction.hold.done', 'interaction.retrieve.done', 'interaction.release.done', 'interaction.deleted']) {
+    t.match(stdout, new RegExp(`event: ${event.replace(/\./g, '\\.')}$`, 'm'), `the stream carried ${event}`)
+  }
+})
+
+for (const delay of ['300', '0']) t.test(`the README walk-through works as written against a live server (login ${delay} ms)`, async t => {
+  const stdout = await runBlock(t, 'walkthrough', { SIM_LOGIN_DELAY_MS: delay })
 
   const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
   const find = (match: (a: Record<string, any>) => boolean): Record<string, any> | undefined => answers.find(match)
   t.ok(find(a => a.command === 'getServices' && a.data.services.some((s: { name: string }) => s.name === 'Simulator')), 'getServices lists the simulator')
   t.match(stdout, /session: Simulator-agent1/)
   t.match(find(a => a.command === 'bindResource' && a.serviceId === 'WorkflowManager'), { result: 'success', resourceType: 'com.openmethods.iserver.workflow.session' })
-  t.same(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent1', result: 'success' })
+  t.match(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent1', result: 'success' })
   t.match(find(a => a.command === 'session.login'), { result: 'failure', failure: { code: 'INVALID_STATE' } }, 'the disabled button is refused')
   t.match(find(a => a.resource?.type === 'com.openmethods.iserver.processor.session'), { data: { session: { state: 'not_ready', reason: 'LUNCH' } } })
-  t.same(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent1', result: 'success' })
+  t.match(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent1', result: 'success' })
 
   // events.txt holds what the README's table says, in that order.
   const frames = stdout.split('\n\n').map(block => {

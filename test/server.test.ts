@@ -33,11 +33,11 @@ t.test('the server process: serves, and on SIGTERM tells open streams, ends them
 t.test('a broken call model stops start-up with the file and the path', async t => {
   const dir = mkdtempSync(join(tmpdir(), 'models-'))
   const model = JSON.parse(readFileSync(projectPath('models/default.json'), 'utf8'))
-  model.views.session.states.ready.on[0].target = 'limbo'
+  model.views.session.states.initial.on[0].target = 'limbo'
   writeFileSync(join(dir, 'default.json'), JSON.stringify(model))
   const result = await failedStart({ MODELS_DIR: dir })
   t.equal(result.code, 1)
-  t.match(result.stderr, `call model ${join(dir, 'default.json')}: /views/session/states/ready/on/0/target: state limbo is not defined`)
+  t.match(result.stderr, `call model ${join(dir, 'default.json')}: /views/session/states/initial/on/0/target: state limbo is not defined`)
 })
 
 t.test('a bad environment variable stops start-up and names it', async t => {

@@ -32,7 +32,7 @@ t.test('ready, not ready with reasons, logout with reason, login again, dispose'
   t.same(await nextOf(sse), ['state.updated', 'processor', { state: 'not_ready', reason: 'LUNCH' }])
   t.equal((await bar.request(rid, 'session.ready', '')).statusCode, 200, 'data "" as real media bars send it')
   t.same(await nextOf(sse), ['state.updated', 'processor', { state: 'ready', reason: null }])
-  t.same(await nextOf(sse), ['state.updated', 'workflow', ['session.logout', 'session.notready']])
+  t.same(await nextOf(sse), ['state.updated', 'workflow', ['channel.dial', 'session.logout', 'session.notready']])
 
   const snap = await bar.snapshot(PROCESSOR_ID, rid)
   t.match(snap.data.session, { agentId: 'agent1', state: 'ready', reason: null, loggedIn: true, model: 'default' })
@@ -50,7 +50,7 @@ t.test('ready, not ready with reasons, logout with reason, login again, dispose'
   t.equal((await bar.request(rid, 'session.login')).statusCode, 200, 'the session survives a logout; login again')
   advance(100)
   t.same((await nextOf(sse)).slice(0, 2), ['session.started', 'processor'])
-  t.same(await nextOf(sse), ['state.updated', 'workflow', ['session.logout', 'session.notready', 'session.ready']])
+  t.same(await nextOf(sse), ['state.updated', 'workflow', ['channel.dial', 'session.logout', 'session.notready', 'session.ready']])
   t.same((await nextOf(sse)).slice(0, 2), ['channel.activated', 'processor'])
   t.same(await nextOf(sse), ['state.updated', 'processor', { state: 'not_ready', reason: null }])
 
@@ -106,7 +106,7 @@ t.test('unbinding and rebinding the workflow session sends the current view agai
   await bar.request(rid, 'session.ready')
   t.same(await nextOf(sse), ['state.updated', 'processor', { state: 'ready', reason: null }])
   await bar.bindResource(WM, rid)
-  t.same(await nextOf(sse), ['state.updated', 'workflow', ['session.logout', 'session.notready']])
+  t.same(await nextOf(sse), ['state.updated', 'workflow', ['channel.dial', 'session.logout', 'session.notready']])
   // unbindService releases the service's resources too
   t.equal((await bar.call('DELETE', `/services/${PROCESSOR_ID}/binding`)).statusCode, 200)
   t.equal(body(await bar.request(rid, 'session.notready')).failure.code, 'NOT_BOUND')

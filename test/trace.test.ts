@@ -75,7 +75,8 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
         { name: 'session.logout', type: 'disable' },
         { name: 'session.login', type: 'enable' },
         { name: 'session.ready', type: 'disable' },
-        { name: 'session.notready', type: 'disable' }
+        { name: 'session.notready', type: 'disable' },
+        { name: 'channel.dial', type: 'disable' }
       ]
     }
   })
@@ -98,17 +99,18 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
   t.equal(loggedIn.serviceId, WM, 'the workflow reacts to session.started')
   t.same(loggedIn.event.data.slice(0, 2), [{ name: 'session.logout', type: 'enable' }, { name: 'session.login', type: 'disable' }],
     'view logged_in: session.logout enable, session.login disable (as in the trace)')
-  t.same(enabled(loggedIn.event.data), ['session.logout', 'session.notready', 'session.ready'])
+  t.same(enabled(loggedIn.event.data), ['channel.dial', 'session.logout', 'session.notready', 'session.ready'])
   t.equal(channel.event.target, `${rid}.voice`)
   t.same(agentState.event, { name: 'state.updated', target: rid, context: {}, data: { state: 'not_ready', reason: null } })
 
   // The same capability set in not_ready: no further workflow event. The next events are the
   // ones session.ready causes.
   res = await bar.request(rid, 'session.ready')
-  t.same(body(res), { command: 'session.ready', target: rid, result: 'success' })
+  t.same(body(res), { command: 'session.ready', target: rid, requestId: body(res).requestId, result: 'success' })
+  t.match(body(res).requestId, /^[0-9a-f-]{36}$/, 'REST requests get a request id when they bring none')
   const [ready, readyView] = (await sse.take(2)).map(f => JSON.parse(f.data ?? ''))
   t.same([ready.serviceId, ready.event.data], [PROCESSOR_ID, { state: 'ready', reason: null }])
-  t.same([readyView.serviceId, enabled(readyView.event.data)], [WM, ['session.logout', 'session.notready']])
+  t.same([readyView.serviceId, enabled(readyView.event.data)], [WM, ['channel.dial', 'session.logout', 'session.notready']])
 })
 
 t.test('a getServices reader sees status, acceptingClients and clientCount move', async t => {

@@ -43,6 +43,20 @@ export type AuthResult =
 
 export type CtiListener = (event: CtiEvent) => void
 
+/** What the call model of an agent's session tells the CTI (ring timeout, wrap-up). */
+export interface CtiSessionSettings {
+  ringNoAnswerMs: number
+  /** null: wrap-up lasts until interaction.complete. */
+  wrapUpMs: number | null
+  afterWrapUp: 'ready' | 'not_ready'
+  afterWrapUpReason: string | null
+}
+
+/** What a request produced, when it made something new (channel.dial: the interaction). */
+export interface CtiResult {
+  interactionId?: string
+}
+
 export interface CtiHealth {
   ok: boolean
   detail: string
@@ -58,10 +72,14 @@ export interface CtiPort {
   /** Receives the agent's events until the returned function is called. One listener per agent. */
   attach: (agentId: string, listener: CtiListener) => () => void
   /** Starts the agent's login; `session.started` follows when it completes. */
-  login: (agentId: string) => Promise<void>
-  logout: (agentId: string, reason: string) => Promise<void>
+  login: (agentId: string, settings: CtiSessionSettings) => Promise<void>
+  /**
+   * Logs the agent out. Refused while the agent has calls, unless `force` (the session is being
+   * replaced or ended): then every call of the agent is released first.
+   */
+  logout: (agentId: string, reason: string, force?: boolean) => Promise<void>
   /** Carries out a request (throws a catalogued error when it cannot); effects arrive as events. */
-  execute: (agentId: string, request: CtiRequest) => Promise<void>
+  execute: (agentId: string, request: CtiRequest) => Promise<CtiResult | undefined>
   health: () => CtiHealth
   close: () => void
 }

@@ -175,7 +175,7 @@ export class InteractionProcessor implements Service {
   async destroy (session: ProcessorSession, reason: string): Promise<void> {
     if (this.#sessions.get(session.id) !== session) return
     try {
-      await session.end(reason)
+      await session.end(reason, true)
     } catch (err) {
       this.#log.warn({ err, sessionId: session.id }, 'logout while ending the session failed')
     }

@@ -8,20 +8,30 @@ export interface ChannelRecord {
 
 export interface ConversationRecord {
   id: string
+  target: string
   role: string
   state: string
-  target: string
-  [key: string]: unknown
+}
+
+export interface PartyRecord {
+  partyid: string
+  focusresource: string
+  partystate: string
 }
 
 export interface InteractionRecord {
   id: string
-  channelId: string
   target: string
+  channelId: string
   state: string
-  data: Record<string, unknown>
+  direction: string
+  from: string
+  to: string
+  queue: string | null
+  recording: string
+  udata: Record<string, unknown>
+  parties: PartyRecord[]
   conversations: Map<string, ConversationRecord>
-  [key: string]: unknown
 }
 
 export interface SessionSnapshot {
@@ -37,14 +47,22 @@ export interface SessionSnapshot {
     reason: string | null
   }
   channels: Array<ChannelRecord & { target: string }>
-  interactions: Array<Omit<InteractionRecord, 'conversations'>>
-  conversations: Array<ConversationRecord & { interactionId: string }>
+  interactions: Array<Omit<InteractionRecord, 'conversations'> & { conversations: ConversationRecord[] }>
+}
+
+type Data = Record<string, unknown>
+
+function str (value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback
 }
 
 /**
- * The processor's picture of one agent session, built only from the CTI's events: what target
- * paths exist (for INVALID_TARGET) and what the resource snapshot shows. It never decides
- * anything; the CTI is the truth.
+ * The processor's picture of one agent session, built only from the CTI's events: which target
+ * paths exist (for INVALID_TARGET) and what the resource snapshot shows. It decides nothing.
+ *
+ * An interaction's conversations come from `interaction.added` and the interaction's
+ * `state.updated` (both carry the list), so after every event the picture keeps the rules of
+ * PROTOCOL.md §6; conversation events update a conversation's state, or add and remove a consult.
  */
 export class SessionModel {
   readonly sessionId: string
@@ -76,6 +94,14 @@ export class SessionModel {
   apply (event: CtiEvent): string {
     const target = this.targetOf(event)
     const data = event.data
+    if (event.conversationId !== undefined) this.#conversationEvent(event, data)
+    else if (event.interactionId !== undefined) this.#interactionEvent(event, target, data)
+    else if (event.channelId !== undefined) this.#channelEvent(event, data)
+    else this.#sessionEvent(event, data)
+    return target
+  }
+
+  #sessionEvent (event: CtiEvent, data: Data): void {
     switch (event.name) {
       case 'session.started':
         this.loggedIn = true
@@ -84,76 +110,101 @@ export class SessionModel {
       case 'session.ended':
         this.loggedIn = false
         this.loggingIn = false
-        break
-      case 'channel.activated':
-        if (event.channelId !== undefined) {
-          this.channels.set(event.channelId, {
-            id: event.channelId,
-            media: String(data.media ?? 'voice'),
-            ...(typeof data.extension === 'string' && { extension: data.extension })
-          })
-        }
-        break
-      case 'channel.deactivated':
-        if (event.channelId !== undefined) this.channels.delete(event.channelId)
+        this.interactions.clear()
         break
       case 'state.updated':
-        this.#stateUpdated(event, target)
+        this.state = str(data.state, this.state)
+        this.reason = typeof data.reason === 'string' ? data.reason : null
         break
+    }
+  }
+
+  #channelEvent (event: CtiEvent, data: Data): void {
+    const id = event.channelId as string
+    if (event.name === 'channel.activated') {
+      this.channels.set(id, { id, media: str(data.media, 'voice'), ...(typeof data.extension === 'string' && { extension: data.extension }) })
+    } else if (event.name === 'channel.deactivated') {
+      this.channels.delete(id)
+    }
+  }
+
+  #interactionEvent (event: CtiEvent, target: string, data: Data): void {
+    const id = event.interactionId as string
+    if (event.name === 'interaction.added') {
+      this.interactions.set(id, {
+        id,
+        target,
+        channelId: event.channelId ?? '',
+        state: str(data.state, 'ALERTING'),
+        direction: str(data.direction, 'inbound'),
+        from: str(data.from, ''),
+        to: str(data.to, ''),
+        queue: typeof data.queue === 'string' ? data.queue : null,
+        recording: str(data.recording, 'off'),
+        udata: isObject(data.udata) ? { ...data.udata } : {},
+        parties: [],
+        conversations: new Map()
+      })
+    }
+    const ix = this.interactions.get(id)
+    if (ix === undefined) return
+    switch (event.name) {
       case 'interaction.added':
-        if (event.channelId !== undefined && event.interactionId !== undefined) {
-          this.interactions.set(event.interactionId, {
-            id: event.interactionId,
-            channelId: event.channelId,
-            target,
-            state: String(data.state ?? 'ALERTING'),
-            data: {},
-            conversations: new Map()
-          })
-        }
+      case 'state.updated':
+        ix.state = str(data.state, ix.state)
+        ix.recording = str(data.recording, ix.recording)
+        if (Array.isArray(data.conversations)) this.#setConversations(ix, data.conversations as Data[])
+        if (ix.state === 'ENDED' || ix.state === 'COMPLETED') ix.parties = []
         break
       case 'interaction.deleted':
-        if (event.interactionId !== undefined) this.interactions.delete(event.interactionId)
+        this.interactions.delete(id)
         break
-      case 'interaction.udata.changed': {
-        const ix = this.#interaction(event)
-        if (ix !== undefined && data.udata !== null && typeof data.udata === 'object') ix.data = { ...data.udata as Record<string, unknown> }
+      case 'interaction.udata.changed':
+        if (isObject(data.udata)) ix.udata = { ...data.udata }
+        break
+      case 'interaction.partyadded':
+      case 'interaction.partystatechanged': {
+        const party = { partyid: str(data.partyid, ''), focusresource: str(data.focusresource, ''), partystate: str(data.partystate, '') }
+        const existing = ix.parties.find(p => p.partyid === party.partyid)
+        if (existing === undefined) ix.parties.push(party)
+        else Object.assign(existing, party.focusresource === '' ? { partystate: party.partystate } : party)
         break
       }
-      case 'conversation.created': {
-        const ix = this.#interaction(event)
-        if (ix !== undefined && event.conversationId !== undefined) {
-          ix.conversations.set(event.conversationId, { ...data, id: event.conversationId, role: String(data.role ?? 'primary'), state: String(data.state ?? 'dialing'), target })
+      case 'interaction.partydeleted':
+        ix.parties = ix.parties.filter(p => p.partyid !== data.partyid)
+        break
+    }
+  }
+
+  #setConversations (ix: InteractionRecord, list: Data[]): void {
+    const next = new Map<string, ConversationRecord>()
+    for (const c of list) {
+      const id = str(c.conversationid, '')
+      if (id === '') continue
+      next.set(id, { id, target: `${ix.target}.${id}`, role: str(c.role, 'primary'), state: str(c.state, 'dialing') })
+    }
+    ix.conversations = next
+  }
+
+  #conversationEvent (event: CtiEvent, data: Data): void {
+    const ix = this.interactions.get(event.interactionId as string)
+    if (ix === undefined) return
+    const id = event.conversationId as string
+    switch (event.name) {
+      case 'conversation.created':
+        if (!ix.conversations.has(id)) {
+          ix.conversations.set(id, { id, target: `${ix.target}.${id}`, role: str(data.role, 'consult'), state: str(data.state, 'dialing') })
         }
+        break
+      case 'state.updated': {
+        const c = ix.conversations.get(id)
+        if (c !== undefined) c.state = str(data.state, c.state)
         break
       }
       case 'conversation.disposed':
-        if (event.conversationId !== undefined) this.#interaction(event)?.conversations.delete(event.conversationId)
+        ix.conversations.delete(id)
         break
     }
-    return target
-  }
-
-  #stateUpdated (event: CtiEvent, target: string): void {
-    const data = event.data
-    if (event.conversationId !== undefined) {
-      const conversation = this.#interaction(event)?.conversations.get(event.conversationId)
-      if (conversation !== undefined) Object.assign(conversation, data, { id: conversation.id, target })
-    } else if (event.interactionId !== undefined) {
-      const ix = this.#interaction(event)
-      if (ix !== undefined) {
-        const { conversations, ...rest } = data as Record<string, unknown>
-        void conversations
-        Object.assign(ix, rest, { id: ix.id, target, channelId: ix.channelId })
-      }
-    } else if (event.channelId === undefined) {
-      this.state = String(data.state ?? this.state)
-      this.reason = typeof data.reason === 'string' ? data.reason : null
-    }
-  }
-
-  #interaction (event: CtiEvent): InteractionRecord | undefined {
-    return event.interactionId === undefined ? undefined : this.interactions.get(event.interactionId)
   }
 
   hasChannel (id: string): boolean {
@@ -175,13 +226,6 @@ export class SessionModel {
   }
 
   snapshot (): SessionSnapshot {
-    const interactions: SessionSnapshot['interactions'] = []
-    const conversations: SessionSnapshot['conversations'] = []
-    for (const ix of this.interactions.values()) {
-      const { conversations: legs, ...rest } = ix
-      interactions.push(rest)
-      for (const c of legs.values()) conversations.push({ ...c, interactionId: ix.id })
-    }
     return {
       session: {
         id: this.sessionId,
@@ -195,8 +239,16 @@ export class SessionModel {
         reason: this.reason
       },
       channels: [...this.channels.values()].map(c => ({ ...c, target: `${this.sessionId}.${c.id}` })),
-      interactions,
-      conversations
+      interactions: [...this.interactions.values()].map(ix => ({
+        ...ix,
+        parties: ix.parties.map(p => ({ ...p })),
+        udata: { ...ix.udata },
+        conversations: [...ix.conversations.values()].map(c => ({ ...c }))
+      }))
     }
   }
+}
+
+function isObject (value: unknown): value is Data {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

@@ -27,6 +27,11 @@ export const ViewStateSchema = Type.Object({
 export type ViewState = Static<typeof ViewStateSchema>
 
 export const ViewSchema = Type.Object({
+  scope: Type.Optional(Type.Union([Type.Literal('session'), Type.Literal('interaction')], {
+    description: 'what the view is about: the session, or each interaction. Views named session and interaction have it ' +
+      'by default; further views run in parallel with them on the same targets and add their capabilities'
+  })),
+  description: Type.Optional(Type.String()),
   initial: Name,
   capabilities: Type.Array(Name, { minItems: 1, description: 'every capability this view reports, in report order' }),
   on: Type.Optional(Type.Array(TransitionSchema, { description: 'transitions every state has, tried after the state\'s own' })),
@@ -36,6 +41,9 @@ export type View = Static<typeof ViewSchema>
 
 export const CallModelSchema = Type.Object({
   $schema: Type.Optional(Type.String()),
+  extends: Type.Optional(Type.String({
+    minLength: 1, description: 'another model of the folder this one starts from: its settings are merged, its views replaced by name'
+  })),
   description: Type.Optional(Type.String()),
   settings: Type.Optional(Type.Object({
     ringNoAnswerSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3600, description: 'how long an offered call rings before it goes back to the queue (default 15)' })),
@@ -43,9 +51,8 @@ export const CallModelSchema = Type.Object({
     afterWrapUp: Type.Optional(Type.Union([Type.Literal('ready'), Type.Literal('not_ready')], { description: 'agent state once wrap-up ends (default ready)' })),
     afterWrapUpReason: Type.Optional(Type.String({ description: 'reason code when afterWrapUp is not_ready' }))
   }, { additionalProperties: false })),
-  views: Type.Object({
-    session: ViewSchema,
-    interaction: Type.Optional(ViewSchema)
-  }, { additionalProperties: false })
+  views: Type.Record(Name, ViewSchema, {
+    description: 'the session view (required), the interaction view, and any parallel views with their scope'
+  })
 }, { additionalProperties: false })
 export type CallModel = Static<typeof CallModelSchema>

@@ -93,6 +93,7 @@ export type ResourceRequest = Static<typeof ResourceRequestSchema>
 export const ResourceAnswerSchema = Type.Object({
   command: Type.String(),
   target: Type.Optional(Type.String()),
+  requestId: Type.Optional(Type.String({ description: 'REST only: the requestid the result event carries' })),
   result: Result,
   data: Type.Optional(Type.Unknown()),
   original: Type.Optional(Type.Unknown()),

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { FAILURE_STATUS } from '../errors.js'
-import { FailureAnswerSchema, IdSchema, ServiceSchema, TargetSchema, CommandSchema, literalUnion } from './common.schema.js'
+import { FailureAnswerSchema, IdSchema, RequestIdSchema, ServiceSchema, TargetSchema, CommandSchema, literalUnion } from './common.schema.js'
 import { CapabilityStateSchema, ResourceAnswerSchema, ServiceAnswerSchema } from './protocol.schema.js'
 
 /**
@@ -55,7 +55,8 @@ export const ServiceRequestBodySchema = Type.Object({
 export const ResourceRequestBodySchema = Type.Object({
   command: CommandSchema,
   target: Type.Optional(TargetSchema),
-  data: Type.Optional(Type.Unknown())
+  data: Type.Optional(Type.Unknown()),
+  requestId: Type.Optional({ ...RequestIdSchema, description: 'echoed as `requestid` in the request\'s result event; made up when missing' })
 }, { $id: 'ResourceRequestBody', additionalProperties: false })
 
 export const SnapshotAnswerSchema = Type.Object({
@@ -88,13 +89,71 @@ export const SimAgentSchema = Type.Object({
   state: Type.String(),
   reason: Type.Union([Type.String(), Type.Null()]),
   loggingIn: Type.Boolean(),
-  attached: Type.Boolean()
+  attached: Type.Boolean(),
+  interactions: Type.Array(Type.Object({
+    id: Type.String(),
+    state: Type.String(),
+    direction: Type.String(),
+    conversations: Type.Array(Type.Object({ id: Type.String(), role: Type.String(), state: Type.String() }))
+  }))
 }, { $id: 'SimAgent' })
 
 export const SimAgentsAnswerSchema = Type.Object({
   result: Type.Literal('success'),
   agents: Type.Array(Type.Ref(SimAgentSchema))
 }, { $id: 'SimAgentsAnswer' })
+
+const Phone = Type.String({ pattern: '^\\+?[0-9]{3,15}$', description: 'a phone number: digits, optionally with a leading +' })
+const Attached = Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean()]), {
+  maxProperties: 64, description: 'attached data (user data) of the call'
+})
+
+export const SimPlaceCallBodySchema = Type.Object({
+  from: Phone,
+  queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the queue whose ACD picks the agent (default: the first queue)' })),
+  to: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an agent\'s extension (or id) to ring directly, bypassing the queue' })),
+  data: Type.Optional(Attached)
+}, { $id: 'SimPlaceCallBody', additionalProperties: false })
+
+export const SimPlaceCallAnswerSchema = Type.Object({
+  result: Type.Literal('success'),
+  callId: Type.String()
+}, { $id: 'SimPlaceCallAnswer' })
+
+export const SimCallSchema = Type.Object({
+  id: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  queue: Type.Union([Type.String(), Type.Null()]),
+  state: literalUnion(['queued', 'ringing', 'dialing', 'connected']),
+  recording: Type.String(),
+  data: Type.Record(Type.String(), Type.Unknown()),
+  parties: Type.Array(Type.Object({
+    id: Type.String(),
+    kind: Type.String(),
+    number: Type.String(),
+    state: Type.String(),
+    agentId: Type.Optional(Type.String()),
+    interactionId: Type.Optional(Type.String())
+  }))
+}, { $id: 'SimCall' })
+
+export const SimCallsAnswerSchema = Type.Object({
+  result: Type.Literal('success'),
+  calls: Type.Array(Type.Ref(SimCallSchema))
+}, { $id: 'SimCallsAnswer' })
+
+export const SimQueuesAnswerSchema = Type.Object({
+  result: Type.Literal('success'),
+  queues: Type.Array(Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    waiting: Type.Array(Type.Object({ callId: Type.String(), from: Type.String(), waitingMs: Type.Integer() })),
+    readyAgents: Type.Array(Type.String())
+  }))
+}, { $id: 'SimQueuesAnswer' })
+
+export const SimCallParams = Type.Object({ callId: Path })
 
 export const SimClockBodySchema = Type.Object({
   advanceMs: Type.Integer({ minimum: 0, maximum: 86_400_000 })
@@ -125,7 +184,8 @@ export const CLIENT_ROUTE = [...ANY_ROUTE, 'AUTH_FAILED'] as const
 export const REST_SCHEMAS = [
   OpenClientBodySchema, OpenClientAnswerSchema, SuccessAnswerSchema, CoreAnswerSchema, ServicesAnswerSchema,
   ServiceRequestBodySchema, ResourceRequestBodySchema, SnapshotAnswerSchema, HealthAnswerSchema,
-  SimAgentSchema, SimAgentsAnswerSchema, SimClockBodySchema, SimClockAnswerSchema
+  SimAgentSchema, SimAgentsAnswerSchema, SimClockBodySchema, SimClockAnswerSchema,
+  SimPlaceCallBodySchema, SimPlaceCallAnswerSchema, SimCallSchema, SimCallsAnswerSchema, SimQueuesAnswerSchema
 ]
 
 export { IdSchema, ServiceAnswerSchema, ResourceAnswerSchema, CapabilityStateSchema }

@@ -21,7 +21,11 @@ export interface StateView {
   readonly enabled: ReadonlySet<string>
 }
 
+export type Scope = 'session' | 'interaction'
+
 export interface CompiledView {
+  readonly name: string
+  readonly scope: Scope
   readonly machine: Machine<any, any, any>
   readonly known: ReadonlySet<string>
   readonly states: ReadonlyMap<string, StateView>
@@ -31,8 +35,9 @@ export interface CompiledModel {
   readonly name: string
   readonly description: string
   readonly settings: Required<Omit<NonNullable<CallModel['settings']>, 'afterWrapUpReason'>> & { afterWrapUpReason?: string }
-  readonly session: CompiledView
-  readonly interaction: CompiledView | undefined
+  /** The views of each scope, in declaration order (the first is the main one). */
+  readonly session: readonly CompiledView[]
+  readonly interaction: readonly CompiledView[]
 }
 
 /** A call model that cannot be used, with the file and the JSON path of the problem. */
@@ -52,6 +57,7 @@ export function loadCallModels (dir: string): Map<string, CompiledModel> {
   } catch (err) {
     throw new CallModelError(dir, '', `cannot read the models folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
   }
+  const raw = new Map<string, { path: string, json: unknown }>()
   for (const file of files) {
     const path = join(dir, file)
     let json: unknown
@@ -60,11 +66,38 @@ export function loadCallModels (dir: string): Map<string, CompiledModel> {
     } catch (err) {
       throw new CallModelError(path, '', `not valid JSON: ${(err as Error).message}`)
     }
-    const name = basename(file, '.json')
-    models.set(name, compileCallModel(name, json, path))
+    raw.set(basename(file, '.json'), { path, json })
   }
+  for (const [name, { path }] of raw) models.set(name, compileCallModel(name, resolveExtends(name, raw, []), path))
   if (!models.has('default')) throw new CallModelError(join(dir, 'default.json'), '', 'the default call model is missing')
   return models
+}
+
+type RawModel = Record<string, unknown>
+
+/**
+ * A model with `extends` resolved: the base's settings under its own, the base's views with its
+ * own replacing them by name. Chains are followed; a loop or a missing base is an error.
+ */
+function resolveExtends (name: string, raw: ReadonlyMap<string, { path: string, json: unknown }>, chain: string[]): unknown {
+  const entry = raw.get(name)
+  const json = entry?.json
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json
+  const model = json as RawModel
+  if (model.extends === undefined) return json
+  const path = entry?.path ?? name
+  if (typeof model.extends !== 'string') throw new CallModelError(path, '/extends', 'must be the name of another model')
+  if (chain.includes(model.extends) || model.extends === name) throw new CallModelError(path, '/extends', `extends itself through ${[...chain, name].join(' → ')}`)
+  if (!raw.has(model.extends)) throw new CallModelError(path, '/extends', `there is no model ${model.extends} in the folder`)
+  const base = resolveExtends(model.extends, raw, [...chain, name]) as RawModel
+  const { extends: _extends, ...own } = model
+  void _extends
+  return {
+    ...base,
+    ...own,
+    settings: { ...(base.settings as object | undefined), ...(own.settings as object | undefined) },
+    views: { ...(base.views as object | undefined), ...(own.views as object | undefined) }
+  }
 }
 
 /** Checks a parsed model against the schema and its own references, then compiles it. */
@@ -75,6 +108,29 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
   }
   const model = json as CallModel
   const settings = model.settings ?? {}
+  if (model.views.session === undefined) throw new CallModelError(file, '/views/session', 'the session view is missing')
+  const views: Record<Scope, CompiledView[]> = { session: [], interaction: [] }
+  const owner = new Map<string, string>()
+  for (const [viewName, view] of Object.entries(model.views)) {
+    const at = `/views/${viewName}`
+    const scope = view.scope ?? (viewName === 'session' || viewName === 'interaction' ? viewName : undefined)
+    if (scope === undefined) throw new CallModelError(file, `${at}/scope`, 'a view other than session and interaction needs a scope')
+    if ((viewName === 'session' || viewName === 'interaction') && scope !== viewName) {
+      throw new CallModelError(file, `${at}/scope`, `the ${viewName} view has scope ${viewName}`)
+    }
+    const compiled = compileView(viewName, scope, view, file, at)
+    for (const [i, capability] of view.capabilities.entries()) {
+      const other = owner.get(`${scope}:${capability}`)
+      if (other !== undefined) throw new CallModelError(file, `${at}/capabilities/${i}`, `capability ${capability} is already reported by view ${other}`)
+      owner.set(`${scope}:${capability}`, viewName)
+    }
+    // The view named after its scope leads; parallel views follow in declaration order.
+    if (viewName === scope) views[scope].unshift(compiled)
+    else views[scope].push(compiled)
+  }
+  if (views.interaction.length > 0 && model.views.interaction === undefined) {
+    throw new CallModelError(file, '/views/interaction', 'parallel interaction views need the interaction view')
+  }
   return {
     name,
     description: model.description ?? '',
@@ -84,12 +140,12 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
       afterWrapUp: settings.afterWrapUp ?? 'ready',
       ...(settings.afterWrapUpReason !== undefined && { afterWrapUpReason: settings.afterWrapUpReason })
     },
-    session: compileView(model.views.session, file, '/views/session'),
-    interaction: model.views.interaction === undefined ? undefined : compileView(model.views.interaction, file, '/views/interaction')
+    session: views.session,
+    interaction: views.interaction
   }
 }
 
-function compileView (view: View, file: string, at: string): CompiledView {
+function compileView (name: string, scope: Scope, view: View, file: string, at: string): CompiledView {
   const known = new Set<string>()
   view.capabilities.forEach((c, i) => {
     if (known.has(c)) throw new CallModelError(file, `${at}/capabilities/${i}`, `capability ${c} is listed twice`)
@@ -127,7 +183,7 @@ function compileView (view: View, file: string, at: string): CompiledView {
     })
     robotStates[stateName] = state(...(def.on ?? []).map(compileTransition), ...common)
   }
-  return { machine: createMachine(view.initial, robotStates), known, states }
+  return { name, scope, machine: createMachine(view.initial, robotStates), known, states }
 }
 
 function compileTransition (t: Transition): ReturnType<typeof transition> {

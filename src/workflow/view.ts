@@ -1,4 +1,5 @@
 import { interpret, type Service as RobotService } from 'robot3'
+import type { CapabilityState } from '../schemas/protocol.schema.js'
 import type { CompiledView, StateView, ViewEvent } from './call-model.js'
 
 /**
@@ -44,4 +45,54 @@ function noop (): void {}
 export function capabilityAllows (view: StateView, known: ReadonlySet<string>, command: string): boolean | undefined {
   if (!known.has(command)) return undefined
   return view.enabled.has(command)
+}
+
+/**
+ * The views of one target running side by side (the main view and its parallel views). The
+ * target's capability list is theirs in order; it changes when any of them changes.
+ */
+export class ViewSet {
+  readonly #views: ViewInstance[]
+  readonly #names: string[]
+
+  constructor (views: readonly CompiledView[]) {
+    this.#views = views.map(v => new ViewInstance(v))
+    this.#names = views.map(v => v.name)
+  }
+
+  send (event: ViewEvent): void {
+    for (const view of this.#views) view.send(event)
+  }
+
+  /** The main view's state. */
+  get state (): string {
+    return this.#views[0]?.state ?? ''
+  }
+
+  /** Every view's state by view name. */
+  get states (): Record<string, string> {
+    const out: Record<string, string> = {}
+    this.#views.forEach((v, i) => { out[this.#names[i] as string] = v.state })
+    return out
+  }
+
+  /** Identifies the capability set; equal keys mean an identical list. */
+  get key (): string {
+    if (this.#views.length === 1) return (this.#views[0] as ViewInstance).current.key
+    return this.#views.map(v => v.current.key).join('|')
+  }
+
+  get capabilities (): readonly CapabilityState[] {
+    if (this.#views.length === 1) return (this.#views[0] as ViewInstance).current.capabilities
+    return this.#views.flatMap(v => v.current.capabilities)
+  }
+
+  /** See capabilityAllows; the view that knows the command decides. */
+  allows (command: string): boolean | undefined {
+    for (const view of this.#views) {
+      const allowed = view.allows(command)
+      if (allowed !== undefined) return allowed
+    }
+    return undefined
+  }
 }

@@ -3,7 +3,7 @@ import type { ClientRecord } from '../core/client.js'
 import type { Resource, ResourceEventSink, ResourceResult } from '../core/service.js'
 import type { ResourceEventBody } from '../schemas/protocol.schema.js'
 import type { CompiledModel } from './call-model.js'
-import { ViewInstance } from './view.js'
+import { ViewSet } from './view.js'
 
 export const WORKFLOW_SESSION_TYPE = 'com.openmethods.iserver.workflow.session'
 
@@ -16,7 +16,10 @@ export function interactionPathOf (target: string): string | undefined {
 export interface WorkflowViewSnapshot {
   target: string
   view: 'session' | 'interaction'
+  /** The main view's state. */
   state: string
+  /** Every view's state (the main one and the parallel ones), by view name. */
+  states: Record<string, string>
   capabilities: ResourceEventBody['data']
 }
 
@@ -31,8 +34,8 @@ export class WorkflowSession implements Resource {
   readonly name: string
   readonly owner: string | undefined
   readonly model: CompiledModel
-  readonly #session: ViewInstance
-  readonly #interactions = new Map<string, ViewInstance>()
+  readonly #session: ViewSet
+  readonly #interactions = new Map<string, ViewSet>()
   /** The capability-set key last sent per target, while a client is bound. */
   readonly #sent = new Map<string, string>()
   readonly #emit: ResourceEventSink
@@ -43,7 +46,7 @@ export class WorkflowSession implements Resource {
     this.owner = owner
     this.model = model
     this.#emit = emit
-    this.#session = new ViewInstance(model.session)
+    this.#session = new ViewSet(model.session)
   }
 
   async request (_ctx: unknown, command: string): Promise<ResourceResult> {
@@ -54,8 +57,8 @@ export class WorkflowSession implements Resource {
   handle (event: ResourceEventBody): void {
     const ev = { type: event.name, target: event.target, data: event.data }
     const path = interactionPathOf(event.target)
-    if (event.name === 'interaction.added' && path !== undefined && this.model.interaction !== undefined && !this.#interactions.has(path)) {
-      this.#interactions.set(path, new ViewInstance(this.model.interaction))
+    if (event.name === 'interaction.added' && path !== undefined && this.model.interaction.length > 0 && !this.#interactions.has(path)) {
+      this.#interactions.set(path, new ViewSet(this.model.interaction))
     }
     this.#session.send(ev)
     this.#publish(this.id, this.#session)
@@ -82,17 +85,18 @@ export class WorkflowSession implements Resource {
     return view?.allows(command)
   }
 
-  /** The current view of a target, if it has one. */
-  viewOf (target: string): ViewInstance | undefined {
-    return target === this.id ? this.#session : this.#interactions.get(target)
+  /** The views that govern a target (see allows), if it has any. */
+  viewOf (target: string): ViewSet | undefined {
+    const path = interactionPathOf(target)
+    return path === undefined ? this.#session : this.#interactions.get(path)
   }
 
   snapshot (): { model: string, views: WorkflowViewSnapshot[] } {
     const views: WorkflowViewSnapshot[] = [
-      { target: this.id, view: 'session', state: this.#session.state, capabilities: this.#session.current.capabilities }
+      { target: this.id, view: 'session', state: this.#session.state, states: this.#session.states, capabilities: this.#session.capabilities }
     ]
     for (const [target, view] of this.#interactions) {
-      views.push({ target, view: 'interaction', state: view.state, capabilities: view.current.capabilities })
+      views.push({ target, view: 'interaction', state: view.state, states: view.states, capabilities: view.capabilities })
     }
     return { model: this.model.name, views }
   }
@@ -108,16 +112,16 @@ export class WorkflowSession implements Resource {
     this.#sent.clear()
   }
 
-  #publish (target: string, view: ViewInstance): void {
-    const current = view.current
-    if (this.#sent.get(target) === current.key) return
+  #publish (target: string, view: ViewSet): void {
+    const key = view.key
+    if (this.#sent.get(target) === key) return
     const delivered = this.#emit({
       messageType: 'stateEvent',
       target,
       name: 'state.updated',
       context: {},
-      data: current.capabilities
+      data: view.capabilities
     })
-    if (delivered) this.#sent.set(target, current.key)
+    if (delivered) this.#sent.set(target, key)
   }
 }

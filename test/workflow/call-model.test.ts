@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { CallModelError, compileCallModel, loadCallModels } from '../../src/workflow/call-model.js'
+import { CallModelError, compileCallModel, loadCallModels, type CompiledView } from '../../src/workflow/call-model.js'
 import { ViewInstance, capabilityAllows } from '../../src/workflow/view.js'
 import { projectPath } from '../../src/paths.js'
 
@@ -19,7 +19,7 @@ t.test('every shipped model loads and compiles', async t => {
   t.ok(models.has('default'))
   for (const [name, model] of models) {
     t.equal(model.name, name)
-    t.ok(model.session.states.size > 1, `${name} has session states`)
+    t.ok((model.session[0]?.states.size ?? 0) > 1, `${name} has session states`)
   }
 })
 
@@ -28,13 +28,18 @@ t.test('a broken model names the file and the JSON path of the problem', async t
     ['missing views', { description: 'x' }, /bad\.json: \/views: Expected required property/],
     ['unknown top-level property', modelWith(m => { m.colour = 'red' }), /bad\.json: \/colour: Unexpected property/],
     ['initial state not defined', modelWith(m => { m.views.session.initial = 'nowhere' }), /bad\.json: \/views\/session\/initial: state nowhere is not defined/],
-    ['transition to an undefined state', modelWith(m => { m.views.session.states.ready.on[0].target = 'limbo' }), /bad\.json: \/views\/session\/states\/ready\/on\/0\/target: state limbo is not defined/],
+    ['transition to an undefined state', modelWith(m => { m.views.session.states.initial.on[0].target = 'limbo' }), /bad\.json: \/views\/session\/states\/initial\/on\/0\/target: state limbo is not defined/],
     ['global transition to an undefined state', modelWith(m => { m.views.session.on[0].target = 'limbo' }), /\/views\/session\/on\/0\/target/],
-    ['enable of an unknown capability', modelWith(m => { m.views.session.states.ready.enable.push('session.fly') }), /\/views\/session\/states\/ready\/enable\/2: capability session.fly is not in \/views\/session\/capabilities/],
-    ['capability listed twice', modelWith(m => { m.views.session.capabilities.push('session.login') }), /\/views\/session\/capabilities\/4: capability session.login is listed twice/],
-    ['guard of the wrong type', modelWith(m => { m.views.session.states.ready.on[0].when = { state: { not: 'x' } } }), /\/views\/session\/states\/ready\/on\/0\/when\/state/],
-    ['event name missing', modelWith(m => { delete m.views.session.states.ready.on[0].event }), /\/views\/session\/states\/ready\/on\/0\/event/],
-    ['ring timeout of zero', modelWith(m => { m.settings = { ringNoAnswerSeconds: 0 } }), /\/settings\/ringNoAnswerSeconds/]
+    ['enable of an unknown capability', modelWith(m => { m.views.session.states.ready.enable.push('session.fly') }), /\/views\/session\/states\/ready\/enable\/3: capability session.fly is not in \/views\/session\/capabilities/],
+    ['capability listed twice', modelWith(m => { m.views.session.capabilities.push('session.login') }), /\/views\/session\/capabilities\/5: capability session.login is listed twice/],
+    ['no session view', modelWith(m => { delete m.views.session }), /\/views\/session: the session view is missing/],
+    ['a parallel view without a scope', modelWith(m => { delete m.views.recording.scope }), /\/views\/recording\/scope: a view other than session and interaction needs a scope/],
+    ['the interaction view with another scope', modelWith(m => { m.views.interaction.scope = 'session' }), /\/views\/interaction\/scope: the interaction view has scope interaction/],
+    ['a capability two parallel views report', modelWith(m => { m.views.recording.capabilities.push('interaction.complete') }), /\/views\/recording\/capabilities\/4: capability interaction.complete is already reported by view interaction/],
+    ['guard of the wrong type', modelWith(m => { m.views.session.states.initial.on[0].when = { state: { not: 'x' } } }), /\/views\/session\/states\/initial\/on\/0\/when\/state/],
+    ['event name missing', modelWith(m => { delete m.views.session.states.initial.on[0].event }), /\/views\/session\/states\/initial\/on\/0\/event/],
+    ['ring timeout of zero', modelWith(m => { m.settings = { ringNoAnswerSeconds: 0 } }), /\/settings\/ringNoAnswerSeconds/],
+    ['a transition of a state in another view', modelWith(m => { m.views.recording.states.off.on = [{ event: 'x', target: 'connected' }] }), /\/views\/recording\/states\/off\/on\/0\/target: state connected is not defined/]
   ]
   for (const [name, json, message] of cases) {
     t.throws(() => compileCallModel('bad', json, 'models/bad.json'), { name: 'CallModelError', message }, name)
@@ -75,8 +80,9 @@ t.test('guards: @scope, @target, data paths, lists and null', async t => {
       }
     }
   })
+  const session = model.session[0] as CompiledView
   const run = (event: { type: string, target: string, data: unknown }): string => {
-    const view = new ViewInstance(model.session)
+    const view = new ViewInstance(session)
     view.send(event)
     return view.state
   }
@@ -86,7 +92,7 @@ t.test('guards: @scope, @target, data paths, lists and null', async t => {
   t.equal(run({ type: 'go', target: 's1.voice', data: { reason: 'r' } }), 'd', '@target matches the path')
   t.equal(run({ type: 'nothing', target: 's1', data: {} }), 'a', 'unknown events are ignored')
 
-  const view = new ViewInstance(model.session)
+  const view = new ViewInstance(session)
   t.same(view.current.capabilities, [{ name: 'x', type: 'enable' }, { name: 'y', type: 'disable' }], 'every known capability, in order')
   view.send({ type: 'go', target: 's1', data: { who: { role: 'boss' } } })
   t.same(view.current.capabilities, [{ name: 'x', type: 'disable' }, { name: 'y', type: 'enable' }])
@@ -96,14 +102,18 @@ t.test('guards: @scope, @target, data paths, lists and null', async t => {
 
 t.test('capabilityAllows: enabled, disabled, unknown', async t => {
   const model = compileCallModel('x', defaultModel)
-  const view = new ViewInstance(model.session)
-  t.equal(capabilityAllows(view.current, model.session.known, 'session.login'), true)
-  t.equal(capabilityAllows(view.current, model.session.known, 'session.logout'), false)
-  t.equal(capabilityAllows(view.current, model.session.known, 'session.dispose'), undefined, 'the CTI decides what the view does not know')
+  const session = model.session[0] as CompiledView
+  const view = new ViewInstance(session)
+  t.equal(capabilityAllows(view.current, session.known, 'session.login'), true)
+  t.equal(capabilityAllows(view.current, session.known, 'session.logout'), false)
+  t.equal(capabilityAllows(view.current, session.known, 'session.dispose'), undefined, 'the CTI decides what the view does not know')
   t.equal(view.allows('session.logout'), false)
 })
 
 t.test('settings default sensibly', async t => {
   const model = compileCallModel('x', defaultModel)
-  t.same(model.settings, { ringNoAnswerSeconds: 15, wrapUpSeconds: null, afterWrapUp: 'ready' })
+  t.same(model.settings, { ringNoAnswerSeconds: 15, wrapUpSeconds: 60, afterWrapUp: 'ready' })
+  const bare = compileCallModel('bare', { views: { session: defaultModel.views.session } })
+  t.same(bare.settings, { ringNoAnswerSeconds: 15, wrapUpSeconds: null, afterWrapUp: 'ready' })
+  t.same(bare.interaction, [], 'a model without interaction views')
 })

@@ -24,6 +24,7 @@ export const DirectorySchema = Type.Object({
     id: Id,
     name: Type.String({ minLength: 1 })
   }, { additionalProperties: false })),
+  outsideAnswerSeconds: Type.Optional(Type.Number({ minimum: 0, maximum: 600, description: 'how long an outside number takes to answer (default 3)' })),
   lockout: Type.Optional(Type.Object({
     attempts: Type.Integer({ minimum: 1 }),
     seconds: Type.Integer({ minimum: 1 })
