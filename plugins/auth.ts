@@ -39,5 +39,6 @@ export default fp(async function authPlugin (app: FastifyInstance) {
     const client = app.his.clients.byToken(token)
     if (client === undefined) throw new AUTH_FAILED('unknown or closed client token')
     request.client = client
+    app.his.presence.touch(client)
   })
 }, { name: 'auth', dependencies: ['instance'] })

@@ -2,7 +2,8 @@ import fp from 'fastify-plugin'
 import { FastifySSEPlugin } from 'fastify-sse-v2'
 import type { EventMessage } from 'fastify-sse-v2'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { ClientRecord } from '../src/core/client.js'
+import type { ClientRecord, Transport } from '../src/core/client.js'
+import type { Presence } from '../src/core/presence.js'
 import type { CoreEvent } from '../src/schemas/protocol.schema.js'
 
 declare module 'fastify' {
@@ -68,6 +69,7 @@ class OpenStream {
 
 export interface EventStreamOptions {
   heartbeatMs: number
+  presence: Presence
 }
 
 function coreEvent (name: CoreEvent['event']['name'], data: CoreEvent['event']['data']): string {
@@ -82,7 +84,7 @@ function coreEvent (name: CoreEvent['event']['name'], data: CoreEvent['event']['
  * out of the outbox it gets `resync`.
  */
 export class EventStreams {
-  readonly #open = new Map<string, OpenStream>()
+  readonly #open = new Set<OpenStream>()
   readonly #options: EventStreamOptions
 
   constructor (options: EventStreamOptions) {
@@ -93,18 +95,18 @@ export class EventStreams {
     return this.#open.size
   }
 
-  /** Whether a client has a stream open now. */
-  isOpen (clientId: string): boolean {
-    return this.#open.has(clientId)
-  }
-
-  /** Starts streaming `client`'s outbox after `lastEventId` (or what it was last sent). */
+  /**
+   * Starts streaming `client`'s outbox after `lastEventId` (or what it was last sent). The stream
+   * becomes the client's transport: an older stream or socket of the client is told to close.
+   */
   open (request: FastifyRequest, reply: FastifyReply, client: ClientRecord, lastEventId: number | undefined): void {
-    this.#open.get(client.id)?.close('replaced by a newer stream of this client')
     const stream = new OpenStream(client, reply)
-    this.#open.set(client.id, stream)
+    const transport: Transport = { kind: 'sse', close: reason => { stream.close(reason) } }
+    this.#open.add(stream)
+    this.#options.presence.attach(client, transport)
     void stream.done.then(() => {
-      if (this.#open.get(client.id) === stream) this.#open.delete(client.id)
+      this.#open.delete(stream)
+      this.#options.presence.detach(client, transport, false)
     })
     reply.header('X-Accel-Buffering', 'no')
     reply.sse(this.#frames(stream, lastEventId ?? client.deliveredSeq))
@@ -154,7 +156,7 @@ export class EventStreams {
 
 export default fp(async function eventStreamsPlugin (app: FastifyInstance) {
   await app.register(FastifySSEPlugin, { retryDelay: app.his.config.SSE_RETRY_MS })
-  const streams = new EventStreams({ heartbeatMs: app.his.config.SSE_HEARTBEAT_MS })
+  const streams = new EventStreams({ heartbeatMs: app.his.config.SSE_HEARTBEAT_MS, presence: app.his.presence })
   app.decorate('eventStreams', streams)
   app.addHook('preClose', async () => { await streams.closeAll('server shutting down') })
 }, { name: 'event-streams', dependencies: ['instance'] })

@@ -36,6 +36,10 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
     name: 'his_event_streams', help: 'open SSE event streams', registers: [register],
     collect () { this.set(app.eventStreams.count) }
   })
+  new Gauge({
+    name: 'his_websockets', help: 'open WebSockets', registers: [register],
+    collect () { this.set(app.hisSockets.count) }
+  })
   let delivered = 0
   new Counter({
     name: 'his_events_delivered_total', help: 'events appended to client outboxes', registers: [register],
@@ -52,4 +56,4 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000)
   })
   app.decorate('metrics', register)
-}, { name: 'metrics', dependencies: ['instance', 'event-streams'] })
+}, { name: 'metrics', dependencies: ['instance', 'event-streams', 'websocket'] })

@@ -20,6 +20,7 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
       tags: [
         { name: 'clients', description: 'client records and their tokens' },
         { name: 'events', description: 'the event stream (SSE)' },
+        { name: 'websocket', description: 'the HIS wire protocol over a WebSocket' },
         { name: 'services', description: 'getServices, binding, service requests' },
         { name: 'sessions', description: 'agent sessions (prepareSession)' },
         { name: 'resources', description: 'session resources: binding, requests, snapshots' },

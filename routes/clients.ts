@@ -25,6 +25,7 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
     }
     const name = request.body?.name ?? 'rest-client'
     const { client, token } = his.clients.open(name, Date.now())
+    his.presence.opened(client)
     request.log.info({ clientId: client.id, name }, 'client opened')
     return reply.code(201).send({ result: 'success', clientId: client.id, token, events: `/clients/${client.id}/events` })
   })
@@ -34,16 +35,14 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['clients'],
       summary: 'Close a client record',
-      description: 'Unbinds everything the client holds and forgets it. Its agent sessions stay (another prepareSession takes them over).',
+      description: 'Unbinds everything the client holds, ends its agent sessions (the agents are logged out, reason client_closed) and forgets it.',
       params: ClientParams,
       response: answers({ 200: Type.Ref(SuccessAnswerSchema) }, ...CLIENT_ROUTE)
     }
   }, async (request) => {
     const client = clientOf(request)
     if (client.id !== request.params.clientId) throw new AUTH_FAILED('the token does not belong to this client')
-    await client.run(() => { his.registry.releaseClient(client) })
-    his.clients.remove(client)
-    request.log.info({ clientId: client.id }, 'client closed')
+    await client.run(async () => { await his.presence.expire(client, 'closed') })
     return { result: 'success' as const }
   })
 

@@ -28,7 +28,8 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       services,
       clients: his.clients.size,
       sessions: his.processor.sessionCount,
-      streams: app.eventStreams.count
+      streams: app.eventStreams.count,
+      sockets: app.hisSockets.count
     })
   })
 

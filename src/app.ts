@@ -9,12 +9,14 @@ import errorsPlugin from '../plugins/errors.js'
 import authPlugin from '../plugins/auth.js'
 import eventStreamsPlugin from '../plugins/event-streams.js'
 import metricsPlugin from '../plugins/metrics.js'
+import websocketPlugin from '../plugins/websocket.js'
 import swaggerPlugin from '../plugins/swagger.js'
 import clientsRoutes from '../routes/clients.js'
 import servicesRoutes from '../routes/services.js'
 import resourcesRoutes from '../routes/resources.js'
 import healthRoutes from '../routes/health.js'
 import simulatorRoutes from '../routes/simulator.js'
+import wsRoutes from '../routes/ws.js'
 
 export interface AppOptions {
   config: Config
@@ -33,12 +35,14 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(swaggerPlugin)
   await fastify.register(authPlugin)
   await fastify.register(eventStreamsPlugin)
+  await fastify.register(websocketPlugin)
   await fastify.register(metricsPlugin)
   await fastify.register(clientsRoutes)
   await fastify.register(servicesRoutes)
   await fastify.register(resourcesRoutes)
   await fastify.register(healthRoutes)
   await fastify.register(simulatorRoutes)
+  await fastify.register(wsRoutes)
 }
 
 export interface BuildOptions extends AppOptions {

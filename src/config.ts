@@ -39,6 +39,22 @@ export const ConfigSchema = Type.Object({
   OUTBOX_SIZE: Type.Integer({ minimum: 16, maximum: 100000, default: 1024, description: 'events each client keeps for replay' }),
   SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 15000, description: 'SSE comment heartbeat interval' }),
   SSE_RETRY_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 3000, description: 'reconnect delay advised to EventSource' }),
+  SESSION_GRACE_MS: Type.Integer({
+    minimum: 0, maximum: 86_400_000, default: 60000,
+    description: 'how long an agent session outlives its client\'s lost event stream or socket before the agent is logged out (client_lost)'
+  }),
+  CLIENT_IDLE_MS: Type.Integer({
+    minimum: 1000, maximum: 86_400_000, default: 1_800_000,
+    description: 'a client that never opened an event stream or socket is closed after this long without a request'
+  }),
+  WS_PING_INTERVAL_MS: Type.Integer({
+    minimum: 50, maximum: 600000, default: 15000,
+    description: 'WebSocket ping interval; a peer that has not answered the previous ping is dropped'
+  }),
+  WS_MAX_MESSAGE_BYTES: Type.Integer({
+    minimum: 1024, maximum: 1_048_576, default: 65536,
+    description: 'largest WebSocket message answered normally; larger ones get a coreError (over 1 MiB the socket closes, 1009)'
+  }),
   MAX_CLIENTS: Type.Integer({ minimum: 1, default: 20000, description: 'client records this instance accepts' }),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 10485760, default: 65536, description: 'largest request body in bytes' })
 })

@@ -3,6 +3,7 @@ import { ClientRegistry } from './core/client.js'
 import { ManualClock, SystemClock, type Clock } from './core/clock.js'
 import { Dispatcher } from './core/dispatcher.js'
 import type { Logger } from './core/logger.js'
+import { Presence } from './core/presence.js'
 import { ServiceMonitor } from './core/service-monitor.js'
 import { ServiceRegistry } from './core/service-registry.js'
 import { readDirectory } from './cti/simulator/directory.js'
@@ -23,6 +24,7 @@ export interface Instance {
   readonly workflow: WorkflowManager
   readonly processor: InteractionProcessor
   readonly simulator: Simulator
+  readonly presence: Presence
   /** Marks every service Stopping (no new clients or sessions). */
   stop: () => void
   /** Ends every session and stops the simulator's timers. */
@@ -68,6 +70,11 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
   registry.add(processor)
   registry.add(workflow)
   const dispatcher = new Dispatcher(registry, log.child({ component: 'dispatcher' }))
+  const presence = new Presence(clock, clients, registry, { graceMs: config.SESSION_GRACE_MS, idleMs: config.CLIENT_IDLE_MS }, {
+    away: (clientId, deadline) => { processor.ownerAway(clientId, deadline) },
+    back: clientId => { processor.ownerBack(clientId) },
+    gone: async (clientId, reason) => { await processor.ownerGone(clientId, reason) }
+  }, log.child({ component: 'presence' }))
 
   return {
     config,
@@ -79,12 +86,14 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     workflow,
     processor,
     simulator,
+    presence,
     stop () {
       processor.stop()
       workflow.setAvailability({ status: 'Stopping', acceptingClients: false })
       monitor.setAvailability({ status: 'Stopping', acceptingClients: false })
     },
     async close () {
+      presence.close()
       await processor.destroyAll('shutdown')
       simulator.close()
       if (clock instanceof SystemClock) clock.clearAll()

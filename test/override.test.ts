@@ -57,13 +57,12 @@ t.test('a second login of the same agent: confirm first, then override replaces 
   t.equal((await second.request(rid, 'session.ready')).statusCode, 200)
 })
 
-t.test('override of a session whose client is gone, and of a session still logging in', async t => {
+t.test('override of a session still logging in; a closed client\'s sessions end with it', async t => {
   const { app, clock } = await buildTestApp()
   t.teardown(async () => { await app.close() })
   const first = await RestClient.open(app)
   const rid = await first.login(AGENT1)
-  // Still logging in (the clock has not moved): replace it anyway.
-  await first.call('DELETE', `/clients/${first.clientId}`)
+  // Still logging in (the clock has not moved): replace it.
   const second = await RestClient.open(app)
   await second.bindService(PROCESSOR_ID)
   await second.bindService(WM)
@@ -74,4 +73,12 @@ t.test('override of a session whose client is gone, and of a session still loggi
   const snap = await second.snapshot(PROCESSOR_ID, rid)
   t.equal(snap.data.session.loggedIn, true, 'exactly one login completed')
   t.same(app.his.simulator.agents().find(a => a.id === 'agent1')?.state, 'not_ready')
+
+  // Closing the client logs its agent out: a new client prepares a session without confirm.
+  t.equal((await second.call('DELETE', `/clients/${second.clientId}`)).statusCode, 200)
+  t.equal(app.his.processor.sessionCount, 0)
+  t.equal(app.his.simulator.agents().find(a => a.id === 'agent1')?.state, 'logged_out')
+  const third = await RestClient.open(app)
+  await third.bindService(PROCESSOR_ID)
+  t.equal((await third.prepareSession({ agent: AGENT1 })).statusCode, 201)
 })

@@ -78,7 +78,8 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
         { name: 'session.notready', type: 'disable' },
         { name: 'channel.dial', type: 'disable' }
       ]
-    }
+    },
+    eventId: 1
   })
   t.same(sse.unread, [], 'nothing else before the CTI login completes')
 
@@ -94,8 +95,9 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
   const [started, loggedIn, channel, agentState] = frames.map(f => JSON.parse(f.data ?? ''))
   t.same(started, {
     messageType: 'resourceEvent', serviceId: PROCESSOR_ID, resourceId: rid,
-    event: { name: 'session.started', target: rid, context: {}, data: { agentId: 'agent1', extension: '1001' } }
-  })
+    event: { name: 'session.started', target: rid, context: {}, data: { agentId: 'agent1', extension: '1001' } },
+    eventId: 2
+  }, 'the envelope carries eventId, the same number as the SSE id')
   t.equal(loggedIn.serviceId, WM, 'the workflow reacts to session.started')
   t.same(loggedIn.event.data.slice(0, 2), [{ name: 'session.logout', type: 'enable' }, { name: 'session.login', type: 'disable' }],
     'view logged_in: session.logout enable, session.login disable (as in the trace)')

@@ -6,6 +6,13 @@ export function resourceKey (serviceId: string, resourceId: string): string {
   return serviceId + '\u0000' + resourceId
 }
 
+/** An event transport attached to a client (an SSE stream or a WebSocket). */
+export interface Transport {
+  readonly kind: 'sse' | 'ws'
+  /** Asks the transport to tell its peer why and close. */
+  close: (reason: string) => void
+}
+
 /**
  * One connected media bar: a WebSocket, or a REST client identified by its token. Everything it
  * binds and every event it receives hangs off this record, whichever transport carries them.
@@ -21,6 +28,10 @@ export class ClientRecord {
   readonly resources = new Set<string>()
   /** The newest outbox sequence number written to any of this client's streams. */
   deliveredSeq = 0
+  /** The event transport attached now, if any (one at a time). */
+  transport: Transport | undefined
+  /** Whether an event transport was ever attached (presence rules differ). */
+  everAttached = false
   readonly #tokenHash: Buffer
   #chain: Promise<unknown> = Promise.resolve()
   #closed = false

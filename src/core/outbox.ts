@@ -8,7 +8,7 @@ export interface OutboxEntry {
   readonly seq: number
   /** The inner event name (`state.updated`, `serviceList` …), the SSE `event:` field. */
   readonly name: string
-  /** The whole envelope as one JSON line. */
+  /** The whole envelope as one JSON line, with `eventId` (= seq) added. */
   readonly json: string
 }
 
@@ -40,8 +40,13 @@ export class Outbox {
     return Math.max(1, this.#latest - this.#capacity + 1)
   }
 
-  append (name: string, envelope: unknown): OutboxEntry {
-    const entry: OutboxEntry = { seq: this.#latest + 1, name, json: JSON.stringify(envelope) }
+  /**
+   * Adds an event. Its envelope is serialized once, here, with `eventId`: the sequence number,
+   * so a client on any transport knows what to resume after.
+   */
+  append (name: string, envelope: object): OutboxEntry {
+    const seq = this.#latest + 1
+    const entry: OutboxEntry = { seq, name, json: JSON.stringify({ ...envelope, eventId: seq }) }
     this.#ring[entry.seq % this.#capacity] = entry
     this.#latest = entry.seq
     for (const listener of this.#listeners) listener()

@@ -40,6 +40,9 @@ export class InteractionProcessor implements Service {
   readonly #log: Logger
   readonly #sessions = new Map<string, ProcessorSession>()
   readonly #byAgent = new Map<string, ProcessorSession>()
+  readonly #byOwner = new Map<string, Set<ProcessorSession>>()
+  /** Owners whose client is away, with the time their sessions end. */
+  readonly #away = new Map<string, number>()
   #stopping = false
 
   constructor (options: InteractionProcessorOptions) {
@@ -153,6 +156,9 @@ export class InteractionProcessor implements Service {
     })
     this.#sessions.set(id, session)
     this.#byAgent.set(auth.agent.id, session)
+    this.#owned(ctx.client.id).add(session)
+    const away = this.#away.get(ctx.client.id)
+    if (away !== undefined) session.ownerAwayUntil = away
     try {
       await session.login()
     } catch (err) {
@@ -187,8 +193,42 @@ export class InteractionProcessor implements Service {
     session.detach()
     this.#sessions.delete(session.id)
     if (this.#byAgent.get(session.agent.id) === session) this.#byAgent.delete(session.agent.id)
+    const owned = this.#byOwner.get(session.owner)
+    owned?.delete(session)
+    if (owned?.size === 0) this.#byOwner.delete(session.owner)
     this.#workflow.destroySession(session.id)
     this.#registry.resourceRemoved(this.id, session.id)
+  }
+
+  #owned (clientId: string): Set<ProcessorSession> {
+    let set = this.#byOwner.get(clientId)
+    if (set === undefined) {
+      set = new Set()
+      this.#byOwner.set(clientId, set)
+    }
+    return set
+  }
+
+  /** The sessions a client prepared. */
+  sessionsOwnedBy (clientId: string): ProcessorSession[] {
+    return [...this.#byOwner.get(clientId) ?? []]
+  }
+
+  /** The owner's client lost its transport: its sessions end at `deadline` unless it comes back. */
+  ownerAway (clientId: string, deadline: number): void {
+    this.#away.set(clientId, deadline)
+    for (const session of this.#byOwner.get(clientId) ?? []) session.ownerAwayUntil = deadline
+  }
+
+  ownerBack (clientId: string): void {
+    this.#away.delete(clientId)
+    for (const session of this.#byOwner.get(clientId) ?? []) session.ownerAwayUntil = undefined
+  }
+
+  /** The owner is gone for good: its agents are logged out and their sessions end. */
+  async ownerGone (clientId: string, reason: string): Promise<void> {
+    this.#away.delete(clientId)
+    for (const session of this.sessionsOwnedBy(clientId)) await this.destroy(session, reason)
   }
 
   /** Ends every session (shutdown). */

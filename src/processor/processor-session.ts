@@ -74,6 +74,8 @@ export class ProcessorSession implements Resource {
   readonly #detach: () => void
   #pending: ResourceEventBody[] = []
   #endedSeen = false
+  /** Set while the owner's client is away: when the session ends unless it comes back. */
+  ownerAwayUntil: number | undefined
 
   constructor (options: ProcessorSessionOptions) {
     this.id = options.id
@@ -208,8 +210,12 @@ export class ProcessorSession implements Resource {
     this.#pending = []
   }
 
-  snapshot (): SessionSnapshot & { reasonCodes: ReasonCode[] } {
-    return { ...this.model.snapshot(), reasonCodes: this.#cti.reasonCodes().filter(r => r.system !== true) }
+  snapshot (): SessionSnapshot & { reasonCodes: ReasonCode[], client: { id: string, awayUntil: string | null } } {
+    return {
+      ...this.model.snapshot(),
+      client: { id: this.owner, awayUntil: this.ownerAwayUntil === undefined ? null : new Date(this.ownerAwayUntil).toISOString() },
+      reasonCodes: this.#cti.reasonCodes().filter(r => r.system !== true)
+    }
   }
 
   clientBound (_client: ClientRecord): void {

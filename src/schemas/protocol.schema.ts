@@ -126,11 +126,14 @@ export const ResourceEventBodySchema = Type.Object({
 }, { $id: 'ResourceEventBody' })
 export type ResourceEventBody = Static<typeof ResourceEventBodySchema>
 
+const EventId = Type.Integer({ minimum: 1, description: '[extension] the client\'s event sequence number: resume after it (SSE Last-Event-ID, WS resume)' })
+
 export const ResourceEventSchema = Type.Object({
   messageType: Type.Literal('resourceEvent'),
   serviceId: Type.String(),
   resourceId: Type.String(),
-  event: Type.Ref(ResourceEventBodySchema)
+  event: Type.Ref(ResourceEventBodySchema),
+  eventId: Type.Optional(EventId)
 }, { $id: 'ResourceEvent' })
 export type ResourceEvent = Static<typeof ResourceEventSchema>
 
@@ -143,7 +146,8 @@ export const ServiceEventSchema = Type.Object({
     eventType: literalUnion(SERVICE_EVENT_TYPES),
     services: Type.Optional(Type.Array(Type.Ref(ServiceSchema))),
     service: Type.Optional(Type.Ref(ServiceSchema))
-  })
+  }),
+  eventId: Type.Optional(EventId)
 }, { $id: 'ServiceEvent' })
 export type ServiceEvent = Static<typeof ServiceEventSchema>
 

@@ -73,7 +73,8 @@ export const HealthAnswerSchema = Type.Object({
   services: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), status: Type.String(), acceptingClients: Type.Boolean(), clientCount: Type.Integer() })),
   clients: Type.Integer(),
   sessions: Type.Integer(),
-  streams: Type.Integer()
+  streams: Type.Integer({ description: 'open SSE streams' }),
+  sockets: Type.Integer({ description: 'open WebSockets' })
 }, { $id: 'HealthAnswer' })
 
 export const EventStreamQuery = Type.Object({
