@@ -1,11 +1,13 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import { VERSION } from '../src/version.js'
 
 /**
  * The OpenAPI document, generated from the route schemas. Shared schemas become named
- * components (by their `$id`), so generated clients get stable type names.
+ * components (by their `$id`), so generated clients get stable type names. Swagger UI is at
+ * /docs; the document itself at /openapi.yaml and /openapi.json.
  */
 export default fp(async function swaggerPlugin (app: FastifyInstance) {
   await app.register(swagger, {
@@ -37,4 +39,23 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }
   })
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, docExpansion: 'list' } })
+
+  app.get('/openapi.yaml', {
+    schema: {
+      tags: ['operations'],
+      operationId: 'openapiYaml',
+      summary: 'This OpenAPI document, as YAML',
+      response: { 200: { description: 'OpenAPI 3.1', content: { 'application/yaml': { schema: { type: 'string', examples: ['openapi: 3.1.0\ninfo:\n  title: his-cti-server\n'] } } } } }
+    }
+  }, async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(app.swagger({ yaml: true })))
+
+  app.get('/openapi.json', {
+    schema: {
+      tags: ['operations'],
+      operationId: 'openapiJson',
+      summary: 'This OpenAPI document, as JSON',
+      response: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object', examples: [{ openapi: '3.1.0', info: { title: 'his-cti-server' } }] } } } } }
+    }
+  }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())))
 }, { name: 'swagger' })

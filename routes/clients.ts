@@ -3,8 +3,9 @@ import { Type } from '@sinclair/typebox'
 import { AUTH_FAILED, INVALID_MESSAGE, NOT_ACCEPTING_CLIENTS } from '../src/errors.js'
 import { clientOf } from '../plugins/auth.js'
 import {
-  ClientParams, CLIENT_ROUTE, EventStreamQuery, OpenClientAnswerSchema, OpenClientBodySchema, SuccessAnswerSchema, answers
+  ClientParams, CLIENT_ROUTE, EventStreamQuery, OpenClientAnswerSchema, OpenClientBodySchema, SuccessAnswerSchema, TOKEN, answers
 } from '../src/schemas/rest.schema.js'
+import { CoreEventSchema, ResourceEventSchema, ServiceEventSchema } from '../src/schemas/protocol.schema.js'
 
 /** Client records: open, close, and the client's SSE event stream. */
 const clients: FastifyPluginAsyncTypebox = async (app) => {
@@ -13,10 +14,11 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/clients', {
     schema: {
       tags: ['clients'],
+      operationId: 'openClient',
       summary: 'Open a client record',
       description: 'Everything a REST client binds and every event it receives hangs off its client record. The token is shown once.',
       body: Type.Optional(Type.Ref(OpenClientBodySchema)),
-      response: answers({ 201: Type.Ref(OpenClientAnswerSchema) }, 'INVALID_MESSAGE', 'NOT_ACCEPTING_CLIENTS')
+      response: answers({ 201: [Type.Ref(OpenClientAnswerSchema), 'the client record and its token (shown once)'] }, 'INVALID_MESSAGE', 'NOT_ACCEPTING_CLIENTS')
     }
   }, async (request, reply) => {
     if (his.clients.size >= his.config.MAX_CLIENTS) throw new NOT_ACCEPTING_CLIENTS('this instance has reached its client limit')
@@ -34,10 +36,12 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.requireClient,
     schema: {
       tags: ['clients'],
+      operationId: 'closeClient',
+      security: TOKEN,
       summary: 'Close a client record',
       description: 'Unbinds everything the client holds, ends its agent sessions (the agents are logged out, reason client_closed) and forgets it.',
       params: ClientParams,
-      response: answers({ 200: Type.Ref(SuccessAnswerSchema) }, ...CLIENT_ROUTE)
+      response: answers({ 200: [Type.Ref(SuccessAnswerSchema), 'closed'] }, ...CLIENT_ROUTE)
     }
   }, async (request) => {
     const client = clientOf(request)
@@ -50,6 +54,8 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.requireClient,
     schema: {
       tags: ['events'],
+      operationId: 'eventStream',
+      security: TOKEN,
       summary: 'The client\'s event stream (Server-Sent Events)',
       description: 'Every event addressed to the client: `id` is the outbox sequence number, `event` the inner event name, ' +
         '`data` the whole envelope as one JSON line. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume; ' +
@@ -58,10 +64,16 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
       querystring: EventStreamQuery,
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
       response: answers({
-        200: {
-          description: 'text/event-stream of resourceEvent, serviceEvent and coreEvent envelopes',
-          content: { 'text/event-stream': { schema: Type.String() } }
-        } as never
+        200: [{
+          content: {
+            'text/event-stream': {
+              schema: Type.Union([Type.Ref(ResourceEventSchema), Type.Ref(ServiceEventSchema), Type.Ref(CoreEventSchema)], {
+                description: 'Each SSE event: `id:` the event id, `event:` the inner event name, `data:` one of these envelopes as one ' +
+                  'JSON line. Comment lines (`:hb`) are heartbeats.'
+              })
+            }
+          }
+        } as never, 'an endless text/event-stream of events (resourceEvent, serviceEvent, coreEvent envelopes)']
       }, ...CLIENT_ROUTE)
     }
   }, async (request, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { HealthAnswerSchema } from '../src/schemas/rest.schema.js'
+import { HealthAnswerSchema, answers } from '../src/schemas/rest.schema.js'
 import { VERSION } from '../src/version.js'
 
 /** Health and metrics for operators and load balancers. */
@@ -11,9 +11,13 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/health', {
     schema: {
       tags: ['operations'],
+      operationId: 'health',
       summary: 'Health of the instance',
       description: '200 while the instance is in service; 503 while it is stopping or its CTI is unavailable.',
-      response: { 200: Type.Ref(HealthAnswerSchema), 503: Type.Ref(HealthAnswerSchema) }
+      response: answers({
+        200: [Type.Ref(HealthAnswerSchema), 'in service'],
+        503: [Type.Ref(HealthAnswerSchema), 'stopping, or the CTI is unavailable']
+      })
     }
   }, async (_request, reply) => {
     const cti = his.simulator.health()
@@ -36,8 +40,11 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/metrics', {
     schema: {
       tags: ['operations'],
+      operationId: 'metrics',
       summary: 'Metrics in Prometheus text format',
-      response: { 200: { description: 'Prometheus exposition format', content: { 'text/plain': { schema: Type.String() } } } as never }
+      response: answers({
+        200: [{ content: { 'text/plain': { schema: Type.String({ examples: ['# HELP his_clients open client records\n# TYPE his_clients gauge\nhis_clients 3\n'] }) } } } as never, 'Prometheus exposition format']
+      })
     }
   }, async (_request, reply) => {
     return reply.type(app.metrics.contentType).send(await app.metrics.metrics())

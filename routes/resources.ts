@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { ResourceAnswerSchema } from '../src/schemas/protocol.schema.js'
 import {
-  CLIENT_ROUTE, CoreAnswerSchema, ResourceParams, ResourceRequestBodySchema, SnapshotAnswerSchema, answers
+  CLIENT_ROUTE, CoreAnswerSchema, ResourceParams, ResourceRequestBodySchema, SnapshotAnswerSchema, TOKEN, answers
 } from '../src/schemas/rest.schema.js'
 import { clientOf } from '../plugins/auth.js'
 import { coreBody, sendAnswer } from './answer.js'
@@ -16,10 +16,12 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.requireClient,
     schema: {
       tags: ['resources'],
+      operationId: 'bindResource',
+      security: TOKEN,
       summary: 'bindResource',
       description: 'A session resource admits one bound client. Binding the workflow session sends its current views as `state.updated`.',
       params: ResourceParams,
-      response: answers({ 200: Type.Ref(CoreAnswerSchema) }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND', 'ALREADY_BOUND')
+      response: answers({ 200: [Type.Ref(CoreAnswerSchema), 'bound'] }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND', 'ALREADY_BOUND')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
@@ -31,9 +33,11 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.requireClient,
     schema: {
       tags: ['resources'],
+      operationId: 'unbindResource',
+      security: TOKEN,
       summary: 'unbindResource',
       params: ResourceParams,
-      response: answers({ 200: Type.Ref(CoreAnswerSchema) }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND')
+      response: answers({ 200: [Type.Ref(CoreAnswerSchema), 'unbound'] }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
@@ -45,6 +49,8 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.requireClient,
     schema: {
       tags: ['resources'],
+      operationId: 'resourceRequest',
+      security: TOKEN,
       summary: 'A session request (session.login, session.ready, conversation.hold …)',
       description: 'The commands of PROTOCOL.md §5. `target` defaults to the session. Success means the request was carried out; ' +
         'the state changes arrive as events. A request whose capability is disabled in the current view is refused with INVALID_STATE. ' +
@@ -52,8 +58,8 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
         '`error.interaction.<action>`, carrying `requestid`.',
       params: ResourceParams,
       body: Type.Ref(ResourceRequestBodySchema),
-      response: answers({ 200: Type.Ref(ResourceAnswerSchema) }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND',
-        'UNKNOWN_COMMAND', 'INVALID_TARGET', 'INVALID_STATE', 'UNSUPPORTED', 'CTI_UNAVAILABLE')
+      response: answers({ 200: [Type.Ref(ResourceAnswerSchema), 'carried out; the state changes arrive as events'] }, ...CLIENT_ROUTE,
+        'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'INVALID_TARGET', 'INVALID_STATE', 'UNSUPPORTED', 'CTI_UNAVAILABLE')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
@@ -67,11 +73,13 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
     preHandler: app.requireClient,
     schema: {
       tags: ['resources'],
+      operationId: 'getResource',
+      security: TOKEN,
       summary: 'A resource snapshot',
       description: 'Processor session: the session, its channels, interactions and conversations. Workflow session: every view\'s state ' +
         'and capabilities. Clients re-read these after `resync`. Needs a binding to the resource.',
       params: ResourceParams,
-      response: answers({ 200: Type.Ref(SnapshotAnswerSchema) }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND')
+      response: answers({ 200: [Type.Ref(SnapshotAnswerSchema), 'the resource\'s current state'] }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params

@@ -14,9 +14,10 @@ const simulator: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/simulator/agents', {
     schema: {
       tags: ['simulator'],
+      operationId: 'simulatorAgents',
       summary: 'Simulated agents with their extension and state',
       description: 'The simulator\'s agent directory and each agent\'s current state. Passwords are never shown.',
-      response: answers({ 200: Type.Ref(SimAgentsAnswerSchema) }, ...ANY_ROUTE)
+      response: answers({ 200: [Type.Ref(SimAgentsAnswerSchema), 'every agent of the directory'] }, ...ANY_ROUTE)
     }
   }, async () => {
     return { result: 'success' as const, agents: his.simulator.agents() }
@@ -25,11 +26,12 @@ const simulator: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/simulator/calls', {
     schema: {
       tags: ['simulator'],
+      operationId: 'simulatorPlaceCall',
       summary: 'Place an inbound call',
       description: 'A caller rings: into a queue, where the ACD offers the call to the longest-idle ready agent of the queue, ' +
         'or with `to` straight to an agent\'s extension. The call carries `data` as attached data.',
       body: Type.Ref(SimPlaceCallBodySchema),
-      response: answers({ 201: Type.Ref(SimPlaceCallAnswerSchema) }, ...ANY_ROUTE, 'INVALID_STATE')
+      response: answers({ 201: [Type.Ref(SimPlaceCallAnswerSchema), 'the call rings (or waits in the queue)'] }, ...ANY_ROUTE, 'INVALID_STATE')
     }
   }, async (request, reply) => {
     const call = his.simulator.placeCall(request.body)
@@ -39,10 +41,11 @@ const simulator: FastifyPluginAsyncTypebox = async (app) => {
   app.delete('/simulator/calls/:callId', {
     schema: {
       tags: ['simulator'],
+      operationId: 'simulatorHangUp',
       summary: 'The caller hangs up',
       description: 'The outside party of the call hangs up: in a queue or while ringing the call is abandoned; in talk it ends.',
       params: SimCallParams,
-      response: answers({ 200: Type.Ref(SuccessAnswerSchema) }, ...ANY_ROUTE, 'UNKNOWN_RESOURCE')
+      response: answers({ 200: [Type.Ref(SuccessAnswerSchema), 'the caller hung up'] }, ...ANY_ROUTE, 'UNKNOWN_RESOURCE')
     }
   }, async (request) => {
     his.simulator.hangup(request.params.callId)
@@ -52,26 +55,29 @@ const simulator: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/simulator/calls', {
     schema: {
       tags: ['simulator'],
+      operationId: 'simulatorCalls',
       summary: 'Calls in the simulator with their parties',
-      response: answers({ 200: Type.Ref(SimCallsAnswerSchema) }, ...ANY_ROUTE)
+      response: answers({ 200: [Type.Ref(SimCallsAnswerSchema), 'every call'] }, ...ANY_ROUTE)
     }
   }, async () => ({ result: 'success' as const, calls: his.simulator.calls() }))
 
   app.get('/simulator/queues', {
     schema: {
       tags: ['simulator'],
+      operationId: 'simulatorQueues',
       summary: 'Queues with their waiting calls and ready agents',
-      response: answers({ 200: Type.Ref(SimQueuesAnswerSchema) }, ...ANY_ROUTE)
+      response: answers({ 200: [Type.Ref(SimQueuesAnswerSchema), 'every queue'] }, ...ANY_ROUTE)
     }
   }, async () => ({ result: 'success' as const, queues: his.simulator.queues() }))
 
   app.post('/simulator/clock', {
     schema: {
       tags: ['simulator'],
+      operationId: 'simulatorAdvanceClock',
       summary: 'Advance the simulator clock (SIM_CLOCK=manual only)',
       description: 'With SIM_CLOCK=manual the simulator\'s time (login delay, ring-no-answer, wrap-up) only moves through this route.',
       body: Type.Ref(SimClockBodySchema),
-      response: answers({ 200: Type.Ref(SimClockAnswerSchema) }, ...ANY_ROUTE, 'UNSUPPORTED')
+      response: answers({ 200: [Type.Ref(SimClockAnswerSchema), 'the new simulated time'] }, ...ANY_ROUTE, 'UNSUPPORTED')
     }
   }, async (request) => {
     const clock = his.clock

@@ -11,12 +11,13 @@ const ws: FastifyPluginAsyncTypebox = async (app) => {
     url: '/ws',
     schema: {
       tags: ['websocket'],
+      operationId: 'websocket',
       summary: 'The HIS wire protocol over a WebSocket',
       description: 'Upgrade to a WebSocket and send the messages of PROTOCOL.md (coreRequest, serviceRequest, resourceRequest), ' +
         'one JSON object per text frame; answers and events (resourceEvent, serviceEvent, coreEvent) come back the same way. ' +
         'One connection is one client. The message catalogue is asyncapi.yaml and the README\'s WebSocket section; ' +
         'a plain GET (no upgrade) answers 426.',
-      response: { 426: Type.Ref(FailureAnswerSchema) }
+      response: { 426: Type.Ref(FailureAnswerSchema, { description: 'not an upgrade request: connect with a WebSocket client' }) }
     },
     handler: async (_request, reply) => {
       return reply.code(426).header('upgrade', 'websocket').send({

@@ -30,6 +30,26 @@ export const FAILURE_STATUS = {
   INTERNAL: 500
 } as const
 
+/** What each code means, for people: the README table and the OpenAPI response descriptions. */
+export const FAILURE_MEANING: Record<keyof typeof FAILURE_STATUS, string> = {
+  INVALID_MESSAGE: 'wrong shape, type or value; not JSON (413 too large, 415 not JSON)',
+  UNKNOWN_COMMAND: 'no such command (or route: 404)',
+  UNKNOWN_SERVICE: 'no such service',
+  UNKNOWN_RESOURCE: 'no such resource',
+  NOT_BOUND: 'bind the service or resource first',
+  ALREADY_BOUND: 'the resource is bound by, or belongs to, another client',
+  AUTH_FAILED: 'bad agent credentials, or a missing / wrong client token',
+  LOCKED_OUT: 'too many failed logins; try later',
+  UNKNOWN_MODEL: 'no call model of that name',
+  INVALID_TARGET: 'the target does not exist, or is the wrong kind for the command',
+  INVALID_STATE: 'the current state does not allow it (the button is disabled)',
+  UNSUPPORTED: 'the CTI cannot do it',
+  NOT_ACCEPTING_CLIENTS: 'the instance is full or shutting down',
+  RATE_LIMITED: 'too many requests',
+  CTI_UNAVAILABLE: 'the telephony platform cannot be reached',
+  INTERNAL: 'a bug; details are in the server log, never in the answer'
+}
+
 type ProtocolErrorClass = FastifyErrorConstructor<{ code: string }, [string]>
 
 function code (name: keyof typeof FAILURE_STATUS): ProtocolErrorClass {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import t, { type Test } from 'tap'
 import { ConfigSchema } from '../src/config.js'
-import { FAILURE_STATUS } from '../src/errors.js'
+import { FAILURE_MEANING, FAILURE_STATUS } from '../src/errors.js'
 import { projectPath } from '../src/paths.js'
 import { generateOpenApi, OPENAPI_FILE } from '../scripts/openapi.js'
 import { startServer } from './helpers/process.js'
@@ -25,9 +25,9 @@ function rows (table: string): string[][] {
     .map(l => l.split('|').slice(1, -1).map(c => c.trim().replace(/^`|`$/g, '')))
 }
 
-t.test('the README failure table is the catalogue: every code, its HTTP status, nothing else', async t => {
-  const table = rows(section('failures')).map(([code, status]) => [code, Number(status)])
-  t.same(table, Object.entries(FAILURE_STATUS))
+t.test('the README failure table is the catalogue: every code, its HTTP status and meaning, nothing else', async t => {
+  const table = rows(section('failures')).map(([code, status, meaning]) => [code, Number(status), meaning])
+  t.same(table, Object.entries(FAILURE_STATUS).map(([code, status]) => [code, status, FAILURE_MEANING[code as keyof typeof FAILURE_MEANING]]))
 })
 
 t.test('the README configuration table lists every variable with its default', async t => {
@@ -45,6 +45,13 @@ t.test('the README demo agents are the simulator directory', async t => {
     agents: Array<{ id: string, password: string, name: string, extension: string, queues?: string[] }>
   }
   t.same(rows(section('agents')), directory.agents.map(a => [a.id, a.password, a.name, a.extension, (a.queues ?? []).join(', ')]))
+})
+
+t.test('every curl example of the README is in a section a test runs', async t => {
+  const tested = ['walkthrough', 'walkthrough-call'].map(section)
+  const blocks = [...README.matchAll(/```bash\n([\s\S]*?)```/g)].map(m => m[1] ?? '').filter(b => b.includes('curl'))
+  t.ok(blocks.length >= 2)
+  for (const block of blocks) t.ok(tested.some(s => s.includes(block)), `tested: ${block.split('\n')[0] ?? ''}`)
 })
 
 t.test('openapi.yaml is what the route schemas generate (run npm run openapi after changing a route)', async t => {

@@ -23,7 +23,7 @@ export const CoreRequestSchema = Type.Object({
   clientId: Type.Optional(ShortString),
   token: Type.Optional(ShortString),
   lastEventId: Type.Optional(Type.Integer({ minimum: 0 }))
-}, { $id: 'CoreRequest' })
+}, { $id: 'CoreRequest', examples: [{ messageType: 'coreRequest', requestId: 'r1', command: 'bindService', serviceId: 'WorkflowManager' }] })
 export type CoreRequest = Static<typeof CoreRequestSchema>
 
 const Result = literalUnion(['success', 'failure'])
@@ -41,7 +41,13 @@ export const CoreResponseSchema = Type.Object({
   data: Type.Optional(Type.Unknown()),
   result: Result,
   failure: Type.Optional(Type.Ref(FailureSchema))
-}, { $id: 'CoreResponse' })
+}, {
+  $id: 'CoreResponse',
+  examples: [{
+    messageType: 'coreResponse', requestId: 'r1', command: 'bindService', serviceId: 'WorkflowManager',
+    serviceName: 'WorkflowManager', serviceType: 'com.openmethods.iserver.workflow.manager', result: 'success'
+  }]
+})
 export type CoreResponse = Static<typeof CoreResponseSchema>
 
 export const ServiceRequestSchema = Type.Object({
@@ -52,7 +58,7 @@ export const ServiceRequestSchema = Type.Object({
     command: CommandSchema,
     data: Type.Optional(Type.Unknown())
   })
-}, { $id: 'ServiceRequest' })
+}, { $id: 'ServiceRequest', examples: [{ messageType: 'serviceRequest', requestId: 'r2', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', request: { command: 'getCapabilities', data: '' } }] })
 export type ServiceRequest = Static<typeof ServiceRequestSchema>
 
 /** The inner answer of a service request: also the REST body of service routes. */
@@ -65,7 +71,21 @@ export const ServiceAnswerSchema = Type.Object({
   message: Type.Optional(Type.String({ description: 'confirm: the prompt to show the user' })),
   original: Type.Optional(Type.Unknown({ description: 'confirm/failure: the request data, password removed' })),
   failure: Type.Optional(Type.Ref(FailureSchema))
-}, { $id: 'ServiceAnswer' })
+}, {
+  $id: 'ServiceAnswer',
+  examples: [
+    {
+      command: 'prepareSession', result: 'success', resource: { id: 'Simulator-agent1' }, data: { agent: { id: 'agent1' }, model: '' },
+      workflow: { serviceId: 'WorkflowManager', resourceId: 'Simulator-agent1' }
+    },
+    {
+      command: 'prepareSession', result: 'confirm',
+      message: 'Agent agent1 already has a session on Simulator. Take it over? The other media bar will be signed out.',
+      original: { command: 'prepareSession', data: { agent: { id: 'agent1' }, override: false } }
+    },
+    { command: 'getCapabilities', result: 'success', data: { 'single-channels-supported': 'true', 'call-models': 'default,RNA', 'notready-reason-codes': 'BREAK,LUNCH' } }
+  ]
+})
 export type ServiceAnswer = Static<typeof ServiceAnswerSchema>
 
 export const ServiceResponseSchema = Type.Object({
@@ -73,7 +93,7 @@ export const ServiceResponseSchema = Type.Object({
   requestId: Type.Optional(Type.String()),
   serviceId: Type.String(),
   response: Type.Ref(ServiceAnswerSchema)
-}, { $id: 'ServiceResponse' })
+}, { $id: 'ServiceResponse', examples: [{ messageType: 'serviceResponse', requestId: 'r2', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', response: { command: 'getCapabilities', result: 'success', data: { 'single-channels-supported': 'true' } } }] })
 export type ServiceResponse = Static<typeof ServiceResponseSchema>
 
 export const ResourceRequestSchema = Type.Object({
@@ -86,7 +106,7 @@ export const ResourceRequestSchema = Type.Object({
     target: Type.Optional(TargetSchema),
     data: Type.Optional(Type.Unknown())
   })
-}, { $id: 'ResourceRequest' })
+}, { $id: 'ResourceRequest', examples: [{ messageType: 'resourceRequest', requestId: 'r3', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', resourceId: 'Simulator-agent1', request: { command: 'conversation.hold', target: 'Simulator-agent1.voice.ix-1.leg-2', data: {} } }] })
 export type ResourceRequest = Static<typeof ResourceRequestSchema>
 
 /** The inner answer of a resource request: also the REST body of the resource request route. */
@@ -98,7 +118,7 @@ export const ResourceAnswerSchema = Type.Object({
   data: Type.Optional(Type.Unknown()),
   original: Type.Optional(Type.Unknown()),
   failure: Type.Optional(Type.Ref(FailureSchema))
-}, { $id: 'ResourceAnswer' })
+}, { $id: 'ResourceAnswer', examples: [{ command: 'conversation.hold', target: 'Simulator-agent1.voice.ix-1.leg-2', requestId: 'r3', result: 'success' }] })
 export type ResourceAnswer = Static<typeof ResourceAnswerSchema>
 
 export const ResourceResponseSchema = Type.Object({
@@ -107,14 +127,14 @@ export const ResourceResponseSchema = Type.Object({
   serviceId: Type.String(),
   resourceId: Type.String(),
   response: Type.Ref(ResourceAnswerSchema)
-}, { $id: 'ResourceResponse' })
+}, { $id: 'ResourceResponse', examples: [{ messageType: 'resourceResponse', requestId: 'r3', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', resourceId: 'Simulator-agent1', response: { command: 'conversation.hold', target: 'Simulator-agent1.voice.ix-1.leg-2', result: 'success' } }] })
 export type ResourceResponse = Static<typeof ResourceResponseSchema>
 
 /** One capability of a workflow view. */
 export const CapabilityStateSchema = Type.Object({
   name: Type.String(),
   type: literalUnion(['enable', 'disable'])
-}, { $id: 'CapabilityState', additionalProperties: false })
+}, { $id: 'CapabilityState', additionalProperties: false, examples: [{ name: 'session.ready', type: 'enable' }] })
 export type CapabilityState = Static<typeof CapabilityStateSchema>
 
 export const ResourceEventBodySchema = Type.Object({
@@ -123,7 +143,7 @@ export const ResourceEventBodySchema = Type.Object({
   target: Type.String(),
   context: Type.Object({}),
   data: Type.Unknown({ description: 'event attributes; for workflow state.updated, the whole view: CapabilityState[]' })
-}, { $id: 'ResourceEventBody' })
+}, { $id: 'ResourceEventBody', examples: [{ name: 'session.started', target: 'Simulator-agent1', context: {}, data: { agentId: 'agent1', extension: '1001' } }] })
 export type ResourceEventBody = Static<typeof ResourceEventBodySchema>
 
 const EventId = Type.Integer({ minimum: 1, description: '[extension] the client\'s event sequence number: resume after it (SSE Last-Event-ID, WS resume)' })
@@ -134,7 +154,20 @@ export const ResourceEventSchema = Type.Object({
   resourceId: Type.String(),
   event: Type.Ref(ResourceEventBodySchema),
   eventId: Type.Optional(EventId)
-}, { $id: 'ResourceEvent' })
+}, {
+  $id: 'ResourceEvent',
+  examples: [
+    { messageType: 'resourceEvent', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', resourceId: 'Simulator-agent1', event: { name: 'session.started', target: 'Simulator-agent1', context: {}, data: { agentId: 'agent1', extension: '1001' } }, eventId: 2 },
+    {
+      messageType: 'resourceEvent', serviceId: 'WorkflowManager', resourceId: 'Simulator-agent1',
+      event: {
+        messageType: 'stateEvent', target: 'Simulator-agent1', name: 'state.updated', context: {},
+        data: [{ name: 'session.logout', type: 'enable' }, { name: 'session.login', type: 'disable' }]
+      },
+      eventId: 3
+    }
+  ]
+})
 export type ResourceEvent = Static<typeof ResourceEventSchema>
 
 export const SERVICE_EVENT_TYPES = ['serviceList', 'serviceAdded', 'serviceRemoved', 'serviceUpdated'] as const
@@ -148,7 +181,7 @@ export const ServiceEventSchema = Type.Object({
     service: Type.Optional(Type.Ref(ServiceSchema))
   }),
   eventId: Type.Optional(EventId)
-}, { $id: 'ServiceEvent' })
+}, { $id: 'ServiceEvent', examples: [{ messageType: 'serviceEvent', serviceId: 'ServiceMonitor', event: { eventType: 'serviceUpdated', service: { id: 'WorkflowManager', name: 'WorkflowManager', type: 'com.openmethods.iserver.workflow.manager', info: { vendor: 'his-cti-server', version: '0.1.0' }, serviceStatus: { status: 'InService', acceptingClients: true, clientCount: 7 } } }, eventId: 9 }] })
 export type ServiceEvent = Static<typeof ServiceEventSchema>
 
 /**
@@ -166,14 +199,14 @@ export const CoreEventSchema = Type.Object({
       reason: Type.Optional(Type.String())
     })
   })
-}, { $id: 'CoreEvent' })
+}, { $id: 'CoreEvent', examples: [{ messageType: 'coreEvent', event: { name: 'resync', data: { lastEventId: 2, oldest: 1050, latest: 2073 } } }, { messageType: 'coreEvent', event: { name: 'shutdown', data: { reason: 'server shutting down' } } }] })
 export type CoreEvent = Static<typeof CoreEventSchema>
 
 export const CoreErrorSchema = Type.Object({
   messageType: Type.Literal('coreError'),
   requestId: Type.Optional(Type.String()),
   failure: Type.Ref(FailureSchema)
-}, { $id: 'CoreError' })
+}, { $id: 'CoreError', examples: [{ messageType: 'coreError', requestId: 'r9', failure: { code: 'INVALID_MESSAGE', message: 'unknown messageType; expected coreRequest, serviceRequest or resourceRequest' } }] })
 export type CoreError = Static<typeof CoreErrorSchema>
 
 export type ProtocolRequest = CoreRequest | ServiceRequest | ResourceRequest

@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { FAILURE_STATUS } from '../errors.js'
+import { FAILURE_MEANING, FAILURE_STATUS, type FailureCode } from '../errors.js'
 import { FailureAnswerSchema, IdSchema, RequestIdSchema, ServiceSchema, TargetSchema, CommandSchema, literalUnion } from './common.schema.js'
 import { CapabilityStateSchema, ResourceAnswerSchema, ServiceAnswerSchema } from './protocol.schema.js'
 
@@ -8,26 +8,27 @@ import { CapabilityStateSchema, ResourceAnswerSchema, ServiceAnswerSchema } from
  * form: `{"result":"success", …}`, `{"result":"confirm", …}` or
  * `{"result":"failure","failure":{"code","message"}}`.
  */
-const Path = Type.String({ minLength: 1, maxLength: 256 })
+const ServiceId = Type.String({ minLength: 1, maxLength: 256, description: 'a service id (GET /services)', examples: ['WorkflowManager'] })
+const ResourceId = Type.String({ minLength: 1, maxLength: 256, description: 'a resource id: the session id prepareSession returned', examples: ['Simulator-agent1'] })
 
-export const ServiceParams = Type.Object({ serviceId: Path })
-export const ResourceParams = Type.Object({ serviceId: Path, resourceId: Path })
-export const ClientParams = Type.Object({ clientId: Path })
+export const ServiceParams = Type.Object({ serviceId: ServiceId })
+export const ResourceParams = Type.Object({ serviceId: ServiceId, resourceId: ResourceId })
+export const ClientParams = Type.Object({ clientId: Type.String({ minLength: 1, maxLength: 256, description: 'the clientId of POST /clients', examples: ['0b8e5a8f-2f1c-4d6e-9b7a-3c2d1e0f9a8b'] }) })
 
 export const OpenClientBodySchema = Type.Object({
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'who the client is, for logs (e.g. "media-bar agent1")' }))
-}, { $id: 'OpenClientBody', additionalProperties: false })
+}, { $id: 'OpenClientBody', additionalProperties: false, examples: [{ name: 'media-bar agent1' }] })
 
 export const OpenClientAnswerSchema = Type.Object({
   result: Type.Literal('success'),
   clientId: Type.String(),
   token: Type.String({ description: 'bearer secret for every client-scoped request; shown once' }),
   events: Type.String({ description: 'the SSE event stream of this client' })
-}, { $id: 'OpenClientAnswer' })
+}, { $id: 'OpenClientAnswer', examples: [{ result: 'success', clientId: '0b8e5a8f-2f1c-4d6e-9b7a-3c2d1e0f9a8b', token: 'k3m-EXAMPLE-TOKEN-2fQ9pV', events: '/clients/0b8e5a8f-2f1c-4d6e-9b7a-3c2d1e0f9a8b/events' }] })
 
 export const SuccessAnswerSchema = Type.Object({
   result: Type.Literal('success')
-}, { $id: 'SuccessAnswer' })
+}, { $id: 'SuccessAnswer', examples: [{ result: 'success' }] })
 
 /** The REST body of a core operation: the coreResponse without its envelope fields. */
 export const CoreAnswerSchema = Type.Object({
@@ -39,31 +40,49 @@ export const CoreAnswerSchema = Type.Object({
   resourceName: Type.Optional(Type.String()),
   resourceType: Type.Optional(Type.String()),
   result: literalUnion(['success', 'failure'])
-}, { $id: 'CoreAnswer', additionalProperties: true })
+}, { $id: 'CoreAnswer', additionalProperties: true, examples: [{ command: 'bindResource', serviceId: 'WorkflowManager', resourceId: 'Simulator-agent1', resourceName: 'Simulator-agent1', resourceType: 'com.openmethods.iserver.workflow.session', result: 'success' }] })
 
 export const ServicesAnswerSchema = Type.Object({
   command: Type.Literal('getServices'),
   result: Type.Literal('success'),
   data: Type.Object({ services: Type.Array(Type.Ref(ServiceSchema)) })
-}, { $id: 'ServicesAnswer' })
+}, { $id: 'ServicesAnswer', examples: [{ command: 'getServices', result: 'success', data: { services: [{ id: 'WorkflowManager', name: 'WorkflowManager', type: 'com.openmethods.iserver.workflow.manager', info: { vendor: 'his-cti-server', version: '0.1.0' }, serviceStatus: { status: 'InService', acceptingClients: true, clientCount: 7 } }] } }] })
 
 export const ServiceRequestBodySchema = Type.Object({
   command: CommandSchema,
   data: Type.Optional(Type.Unknown())
-}, { $id: 'ServiceRequestBody', additionalProperties: false })
+}, { $id: 'ServiceRequestBody', additionalProperties: false, examples: [{ command: 'getCapabilities', data: '' }] })
 
 export const ResourceRequestBodySchema = Type.Object({
   command: CommandSchema,
   target: Type.Optional(TargetSchema),
   data: Type.Optional(Type.Unknown()),
   requestId: Type.Optional({ ...RequestIdSchema, description: 'echoed as `requestid` in the request\'s result event; made up when missing' })
-}, { $id: 'ResourceRequestBody', additionalProperties: false })
+}, { $id: 'ResourceRequestBody', additionalProperties: false, examples: [{ command: 'session.notready', data: { reason: 'LUNCH' } }, { command: 'conversation.hold', target: 'Simulator-agent1.voice.ix-1.leg-2', requestId: 'r42' }, { command: 'channel.dial', data: { destination: '1002' } }] })
 
 export const SnapshotAnswerSchema = Type.Object({
   result: Type.Literal('success'),
   resource: Type.Object({ id: Type.String(), name: Type.String(), type: Type.String(), serviceId: Type.String() }),
   data: Type.Unknown({ description: 'processor session: session, channels, interactions, conversations; workflow session: every view\'s state' })
-}, { $id: 'SnapshotAnswer' })
+}, {
+  $id: 'SnapshotAnswer',
+  examples: [{
+    result: 'success',
+    resource: { id: 'Simulator-agent1', name: 'Simulator-agent1', type: 'com.openmethods.iserver.processor.session', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' },
+    data: {
+      session: { id: 'Simulator-agent1', agentId: 'agent1', agentName: 'Ada Lovelace', extension: '1001', model: 'default', loggedIn: true, loggingIn: false, state: 'busy', reason: null },
+      channels: [{ id: 'voice', media: 'voice', extension: '1001', target: 'Simulator-agent1.voice' }],
+      interactions: [{
+        id: 'ix-1', target: 'Simulator-agent1.voice.ix-1', channelId: 'voice', state: 'STARTED', direction: 'inbound', from: '+15551234567', to: 'sales',
+        queue: 'sales', recording: 'off', udata: { account: '42' },
+        parties: [{ partyid: 'leg-1', focusresource: '+15551234567', partystate: 'connected' }],
+        conversations: [{ id: 'leg-2', target: 'Simulator-agent1.voice.ix-1.leg-2', role: 'primary', state: 'connected' }]
+      }],
+      client: { id: '0b8e5a8f-2f1c-4d6e-9b7a-3c2d1e0f9a8b', awayUntil: null },
+      reasonCodes: [{ code: 'BREAK', label: 'Break' }]
+    }
+  }]
+})
 
 export const HealthAnswerSchema = Type.Object({
   status: literalUnion(['ok', 'degraded', 'stopping']),
@@ -75,7 +94,7 @@ export const HealthAnswerSchema = Type.Object({
   sessions: Type.Integer(),
   streams: Type.Integer({ description: 'open SSE streams' }),
   sockets: Type.Integer({ description: 'open WebSockets' })
-}, { $id: 'HealthAnswer' })
+}, { $id: 'HealthAnswer', examples: [{ status: 'ok', version: '0.1.0', uptimeSeconds: 3600, cti: { ok: true, detail: 'simulator with 5 agents, 1 calls' }, services: [{ id: 'WorkflowManager', name: 'WorkflowManager', status: 'InService', acceptingClients: true, clientCount: 7 }], clients: 7, sessions: 7, streams: 6, sockets: 1 }] })
 
 export const EventStreamQuery = Type.Object({
   token: Type.Optional(Type.String({ description: 'the client token, for EventSource which cannot set headers' })),
@@ -97,12 +116,12 @@ export const SimAgentSchema = Type.Object({
     direction: Type.String(),
     conversations: Type.Array(Type.Object({ id: Type.String(), role: Type.String(), state: Type.String() }))
   }))
-}, { $id: 'SimAgent' })
+}, { $id: 'SimAgent', examples: [{ id: 'agent1', name: 'Ada Lovelace', extension: '1001', queues: ['sales', 'support'], state: 'busy', reason: null, loggingIn: false, attached: true, interactions: [{ id: 'ix-1', state: 'STARTED', direction: 'inbound', conversations: [{ id: 'leg-2', role: 'primary', state: 'connected' }] }] }] })
 
 export const SimAgentsAnswerSchema = Type.Object({
   result: Type.Literal('success'),
   agents: Type.Array(Type.Ref(SimAgentSchema))
-}, { $id: 'SimAgentsAnswer' })
+}, { $id: 'SimAgentsAnswer', examples: [{ result: 'success', agents: [{ id: 'agent2', name: 'Grace Hopper', extension: '1002', queues: ['sales', 'support'], state: 'ready', reason: null, loggingIn: false, attached: true, interactions: [] }] }] })
 
 const Phone = Type.String({ pattern: '^\\+?[0-9]{3,15}$', description: 'a phone number: digits, optionally with a leading +' })
 const Attached = Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean()]), {
@@ -114,12 +133,12 @@ export const SimPlaceCallBodySchema = Type.Object({
   queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the queue whose ACD picks the agent (default: the first queue)' })),
   to: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an agent\'s extension (or id) to ring directly, bypassing the queue' })),
   data: Type.Optional(Attached)
-}, { $id: 'SimPlaceCallBody', additionalProperties: false })
+}, { $id: 'SimPlaceCallBody', additionalProperties: false, examples: [{ from: '+15551234567', queue: 'sales', data: { account: '42' } }, { from: '+15551234567', to: '1002' }] })
 
 export const SimPlaceCallAnswerSchema = Type.Object({
   result: Type.Literal('success'),
   callId: Type.String()
-}, { $id: 'SimPlaceCallAnswer' })
+}, { $id: 'SimPlaceCallAnswer', examples: [{ result: 'success', callId: 'call-1' }] })
 
 export const SimCallSchema = Type.Object({
   id: Type.String(),
@@ -137,12 +156,12 @@ export const SimCallSchema = Type.Object({
     agentId: Type.Optional(Type.String()),
     interactionId: Type.Optional(Type.String())
   }))
-}, { $id: 'SimCall' })
+}, { $id: 'SimCall', examples: [{ id: 'call-1', from: '+15551234567', to: 'sales', queue: 'sales', state: 'connected', recording: 'off', data: { account: '42' }, parties: [{ id: 'leg-1', kind: 'external', number: '+15551234567', state: 'connected' }, { id: 'leg-2', kind: 'agent', number: '1001', state: 'connected', agentId: 'agent1', interactionId: 'ix-1' }] }] })
 
 export const SimCallsAnswerSchema = Type.Object({
   result: Type.Literal('success'),
   calls: Type.Array(Type.Ref(SimCallSchema))
-}, { $id: 'SimCallsAnswer' })
+}, { $id: 'SimCallsAnswer', examples: [{ result: 'success', calls: [] }] })
 
 export const SimQueuesAnswerSchema = Type.Object({
   result: Type.Literal('success'),
@@ -152,30 +171,46 @@ export const SimQueuesAnswerSchema = Type.Object({
     waiting: Type.Array(Type.Object({ callId: Type.String(), from: Type.String(), waitingMs: Type.Integer() })),
     readyAgents: Type.Array(Type.String())
   }))
-}, { $id: 'SimQueuesAnswer' })
+}, { $id: 'SimQueuesAnswer', examples: [{ result: 'success', queues: [{ id: 'sales', name: 'Sales', waiting: [{ callId: 'call-3', from: '+15550000001', waitingMs: 12000 }], readyAgents: [] }] }] })
 
-export const SimCallParams = Type.Object({ callId: Path })
+export const SimCallParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 256, examples: ['call-1'] }) })
 
 export const SimClockBodySchema = Type.Object({
   advanceMs: Type.Integer({ minimum: 0, maximum: 86_400_000 })
-}, { $id: 'SimClockBody', additionalProperties: false })
+}, { $id: 'SimClockBody', additionalProperties: false, examples: [{ advanceMs: 15000 }] })
 
 export const SimClockAnswerSchema = Type.Object({
   result: Type.Literal('success'),
   now: Type.String({ format: 'date-time' })
-}, { $id: 'SimClockAnswer' })
+}, { $id: 'SimClockAnswer', examples: [{ result: 'success', now: '2026-01-01T09:00:15.000Z' }] })
 
 export type OpenClientBody = Static<typeof OpenClientBodySchema>
 
-/** The response map of a route: its success schemas plus the failure body for each status listed. */
-export function answers (success: Record<number, TSchema>, ...failures: Array<keyof typeof FAILURE_STATUS>): Record<number, TSchema> {
-  const map: Record<number, TSchema> = { ...success }
-  for (const code of failures) {
+/**
+ * The response map of a route: its answers with a description each, and for each failure code
+ * listed the failure body under its status, described by the codes it stands for. A status that
+ * is both (409: confirm, INVALID_STATE) keeps the answer's schema and lists both.
+ */
+export function answers (success: Record<number, [TSchema, string]>, ...failures: FailureCode[]): Record<number, TSchema> {
+  const map: Record<number, TSchema> = {}
+  const described: Record<number, string[]> = {}
+  for (const [status, [schema, description]] of Object.entries(success)) {
+    map[Number(status)] = schema
+    described[Number(status)] = [description]
+  }
+  for (const code of new Set(failures)) {
     const status = FAILURE_STATUS[code]
-    if (map[status] === undefined) map[status] = Type.Ref(FailureAnswerSchema)
+    map[status] ??= Type.Ref(FailureAnswerSchema)
+    ;(described[status] ??= []).push(`${code}: ${FAILURE_MEANING[code]}`)
+  }
+  for (const [status, lines] of Object.entries(described)) {
+    map[Number(status)] = { ...map[Number(status)], description: lines.join('; ') } as TSchema
   }
   return map
 }
+
+/** Routes that need the client token (Authorization: Bearer, or ?token=). */
+export const TOKEN = [{ clientToken: [] }]
 
 /** Failures any route can answer: bad input, and the unexpected. */
 export const ANY_ROUTE = ['INVALID_MESSAGE', 'INTERNAL'] as const

@@ -13,7 +13,11 @@ export const PrepareSessionDataSchema = Type.Object({
     id: AgentIdSchema,
     password: Type.String({ minLength: 1, maxLength: 256, writeOnly: true })
   })
-}, { $id: 'PrepareSessionData', description: 'other properties (such as `cti`) are accepted and echoed' })
+}, {
+  $id: 'PrepareSessionData',
+  description: 'other properties (such as `cti`) are accepted and echoed',
+  examples: [{ agent: { id: 'agent1', password: 'demo-pass-1' }, model: '', override: false }]
+})
 export type PrepareSessionData = Static<typeof PrepareSessionDataSchema>
 
 /** No data: absent, `""` (as real media bars send) or `{}`. */

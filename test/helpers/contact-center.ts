@@ -1,4 +1,5 @@
 import type { Test } from 'tap'
+import { checkEvent } from '../../src/schemas/events.schema.js'
 import { PROCESSOR_ID, RestClient, WM, body, buildTestApp, type Json, type TestApp } from './app.js'
 
 type Envelope = { serviceId: string, resourceId: string, event: { name: string, target: string, data: any } }
@@ -44,7 +45,13 @@ export class Agent {
     const read = outbox.read(this.#seen)
     if (read.kind !== 'events') throw new Error('outbox gap in a test')
     this.#seen = outbox.latest
-    return read.entries.map(e => this.#line(JSON.parse(e.json) as Envelope))
+    return read.entries.map(e => {
+      const envelope = JSON.parse(e.json) as Envelope
+      // Every event must be in the published catalogue (asyncapi.yaml), with data of its shape.
+      const problem = checkEvent(envelope.serviceId === WM, envelope.event.name, envelope.event.target, envelope.event.data)
+      if (problem !== undefined) this.#center.violations.push(`catalogue: ${problem}`)
+      return this.#line(envelope)
+    })
   }
 
   #line (env: Envelope): string {
