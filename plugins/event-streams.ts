@@ -99,7 +99,7 @@ export class EventStreams {
    * Starts streaming `client`'s outbox after `lastEventId` (or what it was last sent). The stream
    * becomes the client's transport: an older stream or socket of the client is told to close.
    */
-  open (request: FastifyRequest, reply: FastifyReply, client: ClientRecord, lastEventId: number | undefined): void {
+  open (request: FastifyRequest, reply: FastifyReply, client: ClientRecord, lastEventId: number | undefined, named = true): void {
     const stream = new OpenStream(client, reply)
     const transport: Transport = { kind: 'sse', close: reason => { stream.close(reason) } }
     this.#open.add(stream)
@@ -109,7 +109,7 @@ export class EventStreams {
       this.#options.presence.detach(client, transport, false)
     })
     reply.header('X-Accel-Buffering', 'no')
-    reply.sse(this.#frames(stream, lastEventId ?? client.deliveredSeq))
+    reply.sse(this.#frames(stream, lastEventId ?? client.deliveredSeq, named))
     request.log.debug({ clientId: client.id, lastEventId }, 'event stream opened')
   }
 
@@ -126,24 +126,26 @@ export class EventStreams {
     clearTimeout(timer)
   }
 
-  async * #frames (stream: OpenStream, startAfter: number): AsyncGenerator<EventMessage> {
+  /** The stream's frames; without `named` they carry no `event:` line (EventSource's onmessage gets them all). */
+  async * #frames (stream: OpenStream, startAfter: number, named: boolean): AsyncGenerator<EventMessage> {
     const { client } = stream
+    const name = (value: string): string | undefined => named ? value : undefined
     let cursor = startAfter
     while (!stream.aborted) {
       if (stream.closeReason !== undefined) {
-        yield { event: 'shutdown', data: coreEvent('shutdown', { reason: stream.closeReason }) }
+        yield { event: name('shutdown'), data: coreEvent('shutdown', { reason: stream.closeReason }) }
         return
       }
       const read = client.outbox.read(cursor, BATCH)
       if (read.kind === 'gap') {
-        yield { id: String(read.latest), event: 'resync', data: coreEvent('resync', { lastEventId: cursor, oldest: read.oldest, latest: read.latest }) }
+        yield { id: String(read.latest), event: name('resync'), data: coreEvent('resync', { lastEventId: cursor, oldest: read.oldest, latest: read.latest }) }
         cursor = read.latest
         client.deliveredSeq = Math.max(client.deliveredSeq, cursor)
         continue
       }
       if (read.entries.length > 0) {
         for (const entry of read.entries) {
-          yield { id: String(entry.seq), event: entry.name, data: entry.json }
+          yield { id: String(entry.seq), event: name(entry.name), data: entry.json }
           cursor = entry.seq
           if (cursor > client.deliveredSeq) client.deliveredSeq = cursor
         }

@@ -27,7 +27,8 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
         { name: 'sessions', description: 'agent sessions (prepareSession)' },
         { name: 'resources', description: 'session resources: binding, requests, snapshots' },
         { name: 'simulator', description: 'the built-in contact-center simulator' },
-        { name: 'operations', description: 'health and metrics' }
+        { name: 'operations', description: 'health and metrics' },
+        { name: 'mediabar', description: 'the browser media bar served at /' }
       ],
       components: {
         securitySchemes: {

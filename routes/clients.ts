@@ -85,7 +85,7 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
       if (!/^[0-9]{1,15}$/.test(raw)) throw new INVALID_MESSAGE('Last-Event-ID must be a non-negative integer')
       lastEventId = Number(raw)
     }
-    app.eventStreams.open(request, reply, client, lastEventId)
+    app.eventStreams.open(request, reply, client, lastEventId, request.query.names !== 'false')
   })
 }
 

@@ -17,6 +17,8 @@ import resourcesRoutes from '../routes/resources.js'
 import healthRoutes from '../routes/health.js'
 import simulatorRoutes from '../routes/simulator.js'
 import wsRoutes from '../routes/ws.js'
+import webRoutes from '../routes/web.js'
+import corsPlugin from '../plugins/cors.js'
 
 export interface AppOptions {
   config: Config
@@ -33,6 +35,7 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(schemasPlugin)
   await fastify.register(errorsPlugin)
   await fastify.register(swaggerPlugin)
+  await fastify.register(corsPlugin)
   await fastify.register(authPlugin)
   await fastify.register(eventStreamsPlugin)
   await fastify.register(websocketPlugin)
@@ -43,6 +46,7 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(healthRoutes)
   await fastify.register(simulatorRoutes)
   await fastify.register(wsRoutes)
+  await fastify.register(webRoutes)
 }
 
 export interface BuildOptions extends AppOptions {

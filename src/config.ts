@@ -56,7 +56,17 @@ export const ConfigSchema = Type.Object({
     description: 'largest WebSocket message answered normally; larger ones get a coreError (over 1 MiB the socket closes, 1009)'
   }),
   MAX_CLIENTS: Type.Integer({ minimum: 1, default: 20000, description: 'client records this instance accepts' }),
-  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 10485760, default: 65536, description: 'largest request body in bytes' })
+  BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 10485760, default: 65536, description: 'largest request body in bytes' }),
+  MEDIA_BAR_SERVERS: Type.String({
+    pattern: '^$|^https?://[^,\\s]+(,\\s*https?://[^,\\s]+)*$',
+    default: '',
+    description: 'comma-separated base URLs of the instances the media bar at / chooses from (fewest clients wins); empty: this server only'
+  }),
+  CORS_ORIGINS: Type.String({
+    pattern: '^$|^\\*$|^https?://[^,\\s]+(,\\s*https?://[^,\\s]+)*$',
+    default: '',
+    description: 'browser origins allowed to call this server (comma-separated, or `*`); set it when a media bar served by another instance lists this one; empty: same origin only'
+  })
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema>>

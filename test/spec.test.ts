@@ -92,7 +92,7 @@ t.test('the event stream is documented as text/event-stream of the envelope sche
   const stream = spec.paths['/clients/{clientId}/events'].get
   const media = stream.responses['200'].content['text/event-stream']
   t.same(media.schema.anyOf.map((s: Json) => s.$ref), ['ResourceEvent', 'ServiceEvent', 'CoreEvent'].map(n => `#/components/schemas/${n}`))
-  t.same(stream.parameters.map((p: Json) => `${String(p.in)}:${String(p.name)}`).sort(), ['header:last-event-id', 'path:clientId', 'query:lastEventId', 'query:token'])
+  t.same(stream.parameters.map((p: Json) => `${String(p.in)}:${String(p.name)}`).sort(), ['header:last-event-id', 'path:clientId', 'query:lastEventId', 'query:names', 'query:token'])
   const ws = spec.paths['/ws'].get
   t.match(ws.description, /asyncapi\.yaml/)
 })

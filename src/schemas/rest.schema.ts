@@ -98,7 +98,13 @@ export const HealthAnswerSchema = Type.Object({
 
 export const EventStreamQuery = Type.Object({
   token: Type.Optional(Type.String({ description: 'the client token, for EventSource which cannot set headers' })),
-  lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'resume after this event id (the Last-Event-ID header wins)' }))
+  lastEventId: Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$', description: 'resume after this event id (the Last-Event-ID header wins)' })),
+  names: Type.Optional(Type.Unsafe<'true' | 'false'>({
+    type: 'string',
+    enum: ['true', 'false'],
+    description: '`false` leaves out the `event:` lines, so a browser\'s EventSource hands every event to `onmessage` ' +
+      '(the name is in the envelope; `resync` and `shutdown` are coreEvent envelopes). Default `true`.'
+  }))
 })
 
 export const SimAgentSchema = Type.Object({
@@ -217,11 +223,18 @@ export const ANY_ROUTE = ['INVALID_MESSAGE', 'INTERNAL'] as const
 /** Failures of routes that need a client token. */
 export const CLIENT_ROUTE = [...ANY_ROUTE, 'AUTH_FAILED'] as const
 
+export const MediaBarConfigSchema = Type.Object({
+  servers: Type.Array(Type.String(), { description: 'base URLs the media bar chooses from; empty: the serving server' }),
+  simulator: Type.Boolean({ description: 'this instance runs the built-in simulator (the media bar shows its panel)' }),
+  processorId: Type.String({ description: 'the Interaction Processor service id of this instance' })
+}, { $id: 'MediaBarConfig', examples: [{ servers: [], simulator: true, processorId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' }] })
+
 export const REST_SCHEMAS = [
   OpenClientBodySchema, OpenClientAnswerSchema, SuccessAnswerSchema, CoreAnswerSchema, ServicesAnswerSchema,
   ServiceRequestBodySchema, ResourceRequestBodySchema, SnapshotAnswerSchema, HealthAnswerSchema,
   SimAgentSchema, SimAgentsAnswerSchema, SimClockBodySchema, SimClockAnswerSchema,
-  SimPlaceCallBodySchema, SimPlaceCallAnswerSchema, SimCallSchema, SimCallsAnswerSchema, SimQueuesAnswerSchema
+  SimPlaceCallBodySchema, SimPlaceCallAnswerSchema, SimCallSchema, SimCallsAnswerSchema, SimQueuesAnswerSchema,
+  MediaBarConfigSchema
 ]
 
 export { IdSchema, ServiceAnswerSchema, ResourceAnswerSchema, CapabilityStateSchema }

@@ -80,6 +80,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mediabar/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The media bar's settings
+         * @description Which servers the media bar at `/` chooses from (MEDIA_BAR_SERVERS), and whether this instance runs the simulator.
+         */
+        get: operations["mediaBarConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -634,6 +654,21 @@ export interface components {
             streams: number;
             uptimeSeconds: number;
             version: string;
+        };
+        /**
+         * @example {
+         *       "servers": [],
+         *       "simulator": true,
+         *       "processorId": "6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f"
+         *     }
+         */
+        MediaBarConfig: {
+            /** @description the Interaction Processor service id of this instance */
+            processorId: string;
+            /** @description base URLs the media bar chooses from; empty: the serving server */
+            servers: string[];
+            /** @description this instance runs the built-in simulator (the media bar shows its panel) */
+            simulator: boolean;
         };
         /**
          * @example {
@@ -1499,6 +1534,8 @@ export interface operations {
             query?: {
                 /** @description resume after this event id (the Last-Event-ID header wins) */
                 lastEventId?: string;
+                /** @description `false` leaves out the `event:` lines, so a browser's EventSource hands every event to `onmessage` (the name is in the envelope; `resync` and `shutdown` are coreEvent envelopes). Default `true`. */
+                names?: "true" | "false";
                 /** @description the client token, for EventSource which cannot set headers */
                 token?: string;
             };
@@ -1579,6 +1616,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthAnswer"];
+                };
+            };
+        };
+    };
+    mediaBarConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the settings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaBarConfig"];
                 };
             };
         };

@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import fastifyStatic from '@fastify/static'
+import { Type } from '@sinclair/typebox'
+import { MediaBarConfigSchema, answers } from '../src/schemas/rest.schema.js'
+import { projectPath } from '../src/paths.js'
+
+/** The browser media bar: the static page from web/ at `/`, and the settings it reads first. */
+const web: FastifyPluginAsyncTypebox = async (app) => {
+  const { config } = app.his
+  const servers = config.MEDIA_BAR_SERVERS.split(',').map(s => s.trim().replace(/\/+$/, '')).filter(s => s !== '')
+
+  app.get('/mediabar/config', {
+    schema: {
+      tags: ['mediabar'],
+      operationId: 'mediaBarConfig',
+      summary: 'The media bar\'s settings',
+      description: 'Which servers the media bar at `/` chooses from (MEDIA_BAR_SERVERS), and whether this instance runs the simulator.',
+      response: answers({ 200: [Type.Ref(MediaBarConfigSchema), 'the settings'] })
+    }
+  }, async () => ({ servers, simulator: app.his.simulator !== undefined, processorId: config.PROCESSOR_ID }))
+
+  await app.register(fastifyStatic, {
+    root: projectPath('web'),
+    prefix: '/',
+    index: ['index.html'],
+    wildcard: false,
+    cacheControl: true,
+    maxAge: 0,
+    schemaHide: true
+  })
+}
+
+export default web
