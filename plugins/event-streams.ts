@@ -72,6 +72,17 @@ export interface EventStreamOptions {
   presence: Presence
 }
 
+/**
+ * Pre-serialized SSE frames as one fastify-sse-v2 message. The plugin serializes a message's
+ * `comment` as `:<comment>\n` and ends the message with a blank line, so a comment of `\n`
+ * followed by the frames (without their last blank line) comes out as an empty comment line
+ * (`:`, which EventSource ignores) and then exactly the frames. One message per wake-up instead of
+ * one per event is what brings the plugin close to a raw writer (BENCHMARKS.md).
+ */
+function batch (frames: string): EventMessage {
+  return { comment: '\n' + frames.slice(0, -2) }
+}
+
 function coreEvent (name: CoreEvent['event']['name'], data: CoreEvent['event']['data']): string {
   const event: CoreEvent = { messageType: 'coreEvent', event: { name, data } }
   return JSON.stringify(event)
@@ -144,11 +155,15 @@ export class EventStreams {
         continue
       }
       if (read.entries.length > 0) {
+        // Everything ready goes out as one write: the frames are pre-serialized here and carried
+        // through fastify-sse-v2 as one message (see batch), instead of one message per event.
+        let text = ''
         for (const entry of read.entries) {
-          yield { id: String(entry.seq), event: name(entry.name), data: entry.json }
+          text += named ? `id: ${entry.seq}\nevent: ${entry.name}\ndata: ${entry.json}\n\n` : `id: ${entry.seq}\ndata: ${entry.json}\n\n`
           cursor = entry.seq
-          if (cursor > client.deliveredSeq) client.deliveredSeq = cursor
         }
+        if (cursor > client.deliveredSeq) client.deliveredSeq = cursor
+        yield batch(text)
         continue
       }
       if (await stream.wait(this.#options.heartbeatMs) === 'timeout') yield { comment: 'hb' }

@@ -50,10 +50,20 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
     }
   })
 
-  app.addHook('onResponse', async (request, reply) => {
+  // The labelled children are looked up once per method, route and status (prom-client hashes
+  // the labels on every call otherwise), and the hook is synchronous: it runs on every request.
+  const children = new Map<string, { count: ReturnType<typeof requests.labels>, time: ReturnType<typeof duration.labels> }>()
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched'
-    requests.inc({ method: request.method, route, status: String(reply.statusCode) })
-    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000)
+    const key = `${request.method} ${reply.statusCode} ${route}`
+    let child = children.get(key)
+    if (child === undefined) {
+      child = { count: requests.labels(request.method, route, String(reply.statusCode)), time: duration.labels(request.method, route) }
+      children.set(key, child)
+    }
+    child.count.inc()
+    child.time.observe(reply.elapsedTime / 1000)
+    done()
   })
   app.decorate('metrics', register)
 }, { name: 'metrics', dependencies: ['instance', 'event-streams', 'websocket'] })

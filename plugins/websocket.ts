@@ -62,6 +62,7 @@ export class HisSocket {
   /** Opened by this socket (no token was ever handed out for it). */
   #provisional = true
   #cursor = 0
+  #flushQueued = false
   #unsubscribe: () => void = () => {}
   #alive = true
   #chain: Promise<void> = Promise.resolve()
@@ -109,6 +110,7 @@ export class HisSocket {
     if (this.#closing) return
     this.#closing = true
     const notice: CoreEvent = { messageType: 'coreEvent', event: { name: 'shutdown', data: { reason } } }
+    if (this.#client !== undefined) this.#flush()
     this.#send(JSON.stringify(notice))
     this.#socket.close(code, reason.slice(0, 120))
   }
@@ -118,7 +120,16 @@ export class HisSocket {
     this.#client = client
     this.#cursor = after
     this.#his.presence.attach(client, this.#transport)
-    this.#unsubscribe = client.outbox.subscribe(() => { this.#flush() })
+    // A burst of events (one CTI step makes several) is sent together, after the step: one
+    // flush, corked into one socket write. Answers flush first, so events still come first.
+    this.#unsubscribe = client.outbox.subscribe(() => {
+      if (this.#flushQueued) return
+      this.#flushQueued = true
+      queueMicrotask(() => {
+        this.#flushQueued = false
+        this.#flush()
+      })
+    })
     this.#flush()
   }
 
@@ -131,11 +142,16 @@ export class HisSocket {
       const resync: CoreEvent = { messageType: 'coreEvent', event: { name: 'resync', data: { lastEventId: this.#cursor, oldest: read.oldest, latest: read.latest } } }
       this.#send(JSON.stringify(resync))
       this.#cursor = read.latest
-    } else {
+    } else if (read.entries.length > 0) {
+      // ws writes a frame's header and payload separately; cork the TCP socket so the whole
+      // burst leaves in one write (ws exposes it as _socket).
+      const tcp = (this.#socket as unknown as { _socket?: { cork: () => void, uncork: () => void } })._socket
+      tcp?.cork()
       for (const entry of read.entries) {
         this.#send(entry.json)
         this.#cursor = entry.seq
       }
+      tcp?.uncork()
     }
     if (this.#cursor > client.deliveredSeq) client.deliveredSeq = this.#cursor
     if (this.#socket.bufferedAmount > MAX_BUFFERED) {

@@ -46,7 +46,9 @@ export class Outbox {
    */
   append (name: string, envelope: object): OutboxEntry {
     const seq = this.#latest + 1
-    const entry: OutboxEntry = { seq, name, json: JSON.stringify({ ...envelope, eventId: seq }) }
+    // The envelope's JSON with `"eventId":seq` as its last member (no copy of the envelope).
+    const body = JSON.stringify(envelope)
+    const entry: OutboxEntry = { seq, name, json: body === '{}' ? `{"eventId":${seq}}` : `${body.slice(0, -1)},"eventId":${seq}}` }
     this.#ring[entry.seq % this.#capacity] = entry
     this.#latest = entry.seq
     for (const listener of this.#listeners) listener()

@@ -54,6 +54,7 @@ export function capabilityAllows (view: StateView, known: ReadonlySet<string>, c
 export class ViewSet {
   readonly #views: ViewInstance[]
   readonly #names: string[]
+  #combined: { key: string, list: readonly CapabilityState[] } | undefined
 
   constructor (views: readonly CompiledView[]) {
     this.#views = views.map(v => new ViewInstance(v))
@@ -78,13 +79,18 @@ export class ViewSet {
 
   /** Identifies the capability set; equal keys mean an identical list. */
   get key (): string {
-    if (this.#views.length === 1) return (this.#views[0] as ViewInstance).current.key
-    return this.#views.map(v => v.current.key).join('|')
+    const views = this.#views
+    let key = (views[0] as ViewInstance).current.key
+    for (let i = 1; i < views.length; i++) key += '|' + (views[i] as ViewInstance).current.key
+    return key
   }
 
+  /** The combined list, built once per key (a key names one list; events repeat them often). */
   get capabilities (): readonly CapabilityState[] {
     if (this.#views.length === 1) return (this.#views[0] as ViewInstance).current.capabilities
-    return this.#views.flatMap(v => v.current.capabilities)
+    const key = this.key
+    if (this.#combined?.key !== key) this.#combined = { key, list: this.#views.flatMap(v => v.current.capabilities) }
+    return this.#combined.list
   }
 
   /** See capabilityAllows; the view that knows the command decides. */

@@ -2,15 +2,19 @@ import { UNKNOWN_COMMAND } from '../errors.js'
 import type { ClientRecord } from '../core/client.js'
 import type { Resource, ResourceEventSink, ResourceResult } from '../core/service.js'
 import type { ResourceEventBody } from '../schemas/protocol.schema.js'
-import type { CompiledModel } from './call-model.js'
+import { scopeOfTarget, type CompiledModel } from './call-model.js'
 import { ViewSet } from './view.js'
 
 export const WORKFLOW_SESSION_TYPE = 'com.openmethods.iserver.workflow.session'
 
 /** The interaction a target belongs to: `<session>.<channel>.<interaction>`, or undefined. */
 export function interactionPathOf (target: string): string | undefined {
-  const parts = target.split('.')
-  return parts.length >= 3 ? parts.slice(0, 3).join('.') : undefined
+  const first = target.indexOf('.')
+  if (first === -1) return undefined
+  const second = target.indexOf('.', first + 1)
+  if (second === -1) return undefined
+  const third = target.indexOf('.', second + 1)
+  return third === -1 ? target : target.slice(0, third)
 }
 
 export interface WorkflowViewSnapshot {
@@ -55,7 +59,7 @@ export class WorkflowSession implements Resource {
 
   /** Feeds one processor event to the views it concerns and publishes what changed. */
   handle (event: ResourceEventBody): void {
-    const ev = { type: event.name, target: event.target, data: event.data }
+    const ev = { type: event.name, target: event.target, data: event.data, scope: scopeOfTarget(event.target) }
     const path = interactionPathOf(event.target)
     if (event.name === 'interaction.added' && path !== undefined && this.model.interaction.length > 0 && !this.#interactions.has(path)) {
       this.#interactions.set(path, new ViewSet(this.model.interaction))

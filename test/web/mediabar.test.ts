@@ -1,8 +1,8 @@
 import t, { type Test } from 'tap'
-import { createServer } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { haveChromium, launch, logIn, openBar, screenshot, CHROMIUM } from '../helpers/browser.js'
 import { startServer, type ServerProcess } from '../helpers/process.js'
+import { freePort } from '../../bench/lib.js'
 
 // The media bar at / in a real Chromium, against real server processes. CI installs Debian's
 // chromium (.ci/run); on a machine without it these tests are skipped with a message.
@@ -42,17 +42,6 @@ function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | u
       t.comment(`screenshots: ${saved.join(', ')}`)
       throw err
     }
-  })
-}
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
-    })
   })
 }
 

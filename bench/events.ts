@@ -1,0 +1,116 @@
+// The event path: N agents logged in with an open stream each (held by a second process, see
+// event-driver.ts), calls flowing through the simulator; the same delivery load through a raw
+// node:http SSE writer in the same run. Reports events/s, latency, loss, server CPU and RSS.
+import { fork } from 'node:child_process'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import { projectPath } from '../src/paths.js'
+import { generatedDirectory, procStats, round, startProcess, table, type Child } from './lib.js'
+import type { DriverOptions, DriverResult } from './event-driver.js'
+
+export interface EventCase extends DriverResult {
+  serverCpuPercent: number
+  rssIdleMb: number
+  rssConnectedMb: number
+  rssPerAgentKb: number
+  cpuUsPerEvent: number
+}
+
+async function drive (server: Child, opts: DriverOptions): Promise<EventCase> {
+  await new Promise(resolve => setTimeout(resolve, 300))
+  const idle = procStats(server.pid)
+  const driver = fork(projectPath('build/bench/event-driver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  try {
+    return await new Promise<EventCase>((resolve, reject) => {
+      let connected = idle
+      let before = idle
+      let after = idle
+      driver.on('exit', code => { reject(new Error(`event driver exited (${code ?? 'signal'})`)) })
+      driver.on('message', (message: any) => {
+        if (message.phase === 'connected') {
+          connected = procStats(server.pid)
+          before = connected
+          driver.send({ go: true })
+        } else if (message.phase === 'measured') {
+          after = procStats(server.pid)
+        } else if (message.phase === 'error') {
+          reject(new Error(message.message))
+        } else if (message.phase === 'done') {
+          const r = message.result as DriverResult
+          const cpuMs = after.cpuMs - before.cpuMs
+          resolve({
+            ...r,
+            serverCpuPercent: round(cpuMs / (r.duration * 1000) * 100, 0),
+            rssIdleMb: round(idle.rss / 2 ** 20, 0),
+            rssConnectedMb: round(connected.rss / 2 ** 20, 0),
+            rssPerAgentKb: round((connected.rss - idle.rss) / 1024 / r.agents, 1),
+            cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0
+          })
+        }
+      })
+      driver.send(opts)
+    })
+  } finally {
+    driver.removeAllListeners('exit')
+    driver.kill('SIGKILL')
+  }
+}
+
+export interface EventOptions {
+  agents: number[]
+  /** calls per agent per second for the paced runs */
+  callsPerAgentPerSecond: number
+  duration: number
+  /** also run each size as fast as the agents clear calls (throughput) */
+  saturate: boolean
+  modes: Array<'sse' | 'ws'>
+}
+
+/** For each N: ours over SSE (recording one call's frames), over the WebSocket, then the raw writer. */
+export async function runEventBench (options: EventOptions): Promise<EventCase[]> {
+  const cases: EventCase[] = []
+  for (const n of options.agents) {
+    const rates = [Math.max(1, Math.round(n * options.callsPerAgentPerSecond)), ...(options.saturate ? [0] : [])]
+    const templates = join(tmpdir(), `his-bench-templates-${process.pid}-${n}.json`)
+    for (const mode of options.modes) {
+      for (const rate of rates) {
+        const server = await startProcess('build/src/server.js', {
+          LOG_LEVEL: 'warn',
+          SIM_DIRECTORY_FILE: generatedDirectory(n),
+          SIM_LOGIN_DELAY_MS: '0',
+          MAX_CLIENTS: String(n + 100)
+        })
+        try {
+          cases.push(await drive(server, { base: server.base, mode, agents: n, rate, duration: options.duration, ...(mode === 'sse' && { recordTemplates: templates }) }))
+        } finally {
+          await server.stop()
+        }
+      }
+    }
+    for (const rate of rates) {
+      const raw = await startProcess('build/bench/raw-sse-server.js', {}, [templates])
+      try {
+        cases.push(await drive(raw, { base: raw.base, mode: 'raw', agents: n, rate, duration: options.duration }))
+      } finally {
+        await raw.stop()
+      }
+    }
+  }
+  return cases
+}
+
+export function eventTable (cases: EventCase[]): string {
+  const rawOf = (c: EventCase): EventCase | undefined => cases.find(x => x.mode === 'raw' && x.agents === c.agents && x.rate === c.rate)
+  return table(
+    ['agents', 'stream', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected MB', 'RSS/agent KB', 'driver lag p99/max ms'],
+    cases.map(c => {
+      const raw = rawOf(c)
+      return [
+        c.agents, c.mode, c.rate === 0 ? 'max' : c.rate, c.eventsPerSecond,
+        c.mode !== 'raw' && raw !== undefined ? round(c.eventsPerSecond / Math.max(1, raw.eventsPerSecond), 2) : '',
+        c.latency.p50, c.latency.p99, c.latency.max, c.lost, c.duplicated, `${c.callsCompleted}/${c.calls}`,
+        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}`, c.rssPerAgentKb, `${c.driverLagP99}/${c.driverLagMax}`
+      ]
+    })
+  )
+}

@@ -1,0 +1,100 @@
+// npm run bench: every benchmark, each next to its baseline measured in the same run.
+//   node --expose-gc build/bench/run.js [--only http,events,workflow] [--agents 100,1000,5000]
+//     [--duration 10] [--rounds 3] [--modes sse,ws] [--smoke] [--out bench/results]
+// Prints markdown tables and writes <out>/latest.json and <out>/latest.md.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { parseArgs } from 'node:util'
+import { projectPath } from '../src/paths.js'
+import { VERSION } from '../src/version.js'
+import { runHttpBench, httpTable, type HttpResult } from './http.js'
+import { runEventBench, eventTable, type EventCase } from './events.js'
+import { runWorkflowBench, workflowTable, type WorkflowResult } from './workflow.js'
+
+export interface BenchOptions {
+  only: string[]
+  agents: number[]
+  duration: number
+  rounds: number
+  modes: Array<'sse' | 'ws'>
+  smoke: boolean
+}
+
+export interface BenchReport {
+  machine: { cpus: string, cores: number, memoryGb: number, node: string, version: string, date: string }
+  options: BenchOptions
+  http?: HttpResult
+  events?: EventCase[]
+  workflow?: WorkflowResult
+}
+
+export async function runBenchmarks (options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchReport> {
+  const report: BenchReport = {
+    machine: {
+      cpus: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      version: VERSION,
+      date: new Date().toISOString()
+    },
+    options
+  }
+  const s = options.smoke
+  if (options.only.includes('workflow')) {
+    log('workflow …')
+    report.workflow = runWorkflowBench({ events: s ? 2000 : 2_000_000, sessions: s ? 100 : 10_000 })
+  }
+  if (options.only.includes('http')) {
+    log('http …')
+    report.http = await runHttpBench({ duration: options.duration, connections: s ? 4 : 100, prepareConnections: s ? 2 : 20, rounds: options.rounds })
+  }
+  if (options.only.includes('events')) {
+    log('events …')
+    report.events = await runEventBench({ agents: options.agents, callsPerAgentPerSecond: 0.2, duration: options.duration, saturate: true, modes: options.modes })
+  }
+  return report
+}
+
+export function reportMarkdown (r: BenchReport): string {
+  const parts = [
+    `Machine: ${r.machine.cpus}, ${r.machine.cores} cores, ${r.machine.memoryGb} GiB; Node ${r.machine.node}; his-cti-server ${r.machine.version}; ${r.machine.date}`,
+    `Options: ${JSON.stringify(r.options)}`
+  ]
+  if (r.http !== undefined) parts.push('### HTTP\n\n' + httpTable(r.http))
+  if (r.events !== undefined) parts.push('### Event path\n\n' + eventTable(r.events))
+  if (r.workflow !== undefined) parts.push('### Workflow\n\n' + workflowTable(r.workflow))
+  return parts.join('\n\n') + '\n'
+}
+
+async function main (): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string', default: 'workflow,http,events' },
+      agents: { type: 'string' },
+      duration: { type: 'string' },
+      rounds: { type: 'string' },
+      modes: { type: 'string', default: 'sse,ws' },
+      smoke: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench/results' }
+    }
+  })
+  const smoke = values.smoke === true
+  const options: BenchOptions = {
+    only: String(values.only).split(','),
+    agents: (values.agents ?? (smoke ? '5' : '100,1000,5000')).split(',').map(Number),
+    duration: Number(values.duration ?? (smoke ? 1 : 10)),
+    rounds: Number(values.rounds ?? (smoke ? 1 : 3)),
+    modes: String(values.modes).split(',') as Array<'sse' | 'ws'>,
+    smoke
+  }
+  const report = await runBenchmarks(options, line => { process.stderr.write(line + '\n') })
+  const md = reportMarkdown(report)
+  process.stdout.write(md)
+  const out = projectPath(String(values.out))
+  mkdirSync(out, { recursive: true })
+  writeFileSync(`${out}/latest.json`, JSON.stringify(report, null, 2) + '\n')
+  writeFileSync(`${out}/latest.md`, md)
+}
+
+if (process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href) await main()
