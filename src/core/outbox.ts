@@ -19,6 +19,25 @@ export type ReadResult =
 
 type Listener = () => void
 
+/**
+ * JSON of immutable values that events carry again and again (a view state's capability list):
+ * serialized once, spliced into every envelope that carries them (see ServiceRegistry).
+ */
+const remembered = new WeakMap<object, string>()
+
+/** Freezes `value` (and its items) and remembers its JSON. */
+export function rememberJson<T extends object> (value: T): T {
+  if (Array.isArray(value)) for (const item of value) if (item !== null && typeof item === 'object') Object.freeze(item)
+  Object.freeze(value)
+  remembered.set(value, JSON.stringify(value))
+  return value
+}
+
+/** The remembered JSON of `value`, if it has one. */
+export function rememberedJson (value: unknown): string | undefined {
+  return value !== null && typeof value === 'object' ? remembered.get(value) : undefined
+}
+
 export class Outbox {
   readonly #capacity: number
   readonly #ring: Array<OutboxEntry | undefined>
@@ -45,9 +64,13 @@ export class Outbox {
    * so a client on any transport knows what to resume after.
    */
   append (name: string, envelope: object): OutboxEntry {
+    return this.appendJson(name, JSON.stringify(envelope))
+  }
+
+  /** Adds an event whose envelope is already serialized (a JSON object). */
+  appendJson (name: string, body: string): OutboxEntry {
     const seq = this.#latest + 1
-    // The envelope's JSON with `"eventId":seq` as its last member (no copy of the envelope).
-    const body = JSON.stringify(envelope)
+    // The envelope's JSON with `"eventId":seq` as its last member.
     const entry: OutboxEntry = { seq, name, json: body === '{}' ? `{"eventId":${seq}}` : `${body.slice(0, -1)},"eventId":${seq}}` }
     this.#ring[entry.seq % this.#capacity] = entry
     this.#latest = entry.seq

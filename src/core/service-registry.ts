@@ -1,3 +1,4 @@
+import { rememberedJson } from './outbox.js'
 import { ALREADY_BOUND, NOT_ACCEPTING_CLIENTS, NOT_BOUND, UNKNOWN_RESOURCE, UNKNOWN_SERVICE } from '../errors.js'
 import type { ServiceDescription } from '../schemas/common.schema.js'
 import type { ResourceEvent, ResourceEventBody, ServiceEvent } from '../schemas/protocol.schema.js'
@@ -187,8 +188,19 @@ export class ServiceRegistry {
   publishResource (serviceId: string, resourceId: string, event: ResourceEventBody): boolean {
     const client = this.#resourceClient.get(resourceKey(serviceId, resourceId))
     if (client === undefined) return false
-    const envelope: ResourceEvent = { messageType: 'resourceEvent', serviceId, resourceId, event }
-    client.outbox.append(event.name, envelope)
+    const data = rememberedJson(event.data)
+    if (data !== undefined) {
+      // The data (a capability list) was serialized once; the envelope is serialized without it
+      // and the data spliced in as the event's last member, where JSON.stringify would put it.
+      const { data: _data, ...rest } = event
+      const inner = JSON.stringify(rest)
+      const eventJson = inner === '{}' ? `{"data":${data}}` : `${inner.slice(0, -1)},"data":${data}}`
+      const head = JSON.stringify({ messageType: 'resourceEvent', serviceId, resourceId })
+      client.outbox.appendJson(event.name, `${head.slice(0, -1)},"event":${eventJson}}`)
+    } else {
+      const envelope: ResourceEvent = { messageType: 'resourceEvent', serviceId, resourceId, event }
+      client.outbox.append(event.name, envelope)
+    }
     this.eventsDelivered++
     return true
   }

@@ -1,3 +1,4 @@
+import { rememberJson } from '../core/outbox.js'
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
@@ -176,7 +177,7 @@ function compileView (name: string, scope: Scope, view: View, file: string, at: 
       enabled.add(c)
     })
     checkTransitions(def.on, `${path}/on`)
-    const capabilities = view.capabilities.map(c => ({ name: c, type: enabled.has(c) ? 'enable' as const : 'disable' as const }))
+    const capabilities = rememberJson(view.capabilities.map(c => ({ name: c, type: enabled.has(c) ? 'enable' as const : 'disable' as const })))
     states.set(stateName, {
       state: stateName,
       capabilities,

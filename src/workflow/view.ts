@@ -1,4 +1,5 @@
 import { interpret, type Service as RobotService } from 'robot3'
+import { rememberJson } from '../core/outbox.js'
 import type { CapabilityState } from '../schemas/protocol.schema.js'
 import type { CompiledView, StateView, ViewEvent } from './call-model.js'
 
@@ -47,6 +48,9 @@ export function capabilityAllows (view: StateView, known: ReadonlySet<string>, c
   return view.enabled.has(command)
 }
 
+/** A model's views → its combined capability lists by key (a handful per model). */
+const COMBINED = new WeakMap<readonly CompiledView[], Map<string, readonly CapabilityState[]>>()
+
 /**
  * The views of one target running side by side (the main view and its parallel views). The
  * target's capability list is theirs in order; it changes when any of them changes.
@@ -54,9 +58,16 @@ export function capabilityAllows (view: StateView, known: ReadonlySet<string>, c
 export class ViewSet {
   readonly #views: ViewInstance[]
   readonly #names: string[]
-  #combined: { key: string, list: readonly CapabilityState[] } | undefined
+  /** Combined lists by key, shared by every ViewSet of the same views (one model's). */
+  readonly #combined: Map<string, readonly CapabilityState[]>
 
   constructor (views: readonly CompiledView[]) {
+    let combined = COMBINED.get(views)
+    if (combined === undefined) {
+      combined = new Map()
+      COMBINED.set(views, combined)
+    }
+    this.#combined = combined
     this.#views = views.map(v => new ViewInstance(v))
     this.#names = views.map(v => v.name)
   }
@@ -89,8 +100,12 @@ export class ViewSet {
   get capabilities (): readonly CapabilityState[] {
     if (this.#views.length === 1) return (this.#views[0] as ViewInstance).current.capabilities
     const key = this.key
-    if (this.#combined?.key !== key) this.#combined = { key, list: this.#views.flatMap(v => v.current.capabilities) }
-    return this.#combined.list
+    let list = this.#combined.get(key)
+    if (list === undefined) {
+      list = rememberJson(this.#views.flatMap(v => v.current.capabilities))
+      this.#combined.set(key, list)
+    }
+    return list
   }
 
   /** See capabilityAllows; the view that knows the command decides. */
