@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import cors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
+import { urlList } from '../src/config.js'
 
 /**
  * Cross-origin access for browsers, off by default. A media bar served by one instance that
@@ -10,7 +11,7 @@ import type { FastifyInstance } from 'fastify'
 export default fp(async function corsPlugin (app: FastifyInstance) {
   const setting = app.his.config.CORS_ORIGINS.trim()
   if (setting === '') return
-  const origins = setting === '*' ? '*' : setting.split(',').map(o => o.trim().replace(/\/+$/, ''))
+  const origins = setting === '*' ? '*' : urlList(setting)
   await app.register(cors, {
     origin: origins,
     methods: ['GET', 'POST', 'DELETE'],

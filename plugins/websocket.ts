@@ -110,7 +110,7 @@ export class HisSocket {
     if (this.#closing) return
     this.#closing = true
     const notice: CoreEvent = { messageType: 'coreEvent', event: { name: 'shutdown', data: { reason } } }
-    if (this.#client !== undefined) this.#flush()
+    this.#flush()
     this.#send(JSON.stringify(notice))
     this.#socket.close(code, reason.slice(0, 120))
   }

@@ -3,11 +3,12 @@ import fastifyStatic from '@fastify/static'
 import { Type } from '@sinclair/typebox'
 import { MediaBarConfigSchema, answers } from '../src/schemas/rest.schema.js'
 import { projectPath } from '../src/paths.js'
+import { urlList } from '../src/config.js'
 
 /** The browser media bar: the static page from web/ at `/`, and the settings it reads first. */
 const web: FastifyPluginAsyncTypebox = async (app) => {
   const { config } = app.his
-  const servers = config.MEDIA_BAR_SERVERS.split(',').map(s => s.trim().replace(/\/+$/, '')).filter(s => s !== '')
+  const servers = urlList(config.MEDIA_BAR_SERVERS)
 
   app.get('/mediabar/config', {
     schema: {

@@ -94,6 +94,11 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   }
 }
 
+/** A comma-separated list of base URLs or origins (MEDIA_BAR_SERVERS, CORS_ORIGINS): trimmed, no trailing slash. */
+export function urlList (value: string): string[] {
+  return value.split(',').map(s => s.trim().replace(/\/+$/, '')).filter(s => s !== '')
+}
+
 /** Builds a configuration for tests and tools: defaults plus the given overrides. */
 export function configWith (overrides: Partial<Record<keyof Config, string | number>> = {}): Config {
   const env: Record<string, string> = {}
