@@ -1,6 +1,7 @@
 import t from 'tap'
 import { configWith, loadConfig } from '../src/config.js'
 import { createLogger, redactUrl } from '../src/logger.js'
+import { redactJsonLine } from '../src/core/redact.js'
 import { LogCapture } from './helpers/app.js'
 
 t.test('defaults: the README promise of npm start', async t => {
@@ -38,4 +39,43 @@ t.test('logs: JSON lines off a terminal, secrets redacted', async t => {
   t.notMatch(capture.text, /p1|p2|p3|t1/)
   t.equal(redactUrl('/clients/x/events?token=abc&lastEventId=3'), '/clients/x/events?token=[redacted]&lastEventId=3')
   t.equal(redactUrl('/x?a=1&access_token=abc'), '/x?a=1&access_token=[redacted]')
+})
+
+t.test('logs: a secret is redacted at any depth, of any type, from any source', async t => {
+  const capture = new LogCapture()
+  const log = createLogger({ LOG_LEVEL: 'debug', LOG_FORMAT: 'auto' }, capture)
+  class Credentials {
+    constructor (readonly user: string, readonly password: string) {}
+  }
+  const deep = { a: { b: { c: { d: { e: { f: { password: 's-deep', keep: 'k1' } } } } } } }
+  const error = Object.assign(new Error('login failed'), { token: 's-error', code: 'AUTH_FAILED' })
+  log.info({ deep, list: [{ token: 's-list' }, { Password: 's-case' }], creds: new Credentials('u1', 's-class') }, 'one')
+  log.warn({ err: error }, 'two')
+  log.child({ session: { authorization: 'Bearer s-binding' }, keep: 'k2' }).error({ apiKey: 's-apikey' }, 'three')
+  log.info({ token: 12345678, secret: { nested: ['s-object', { x: '}' }] }, pwd: ['s-array'], cookie: null, after: 'k3' }, 'four')
+  log.info({ note: 'a "password": "in text" stays text', passwordHint: 'k4', tokens: 'k5' }, 'five')
+
+  t.equal(capture.lines.length, 5)
+  const lines = capture.lines.map(l => JSON.parse(l))
+  t.notMatch(capture.text, /s-deep|s-error|s-list|s-case|s-class|s-binding|s-apikey|12345678|s-object|s-array/)
+  t.equal(lines[0].deep.a.b.c.d.e.f.password, '[redacted]', 'seven levels down')
+  t.equal(lines[0].deep.a.b.c.d.e.f.keep, 'k1')
+  t.same(lines[0].list, [{ token: '[redacted]' }, { Password: '[redacted]' }])
+  t.same(lines[0].creds, { user: 'u1', password: '[redacted]' }, 'a class instance')
+  t.equal(lines[1].err.token, '[redacted]', 'a property of an error')
+  t.equal(lines[1].err.code, 'AUTH_FAILED')
+  t.same(lines[2].session, { authorization: '[redacted]' }, 'a child logger binding')
+  t.equal(lines[2].keep, 'k2')
+  t.same([lines[3].token, lines[3].secret, lines[3].pwd, lines[3].cookie, lines[3].after],
+    ['[redacted]', '[redacted]', '[redacted]', '[redacted]', 'k3'], 'numbers, objects, arrays and null')
+  t.same([lines[4].note, lines[4].passwordHint, lines[4].tokens], ['a "password": "in text" stays text', 'k4', 'k5'],
+    'only members named exactly as a secret')
+})
+
+t.test('redactJsonLine: values end where JSON says they end', async t => {
+  t.equal(redactJsonLine('{"a":1}\n'), '{"a":1}\n', 'nothing to do')
+  t.equal(redactJsonLine('{"token":"a\\"b\\\\","x":2}\n'), '{"token":"[redacted]","x":2}\n', 'escaped quotes and backslashes')
+  t.equal(redactJsonLine('{"x":{"token":[1,{"y":"]"}],"z":3}}'), '{"x":{"token":"[redacted]","z":3}}')
+  t.equal(redactJsonLine('{"x":{"token":true}}'), '{"x":{"token":"[redacted]"}}')
+  t.equal(redactJsonLine('{"password":"a","token":"b"}'), '{"password":"[redacted]","token":"[redacted]"}')
 })
