@@ -11,6 +11,7 @@ import { coreBody, sendAnswer } from './answer.js'
 /** Services: getServices, binding, service requests, getCapabilities and prepareSession. */
 const services: FastifyPluginAsyncTypebox = async (app) => {
   const { his } = app
+  let listAnswer = { key: '', json: '' }
 
   app.get('/services', {
     schema: {
@@ -21,8 +22,15 @@ const services: FastifyPluginAsyncTypebox = async (app) => {
         'and pick the least-loaded one that accepts clients.',
       response: answers({ 200: [Type.Ref(ServicesAnswerSchema), 'every service'] }, ...ANY_ROUTE)
     }
-  }, async () => {
-    return { command: 'getServices' as const, result: 'success' as const, data: { services: his.registry.list() } }
+  }, async (_request, reply) => {
+    // Media bars poll this before every login: the answer is serialized once and served again
+    // until a service changes (a client binds or leaves, a status changes).
+    const key = his.registry.listKey()
+    if (key !== listAnswer.key) {
+      const answer = { command: 'getServices' as const, result: 'success' as const, data: { services: his.registry.list() } }
+      listAnswer = { key, json: reply.serialize(answer) as string }
+    }
+    return reply.type('application/json; charset=utf-8').send(listAnswer.json)
   })
 
   app.post('/services/:serviceId/binding', {

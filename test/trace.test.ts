@@ -136,3 +136,25 @@ t.test('a getServices reader sees status, acceptingClients and clientCount move'
   await a.call('DELETE', `/clients/${a.clientId}`)
   t.equal(await count(), 0)
 })
+
+t.test('getServices answers are reused only while nothing changed', async t => {
+  const { app } = await buildTestApp()
+  t.teardown(async () => { await app.close() })
+  const status = async (): Promise<unknown> => {
+    const res = await app.inject('/services')
+    t.match(res.headers['content-type'], /^application\/json/)
+    const services = body(res).data.services as Array<{ id: string, serviceStatus: unknown }>
+    return services.find(s => s.id === PROCESSOR_ID)?.serviceStatus
+  }
+  t.same(await status(), { status: 'InService', acceptingClients: true, clientCount: 0 })
+  t.equal((await app.inject('/services')).body, (await app.inject('/services')).body, 'the same answer twice')
+  // A CTI adapter's health changes without telling the registry: the next answer shows it.
+  const processor = app.his.processor
+  const healthy = processor.availability.bind(processor)
+  processor.availability = () => ({ status: 'OutOfService', acceptingClients: false })
+  t.same(await status(), { status: 'OutOfService', acceptingClients: false, clientCount: 0 })
+  processor.availability = healthy
+  t.same(await status(), { status: 'InService', acceptingClients: true, clientCount: 0 })
+  processor.stop()
+  t.same(await status(), { status: 'Stopping', acceptingClients: false, clientCount: 0 })
+})

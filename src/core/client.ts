@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { Outbox } from './outbox.js'
 
 /** The key of one resource binding: service id and resource id. */
@@ -76,7 +76,7 @@ export class ClientRecord {
 function noop (): void {}
 
 export function hashToken (token: string): Buffer {
-  return createHash('sha256').update(token).digest()
+  return hash('sha256', token, 'buffer')
 }
 
 /** Every client record of this instance, found by id or by bearer token. */
@@ -96,8 +96,7 @@ export class ClientRegistry {
   /** Opens a client record. The token is returned once, here; only its hash is kept. */
   open (name: string, now: number): { client: ClientRecord, token: string } {
     const token = randomBytes(32).toString('base64url')
-    const hash = hashToken(token)
-    const client = new ClientRecord(name, hash, this.#outboxSize, now)
+    const client = new ClientRecord(name, hashToken(token), this.#outboxSize, now)
     this.#byId.set(client.id, client)
     this.#byTokenHash.set(client.tokenKey, client)
     return { client, token }
@@ -108,9 +107,9 @@ export class ClientRegistry {
   }
 
   byToken (token: string): ClientRecord | undefined {
-    const hash = hashToken(token)
-    const client = this.#byTokenHash.get(hash.toString('hex'))
-    return client !== undefined && client.holdsToken(hash) ? client : undefined
+    const digest = hashToken(token)
+    const client = this.#byTokenHash.get(digest.toString('hex'))
+    return client !== undefined && client.holdsToken(digest) ? client : undefined
   }
 
   /** Forgets a client record (its bindings must already be released). */

@@ -20,12 +20,15 @@ export class ServiceRegistry {
   readonly #listeners: ChangeListener[] = []
   readonly #dirty = new Set<string>()
   #flushQueued = false
+  /** Bumped whenever a service is added, removed or changes (load, status): see listKey. */
+  #version = 0
   /** Counts every event appended to an outbox (metrics). */
   eventsDelivered = 0
 
   add (service: Service): void {
     this.#services.set(service.id, service)
     this.#serviceClients.set(service.id, new Set())
+    this.#version++
     this.#notify('serviceAdded', service)
   }
 
@@ -35,6 +38,7 @@ export class ServiceRegistry {
     for (const client of [...this.#serviceClients.get(serviceId) ?? []]) this.unbindService(client, serviceId)
     this.#services.delete(serviceId)
     this.#serviceClients.delete(serviceId)
+    this.#version++
     this.#notify('serviceRemoved', service)
   }
 
@@ -59,6 +63,20 @@ export class ServiceRegistry {
     return [...this.#services.values()].map(s => this.describe(s))
   }
 
+  /**
+   * Equal keys mean an equal `list()`, so an answer built from the list can be reused. The key
+   * changes with every registry change and also with each service's availability, which a CTI
+   * adapter's health can change without telling the registry.
+   */
+  listKey (): string {
+    let key = String(this.#version)
+    for (const service of this.#services.values()) {
+      const { status, acceptingClients } = service.availability()
+      key += acceptingClients ? `|${status}+` : `|${status}-`
+    }
+    return key
+  }
+
   /** Listens to services being added, removed or updated (status or load). */
   onChange (listener: ChangeListener): void {
     this.#listeners.push(listener)
@@ -67,6 +85,7 @@ export class ServiceRegistry {
   /** A service's status changed: tell the listeners (coalesced per tick). */
   changed (serviceId: string): void {
     if (!this.#services.has(serviceId)) return
+    this.#version++
     this.#dirty.add(serviceId)
     if (this.#flushQueued) return
     this.#flushQueued = true
