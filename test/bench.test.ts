@@ -21,6 +21,11 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
     t.equal(c.errors, 0, `http ${c.target} ${c.name}: no connection errors`)
     t.equal(c.non2xx, 0, `http ${c.target} ${c.name}: every answer a success`)
   }
+  t.same(http?.paced.map(c => [c.target, c.rate]), [['ours', 20], ['bare', 20]], 'http: the paced session request, ours and bare')
+  for (const c of http?.paced ?? []) {
+    t.ok(c.rps > 0 && c.p99 > 0, `http paced ${c.target}: requests answered and timed`)
+    t.same([c.errors, c.non2xx], [0, 0], `http paced ${c.target}: every answer a success`)
+  }
   t.same(Object.keys(http?.ratios ?? {}).sort(), ['GET /services', 'prepareSession (override)', 'session.ready / notready'], 'http: a ratio per route')
 
   const events = report.events ?? []
