@@ -3,12 +3,13 @@
 // answers the same payload size, with the same process set-up (one server process each, logs at
 // warn, autocannon in this process).
 import { writeFileSync } from 'node:fs'
-import { Agent, request as httpRequest } from 'node:http'
-import { performance } from 'node:perf_hooks'
+import { fork } from 'node:child_process'
+import { projectPath } from '../src/paths.js'
+import type { LoaderOptions, LoaderResult } from './paced-loader.js'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import autocannon, { type Request, type Result } from 'autocannon'
-import { generatedDirectory, json, loginAgent, percentile, pool, PROCESSOR_ID, procStats, round, startProcess, table, type Child } from './lib.js'
+import { generatedDirectory, json, loginAgent, pool, PROCESSOR_ID, procStats, round, startProcess, table, type Child } from './lib.js'
 
 export interface HttpOptions {
   /** seconds per case */
@@ -36,6 +37,8 @@ export interface PacedCase {
   max: number
   errors: number
   non2xx: number
+  /** the load generator's own event-loop delay p99 (ms) */
+  loaderLagP99: number
 }
 
 export interface HttpCase {
@@ -88,59 +91,21 @@ function summary (name: string, target: 'ours' | 'bare', result: Result, child: 
   }
 }
 
-interface PacedRequest { path: string, headers: Record<string, string>, body: string }
-
-/**
- * Sends `rate` requests a second for `duration` seconds over `connections` keep-alive
- * connections, evenly spaced and round robin, whether or not earlier answers have come (an open
- * loop, unlike autocannon's connections that wait for each answer). A request's latency runs
- * from the moment it was due, so time spent queued behind a slow answer on its connection
- * counts (no coordinated omission). `next(conn)` gives a connection's next request.
- */
-async function paced (base: string, rate: number, duration: number, connections: number, next: (conn: number) => PacedRequest): Promise<{ latencies: number[], errors: number, non2xx: number, seconds: number }> {
-  const url = new URL(base)
-  const agents = Array.from({ length: connections }, () => new Agent({ keepAlive: true, maxSockets: 1 }))
-  const latencies: number[] = []
-  let errors = 0
-  let non2xx = 0
-  let pending = 0
-  const total = Math.floor(rate * duration)
-  const start = performance.now()
-  let sent = 0
-  await new Promise<void>(resolve => {
-    const finish = (): void => { if (sent === total && pending === 0) resolve() }
-    const send = (i: number): void => {
-      const due = start + i * 1000 / rate
-      const conn = i % connections
-      const r = next(conn)
-      pending++
-      const req = httpRequest({
-        host: url.hostname, port: url.port, method: 'POST', path: r.path, agent: agents[conn],
-        headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) }
-      }, res => {
-        res.resume()
-        res.on('end', () => {
-          latencies.push(performance.now() - due)
-          if ((res.statusCode ?? 0) >= 300) non2xx++
-          pending--
-          finish()
-        })
+/** Runs the fixed-rate load generator (bench/paced-loader.ts) in its own process. */
+async function paced (options: LoaderOptions): Promise<LoaderResult> {
+  const loader = fork(projectPath('build/bench/paced-loader.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  try {
+    return await new Promise<LoaderResult>((resolve, reject) => {
+      loader.once('message', (m: { result?: LoaderResult, error?: string }) => {
+        if (m.result !== undefined) resolve(m.result)
+        else reject(new Error(`paced loader: ${m.error ?? 'no result'}`))
       })
-      req.on('error', () => { errors++; pending--; finish() })
-      req.end(r.body)
-    }
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.floor((performance.now() - start) * rate / 1000) + 1)
-      while (sent < due) send(sent++)
-      if (sent === total) {
-        clearInterval(timer)
-        finish()
-      }
-    }, 1)
-  })
-  const seconds = (performance.now() - start) / 1000
-  for (const agent of agents) agent.destroy()
-  return { latencies: latencies.sort((a, b) => a - b), errors, non2xx, seconds }
+      loader.once('exit', code => { reject(new Error(`paced loader exited (${String(code)})`)) })
+      loader.send(options)
+    })
+  } finally {
+    if (loader.exitCode === null) loader.kill()
+  }
 }
 
 export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
@@ -264,26 +229,33 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
         for (const [child, target] of servers) {
           const isOurs = target === 'ours'
           if (isOurs) await notReady()
-          const ready = new Array<boolean>(connections).fill(false)
-          const run = await paced(child.base, rate, duration, connections, (conn) => {
-            const s = sessions[conn] as { token: string, session: string }
-            ready[conn] = ready[conn] !== true
-            return {
-              path: isOurs ? `/services/${PROCESSOR_ID}/resources/${s.session}/requests` : '/requests',
-              headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
-              body: ready[conn] === true ? '{"command":"session.ready"}' : '{"command":"session.notready","data":{"reason":"BREAK"}}'
-            }
+          const url = new URL(child.base)
+          const run = await paced({
+            host: url.hostname,
+            port: Number(url.port),
+            rate,
+            duration,
+            warmup: Math.min(2, duration),
+            requests: sessions.map(s => {
+              const path = isOurs ? `/services/${PROCESSOR_ID}/resources/${s.session}/requests` : '/requests'
+              const headers = { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }
+              return [
+                { method: 'POST', path, headers, body: '{"command":"session.ready"}' },
+                { method: 'POST', path, headers, body: '{"command":"session.notready","data":{"reason":"BREAK"}}' }
+              ]
+            })
           })
           rounds[target]?.push({
             name: 'session.ready / notready',
             target,
             rate,
-            rps: round(run.latencies.length / run.seconds, 0),
-            p50: round(percentile(run.latencies, 50), 2),
-            p99: round(percentile(run.latencies, 99), 2),
-            max: round(run.latencies.at(-1) ?? 0, 2),
+            rps: round(run.answered / run.seconds, 0),
+            p50: run.p50,
+            p99: run.p99,
+            max: run.max,
             errors: run.errors,
-            non2xx: run.non2xx
+            non2xx: run.non2xx,
+            loaderLagP99: run.lagP99
           })
         }
       }
@@ -299,7 +271,11 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
   const ratios: Record<string, number> = {}
   for (const c of cases.filter(c => c.target === 'ours')) {
     const b = cases.find(x => x.target === 'bare' && x.name === c.name)
-    if (b !== undefined) ratios[c.name] = round(c.rps / Math.max(1, b.rps), 2)
+    if (b === undefined) continue
+    // Rounds take turns (ours, then bare), so each round's pair saw the same machine: the ratio
+    // is the median of the pairs' ratios, which drift between rounds does not skew.
+    const pairs = (c.rounds ?? [c.rps]).map((rps, i) => rps / Math.max(1, (b.rounds ?? [b.rps])[i] ?? b.rps)).sort((x, y) => x - y)
+    ratios[c.name] = round(pairs[Math.floor(pairs.length / 2)] as number, 2)
   }
   return { options, cases, paced: pacedCases, ratios }
 }
@@ -310,8 +286,8 @@ export function httpTable (result: HttpResult): string {
 
 function pacedTable (result: HttpResult): string {
   return table(
-    ['route', 'server', 'rate req/s', 'answered req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx'],
-    result.paced.map(c => [c.name, c.target, c.rate, c.rps, c.p50, c.p99, c.max, c.errors, c.non2xx])
+    ['route', 'server', 'rate req/s', 'answered req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'loader lag p99 ms'],
+    result.paced.map(c => [c.name, c.target, c.rate, c.rps, c.p50, c.p99, c.max, c.errors, c.non2xx, c.loaderLagP99])
   )
 }
 

@@ -47,7 +47,7 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
   }
   if (options.only.includes('http')) {
     log('http …')
-    report.http = await runHttpBench({ duration: options.duration, connections: s ? 4 : 100, prepareConnections: s ? 2 : 20, rounds: options.rounds, pacedRates: s ? [20] : [2000, 4000] })
+    report.http = await runHttpBench({ duration: options.duration, connections: s ? 4 : 100, prepareConnections: s ? 2 : 20, rounds: options.rounds, pacedRates: s ? [20] : [2000, 4000, 6000] })
   }
   if (options.only.includes('events')) {
     log('events …')
