@@ -65,6 +65,8 @@ export async function runLoader (options: LoaderOptions): Promise<LoaderResult> 
   let errors = 0
   let sent = 0
   const lag = monitorEventLoopDelay({ resolution: 1 })
+  let done: () => void = () => {}
+  const finished = new Promise<void>(resolve => { done = resolve })
   const connections: Connection[] = await Promise.all(options.requests.map(async list => await new Promise<Connection>((resolve, reject) => {
     const socket = connect(options.port, options.host, () => { resolve(conn) })
     socket.setNoDelay(true)
@@ -81,8 +83,6 @@ export async function runLoader (options: LoaderOptions): Promise<LoaderResult> 
     conn.next++
   }
 
-  let done: () => void = () => {}
-  const finished = new Promise<void>(resolve => { done = resolve })
   const warm = Math.floor(options.rate * options.warmup)
   const total = warm + Math.floor(options.rate * options.duration)
   let answered = 0
@@ -95,7 +95,14 @@ export async function runLoader (options: LoaderOptions): Promise<LoaderResult> 
       if (end === -1) return
       const head = conn.buffered.subarray(0, end).toString('latin1')
       const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN)
-      if (Number.isNaN(length)) throw new Error(`an answer without Content-Length: ${head}`)
+      if (Number.isNaN(length)) {
+        // Not an answer this reader understands (chunked?): the run ends, counted as errors.
+        process.stderr.write(`paced loader: an answer without Content-Length: ${head}\n`)
+        errors++
+        conn.socket.destroy()
+        done()
+        return
+      }
       if (conn.buffered.length < end + 4 + length) return
       conn.buffered = conn.buffered.subarray(end + 4 + length)
       const status = Number(head.slice(9, 12))
