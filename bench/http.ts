@@ -24,32 +24,28 @@ export interface HttpOptions {
   pacedRates: number[]
 }
 
-/** The session request at a fixed rate: open loop, requests evenly spaced. */
-export interface PacedCase {
+/** What every HTTP run reports: answers per second and their latency (ms). */
+interface Measured {
   name: string
   target: 'ours' | 'bare'
-  /** the rate asked for */
-  rate: number
-  /** answers per second received */
   rps: number
   p50: number
   p99: number
   max: number
   errors: number
   non2xx: number
+}
+
+/** The session request at a fixed rate: open loop, requests evenly spaced. */
+export interface PacedCase extends Measured {
+  /** the rate asked for (`rps` is the answers received) */
+  rate: number
   /** the load generator's own event-loop delay p99 (ms) */
   loaderLagP99: number
 }
 
-export interface HttpCase {
-  name: string
-  target: 'ours' | 'bare'
-  rps: number
-  p50: number
-  p99: number
-  max: number
-  errors: number
-  non2xx: number
+/** A route driven by autocannon, each connection sending as soon as its answer came. */
+export interface HttpCase extends Measured {
   bytes: number
   rssMb: number
   /** req/s of every round */
