@@ -66,12 +66,17 @@ export interface EventOptions {
   modes: Array<'sse' | 'ws'>
 }
 
+/** Where the SSE run for `n` agents records the frames of one call (for the raw writer). */
+export function templatesFile (n: number): string {
+  return join(tmpdir(), `his-bench-templates-${process.pid}-${n}.json`)
+}
+
 /** For each N: ours over SSE (recording one call's frames), over the WebSocket, then the raw writer. */
 export async function runEventBench (options: EventOptions): Promise<EventCase[]> {
   const cases: EventCase[] = []
   for (const n of options.agents) {
     const rates = [Math.max(1, Math.round(n * options.callsPerAgentPerSecond)), ...(options.saturate ? [0] : [])]
-    const templates = join(tmpdir(), `his-bench-templates-${process.pid}-${n}.json`)
+    const templates = templatesFile(n)
     for (const mode of options.modes) {
       for (const rate of rates) {
         const server = await startProcess('build/src/server.js', {

@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util'
 import { projectPath } from '../src/paths.js'
 import { VERSION } from '../src/version.js'
 import { runHttpBench, httpTable, type HttpResult } from './http.js'
-import { runEventBench, eventTable, type EventCase } from './events.js'
+import { runEventBench, eventTable, templatesFile, type EventCase } from './events.js'
+import { runOutboxBench, outboxTable, type OutboxCase } from './outbox.js'
+import { loadConfig } from '../src/config.js'
 import { runWorkflowBench, workflowTable, type WorkflowResult } from './workflow.js'
 
 export interface BenchOptions {
@@ -25,6 +27,8 @@ export interface BenchReport {
   options: BenchOptions
   http?: HttpResult
   events?: EventCase[]
+  /** full outboxes, with the frames the event path recorded */
+  outbox?: OutboxCase[]
   workflow?: WorkflowResult
 }
 
@@ -52,6 +56,11 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
   if (options.only.includes('events')) {
     log('events …')
     report.events = await runEventBench({ agents: options.agents, callsPerAgentPerSecond: 0.2, duration: options.duration, saturate: true, modes: options.modes })
+    if (options.modes.includes('sse')) {
+      log('outbox …')
+      const defaultSize = loadConfig({}).OUTBOX_SIZE
+      report.outbox = runOutboxBench(templatesFile(options.agents[0] as number), [...new Set([defaultSize, 1024])], s ? 5 : 100)
+    }
   }
   return report
 }
@@ -63,6 +72,7 @@ export function reportMarkdown (r: BenchReport): string {
   ]
   if (r.http !== undefined) parts.push('### HTTP\n\n' + httpTable(r.http))
   if (r.events !== undefined) parts.push('### Event path\n\n' + eventTable(r.events))
+  if (r.outbox !== undefined) parts.push('### Full outboxes\n\n' + outboxTable(r.outbox))
   if (r.workflow !== undefined) parts.push('### Workflow\n\n' + workflowTable(r.workflow))
   return parts.join('\n\n') + '\n'
 }

@@ -39,6 +39,12 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
     t.ok(max !== undefined && max.rssConnectedMb > 0, `events ${mode}: server memory read`)
   }
 
+  const outbox = report.outbox ?? []
+  t.same(outbox.map(c => c.outboxSize), [128, 1024], 'outbox: the default size and 1024')
+  t.ok(outbox.every(c => c.eventBytes > 100), 'outbox: filled with the recorded events')
+  const [small, large] = outbox
+  t.ok(small !== undefined && large !== undefined && large.fullKb > small.fullKb * 4, 'outbox: memory grows with its size')
+
   const md = reportMarkdown(report)
-  for (const heading of ['### HTTP', '### Event path', '### Workflow']) t.match(md, heading, `the report has ${heading}`)
+  for (const heading of ['### HTTP', '### Event path', '### Full outboxes', '### Workflow']) t.match(md, heading, `the report has ${heading}`)
 })
