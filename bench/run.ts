@@ -59,7 +59,7 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
     if (options.modes.includes('sse')) {
       log('outbox …')
       const defaultSize = loadConfig({}).OUTBOX_SIZE
-      report.outbox = runOutboxBench(templatesFile(options.agents[0] as number), [...new Set([defaultSize, 1024])], s ? 5 : 100)
+      report.outbox = runOutboxBench(templatesFile(options.agents[0] as number), [...new Set([defaultSize, 128])], s ? 5 : 100)
     }
   }
   return report

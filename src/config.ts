@@ -36,7 +36,7 @@ export const ConfigSchema = Type.Object({
     default: 'real', description: 'manual = the simulator clock only moves through POST /simulator/clock'
   }),
   SIM_LOGIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 300, description: 'simulated CTI login time' }),
-  OUTBOX_SIZE: Type.Integer({ minimum: 16, maximum: 100000, default: 128, description: 'events each client keeps for replay' }),
+  OUTBOX_SIZE: Type.Integer({ minimum: 16, maximum: 100000, default: 1024, description: 'events each client keeps for replay' }),
   SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 15000, description: 'SSE comment heartbeat interval' }),
   SSE_RETRY_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 3000, description: 'reconnect delay advised to EventSource' }),
   SESSION_GRACE_MS: Type.Integer({
