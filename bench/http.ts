@@ -61,6 +61,15 @@ export interface HttpResult {
   ratios: Record<string, number>
 }
 
+/** The session request's two bodies, which each connection alternates. */
+const READY = '{"command":"session.ready"}'
+const NOT_READY = '{"command":"session.notready","data":{"reason":"BREAK"}}'
+
+/** Headers of a JSON request with a client's bearer token. */
+function jsonWith (token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+}
+
 /** A pool of exclusive items: a request takes one, its response gives it back. */
 class Lease<T> {
   readonly #free: T[]
@@ -130,11 +139,11 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
     const services = await json(`${ours.base}/services`)
     const first = sessions[0] as { token: string, session: string }
     const requestAnswer = await json(`${ours.base}/services/${PROCESSOR_ID}/resources/${first.session}/requests`, {
-      method: 'POST', headers: { authorization: `Bearer ${first.token}`, 'content-type': 'application/json' }, body: '{"command":"session.notready","data":{"reason":"BREAK"}}'
+      method: 'POST', headers: jsonWith(first.token), body: NOT_READY
     })
     const p0 = preparers[0] as { token: string, body: string }
     const sessionAnswer = await json(`${ours.base}/services/${PROCESSOR_ID}/sessions`, {
-      method: 'POST', headers: { authorization: `Bearer ${p0.token}`, 'content-type': 'application/json' }, body: p0.body
+      method: 'POST', headers: jsonWith(p0.token), body: p0.body
     })
     const payloadFile = join(tmpdir(), `his-bench-payloads-${process.pid}.json`)
     writeFileSync(payloadFile, JSON.stringify({ services, request: requestAnswer, session: sessionAnswer }))
@@ -143,7 +152,7 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
     // ended between a connection's ready and notready left its session ready.
     const notReady = async (): Promise<void> => {
       await pool(sessions, 20, async (s) => await fetch(`${ours.base}/services/${PROCESSOR_ID}/resources/${s.session}/requests`, {
-        method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body: '{"command":"session.notready","data":{"reason":"BREAK"}}'
+        method: 'POST', headers: jsonWith(s.token), body: NOT_READY
       }).then(async res => { await res.arrayBuffer() }))
     }
     const alternating = (prefix: (s: { session: string }) => string): Request[] => {
@@ -154,12 +163,12 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
         setupRequest: (req, context) => {
           const s = sessionLease.take()
           context.s = s
-          return { ...req, path: prefix(s), headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }, body: '{"command":"session.ready"}' }
+          return { ...req, path: prefix(s), headers: jsonWith(s.token), body: READY }
         }
       },
       {
         method: 'POST',
-        setupRequest: (req, context) => ({ ...req, path: prefix(context.s), headers: { authorization: `Bearer ${String(context.s.token)}`, 'content-type': 'application/json' }, body: '{"command":"session.notready","data":{"reason":"BREAK"}}' }),
+        setupRequest: (req, context) => ({ ...req, path: prefix(context.s), headers: jsonWith(String(context.s.token)), body: NOT_READY }),
         onResponse: (_status, _body, context) => { sessionLease.give(context.s) }
       }
       ]
@@ -171,7 +180,7 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
       setupRequest: (req, context) => {
         const p = preparerLease.take()
         context.p = p
-        return { ...req, path, headers: { authorization: `Bearer ${p.token}`, 'content-type': 'application/json' }, body: p.body }
+        return { ...req, path, headers: jsonWith(p.token), body: p.body }
       },
       onResponse: (_status, _body, context) => { preparerLease.give(context.p) }
       }]
@@ -220,10 +229,10 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
             warmup: Math.min(2, duration),
             requests: sessions.map(s => {
               const path = isOurs ? `/services/${PROCESSOR_ID}/resources/${s.session}/requests` : '/requests'
-              const headers = { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' }
+              const headers = jsonWith(s.token)
               return [
-                { method: 'POST', path, headers, body: '{"command":"session.ready"}' },
-                { method: 'POST', path, headers, body: '{"command":"session.notready","data":{"reason":"BREAK"}}' }
+                { method: 'POST', path, headers, body: READY },
+                { method: 'POST', path, headers, body: NOT_READY }
               ]
             })
           })

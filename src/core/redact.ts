@@ -28,7 +28,7 @@ function strip (value: unknown, depth: number): unknown {
 /** A member with a secret name, as it appears in serialized JSON (`"password":`). */
 const SECRET_MEMBER = new RegExp(`"(?:${SECRET_NAMES.join('|')})":`, 'gi')
 
-export const REDACTED = '[redacted]'
+const REDACTED = '[redacted]'
 
 /**
  * One serialized JSON line (a log line) with the value of every secret-named member replaced by
