@@ -9,51 +9,77 @@ import { generatedDirectory, procStats, round, startProcess, table, type Child }
 import type { DriverOptions, DriverResult } from './event-driver.js'
 
 export interface EventCase extends DriverResult {
+  /** the long saturated run of the largest N: every outbox at its steady size */
+  steady: boolean
   serverCpuPercent: number
   rssIdleMb: number
   rssConnectedMb: number
+  /** the highest RSS during the measured window (sampled twice a second) */
+  rssPeakMb: number
   rssPerAgentKb: number
+  /** events held per agent's outbox when the run ended (his_outbox_events); raw writer: none */
+  heldPerAgent: number | undefined
   cpuUsPerEvent: number
 }
 
-async function drive (server: Child, opts: DriverOptions): Promise<EventCase> {
+async function drive (server: Child, opts: DriverOptions, steady = false): Promise<EventCase> {
   await new Promise(resolve => setTimeout(resolve, 300))
   const idle = procStats(server.pid)
   const driver = fork(projectPath('build/bench/event-driver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  let connected = idle
+  let before = idle
+  let after = idle
+  let peak = 0
+  let sampler: NodeJS.Timeout | undefined
   try {
-    return await new Promise<EventCase>((resolve, reject) => {
-      let connected = idle
-      let before = idle
-      let after = idle
+    const r = await new Promise<DriverResult>((resolve, reject) => {
       driver.on('exit', code => { reject(new Error(`event driver exited (${code ?? 'signal'})`)) })
       driver.on('message', (message: any) => {
         if (message.phase === 'connected') {
           connected = procStats(server.pid)
           before = connected
+          peak = connected.rss
+          sampler = setInterval(() => { peak = Math.max(peak, procStats(server.pid).rss) }, 500)
           driver.send({ go: true })
         } else if (message.phase === 'measured') {
           after = procStats(server.pid)
+          clearInterval(sampler)
+          peak = Math.max(peak, after.rss)
         } else if (message.phase === 'error') {
           reject(new Error(message.message))
         } else if (message.phase === 'done') {
-          const r = message.result as DriverResult
-          const cpuMs = after.cpuMs - before.cpuMs
-          resolve({
-            ...r,
-            serverCpuPercent: round(cpuMs / (r.duration * 1000) * 100, 0),
-            rssIdleMb: round(idle.rss / 2 ** 20, 0),
-            rssConnectedMb: round(connected.rss / 2 ** 20, 0),
-            rssPerAgentKb: round((connected.rss - idle.rss) / 1024 / r.agents, 1),
-            cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0
-          })
+          resolve(message.result as DriverResult)
         }
       })
       driver.send(opts)
     })
+    const cpuMs = after.cpuMs - before.cpuMs
+    const held = await outboxEvents(server, opts.mode)
+    return {
+      ...r,
+      steady,
+      serverCpuPercent: round(cpuMs / (r.duration * 1000) * 100, 0),
+      rssIdleMb: round(idle.rss / 2 ** 20, 0),
+      rssConnectedMb: round(connected.rss / 2 ** 20, 0),
+      rssPeakMb: round(peak / 2 ** 20, 0),
+      rssPerAgentKb: round((connected.rss - idle.rss) / 1024 / r.agents, 1),
+      heldPerAgent: held === undefined ? undefined : round(held / r.agents, 1),
+      cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0
+    }
   } finally {
+    clearInterval(sampler)
     driver.removeAllListeners('exit')
     driver.kill('SIGKILL')
   }
+}
+
+/** The events all client outboxes hold (`his_outbox_events` in GET /metrics); the raw writer has none. */
+async function outboxEvents (server: Child, mode: DriverOptions['mode']): Promise<number | undefined> {
+  if (mode === 'raw') return undefined
+  const text = await (await fetch(`${server.base}/metrics`)).text()
+  const match = /^his_outbox_events (\d+)$/m.exec(text)
+  if (match === null) throw new Error('no his_outbox_events in GET /metrics')
+  return Number(match[1])
 }
 
 export interface EventOptions {
@@ -64,6 +90,8 @@ export interface EventOptions {
   /** also run each size as fast as the agents clear calls (throughput) */
   saturate: boolean
   modes: Array<'sse' | 'ws'>
+  /** seconds of the saturated run of the largest N that brings every outbox to its steady size (0: none) */
+  steadySeconds: number
 }
 
 /** Where the SSE run for `n` agents records the frames of one call (for the raw writer). */
@@ -77,8 +105,9 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
   for (const n of options.agents) {
     const rates = [Math.max(1, Math.round(n * options.callsPerAgentPerSecond)), ...(options.saturate ? [0] : [])]
     const templates = templatesFile(n)
+    const steady = options.steadySeconds > 0 && n === Math.max(...options.agents)
     for (const mode of options.modes) {
-      for (const rate of rates) {
+      for (const [rate, duration, isSteady] of [...rates.map(r => [r, options.duration, false] as const), ...(steady ? [[0, options.steadySeconds, true] as const] : [])]) {
         const server = await startProcess('build/src/server.js', {
           LOG_LEVEL: 'warn',
           SIM_DIRECTORY_FILE: generatedDirectory(n),
@@ -86,7 +115,7 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
           MAX_CLIENTS: String(n + 100)
         })
         try {
-          cases.push(await drive(server, { base: server.base, mode, agents: n, rate, duration: options.duration, ...(mode === 'sse' && { recordTemplates: templates }) }))
+          cases.push(await drive(server, { base: server.base, mode, agents: n, rate, duration, ...(mode === 'sse' && !isSteady && { recordTemplates: templates }) }, isSteady))
         } finally {
           await server.stop()
         }
@@ -105,16 +134,16 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
 }
 
 export function eventTable (cases: EventCase[]): string {
-  const rawOf = (c: EventCase): EventCase | undefined => cases.find(x => x.mode === 'raw' && x.agents === c.agents && x.rate === c.rate)
+  const rawOf = (c: EventCase): EventCase | undefined => cases.find(x => x.mode === 'raw' && x.agents === c.agents && x.rate === c.rate && !x.steady)
   return table(
-    ['agents', 'stream', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected MB', 'RSS/agent KB', 'driver lag p99/max ms'],
+    ['agents', 'stream', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected→peak MB', 'RSS/agent KB', 'outbox events/agent at end', 'driver lag p99/max ms'],
     cases.map(c => {
       const raw = rawOf(c)
       return [
-        c.agents, c.mode, c.rate === 0 ? 'max' : c.rate, c.eventsPerSecond,
+        c.agents, c.mode, c.rate !== 0 ? c.rate : c.steady ? `max, ${Math.round(c.duration)} s` : 'max', c.eventsPerSecond,
         c.mode !== 'raw' && raw !== undefined ? round(c.eventsPerSecond / Math.max(1, raw.eventsPerSecond), 2) : '',
         c.latency.p50, c.latency.p99, c.latency.max, c.lost, c.duplicated, `${c.callsCompleted}/${c.calls}`,
-        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}`, c.rssPerAgentKb, `${c.driverLagP99}/${c.driverLagMax}`
+        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}→${c.rssPeakMb}`, c.rssPerAgentKb, c.heldPerAgent ?? '', `${c.driverLagP99}/${c.driverLagMax}`
       ]
     })
   )

@@ -1,6 +1,6 @@
 // Shared pieces of the benchmarks: child processes, /proc readings, percentiles, tables.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
+import { createWriteStream, readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
@@ -38,6 +38,12 @@ export async function startProcess (script: string, env: Record<string, string> 
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
+  const log = process.env.BENCH_SERVER_LOG
+  if (log !== undefined && log !== '') {
+    const file = createWriteStream(join(log, `${script.replace(/.*\//, '').replace(/\.js$/, '')}-${child.pid ?? 0}.log`))
+    child.stdout?.pipe(file)
+    child.stderr?.pipe(file)
+  }
   child.stdout?.setEncoding('utf8').on('data', (c: string) => { out += c; if (out.length > 1e6) out = out.slice(-1e5) })
   child.stderr?.setEncoding('utf8').on('data', (c: string) => { out += c })
   let exited = false
@@ -71,10 +77,14 @@ export async function startProcess (script: string, env: Record<string, string> 
   }
 }
 
-/** BENCH_CPU_PROF=<dir>: every process the benchmarks start writes a CPU profile there. */
+/**
+ * BENCH_CPU_PROF=<dir>: every server the benchmarks start writes a CPU profile there.
+ * BENCH_NODE_ARGS: more node flags for those servers (`--trace-gc`; see BENCH_SERVER_LOG).
+ */
 export function profileArgs (): string[] {
   const dir = process.env.BENCH_CPU_PROF
-  return dir === undefined || dir === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', dir]
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(arg => arg !== '')
+  return [...extra, ...(dir === undefined || dir === '' ? [] : ['--cpu-prof', '--cpu-prof-dir', dir])]
 }
 
 /** CPU time (user + system, ms) and RSS (bytes) of a process, from /proc. */

@@ -1,22 +1,29 @@
-// Memory of a full outbox. Every client keeps its last OUTBOX_SIZE events for replay, delivered or
-// not, so after a few hours every agent's outbox is full: the event-path runs, a minute long, never
-// get there. This fills outboxes with the frames our server sent for a call (recorded by the SSE
-// run), each a fresh string as in the server, and measures the heap they hold (needs --expose-gc).
+// Outbox memory. A client's outbox holds what it has not been sent, up to OUTBOX_SIZE events, and
+// of what it was sent the last OUTBOX_REPLAY. The event-path runs, a minute long, never fill
+// either; this fills outboxes with the frames our server sent for a call (recorded by the SSE
+// run), each a fresh string as in the server, twice over, and measures the heap they hold (needs
+// --expose-gc): for a connected agent (every event delivered as it comes) and for an agent that
+// is away or reads too slowly (nothing delivered: the outbox is full).
 import { readFileSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { Outbox } from '../src/core/outbox.js'
+import type { OutboxLimits } from '../src/core/client.js'
 import { round, table } from './lib.js'
 
 export interface OutboxCase {
+  agent: 'connected' | 'away'
   outboxSize: number
+  replay: number
   /** average length of the recorded events' JSON */
   eventBytes: number
-  /** heap held by one full outbox */
-  fullKb: number
+  /** events each outbox holds at the end */
+  held: number
+  /** heap held by one outbox */
+  kb: number
 }
 
-export function runOutboxBench (templatesFile: string, sizes: number[], outboxes = 100): OutboxCase[] {
+export function runOutboxBench (templatesFile: string, limits: OutboxLimits, outboxes = 100): OutboxCase[] {
   const gc = (globalThis as { gc?: () => void }).gc ?? exposeGc()
   const templates = JSON.parse(readFileSync(templatesFile, 'utf8')) as { offer: string[], hangup: string[] }
   // The envelopes without their eventId (appendJson adds it), named as the server names them.
@@ -25,25 +32,30 @@ export function runOutboxBench (templatesFile: string, sizes: number[], outboxes
     name: (JSON.parse(json) as { event?: { name?: string, eventType?: string } }).event?.name ?? 'event'
   }))
   const eventBytes = round(events.reduce((n, e) => n + e.body.length, 0) / events.length, 0)
-  return sizes.map(size => {
+  return (['connected', 'away'] as const).map(agent => {
     gc()
     const before = process.memoryUsage().heapUsed
     const held: Outbox[] = []
     let call = 0
     for (let i = 0; i < outboxes; i++) {
-      const outbox = new Outbox(size)
-      for (let n = 0; n < size * 2; n++) {
+      const outbox = new Outbox(limits.size, limits.replay)
+      for (let n = 0; n < limits.size * 2; n++) {
         const e = events[n % events.length] as { body: string, name: string }
         if (n % events.length === 0) call++
         // A fresh string per event (the server serializes each one), with this call's id.
-        outbox.appendJson(e.name, e.body.replace(/ix-\d+/g, `ix-${call}`))
+        const entry = outbox.appendJson(e.name, e.body.replace(/ix-\d+/g, `ix-${call}`))
+        if (agent === 'connected') outbox.markDelivered(entry.seq)
       }
       held.push(outbox)
     }
     gc()
     const after = process.memoryUsage().heapUsed
-    if (held.some(o => o.latest !== size * 2)) throw new Error('outbox not filled')
-    return { outboxSize: size, eventBytes, fullKb: round((after - before) / outboxes / 1024, 0) }
+    if (held.some(o => o.latest !== limits.size * 2)) throw new Error('outbox not filled')
+    return {
+      agent, outboxSize: limits.size, replay: limits.replay, eventBytes,
+      held: (held[0] as Outbox).size,
+      kb: round((after - before) / outboxes / 1024, 0)
+    }
   })
 }
 
@@ -55,7 +67,7 @@ function exposeGc (): () => void {
 
 export function outboxTable (cases: OutboxCase[]): string {
   return table(
-    ['OUTBOX_SIZE', 'event JSON bytes (avg)', 'full outbox KB', '5,000 agents: full outboxes MB'],
-    cases.map(c => [c.outboxSize, c.eventBytes, c.fullKb, round(c.fullKb * 5000 / 1024, 0)])
+    ['agent', 'OUTBOX_SIZE', 'OUTBOX_REPLAY', 'event JSON bytes (avg)', 'events held', 'outbox KB', '5,000 such agents: outboxes MB'],
+    cases.map(c => [c.agent === 'connected' ? 'connected (events delivered)' : 'away or slow (nothing delivered)', c.outboxSize, c.replay, c.eventBytes, c.held, c.kb, round(c.kb * 5000 / 1024, 0)])
   )
 }

@@ -27,7 +27,7 @@ export interface BenchReport {
   options: BenchOptions
   http?: HttpResult
   events?: EventCase[]
-  /** full outboxes, with the frames the event path recorded */
+  /** outbox memory (connected and away agents), with the frames the event path recorded */
   outbox?: OutboxCase[]
   workflow?: WorkflowResult
 }
@@ -55,11 +55,11 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
   }
   if (options.only.includes('events')) {
     log('events …')
-    report.events = await runEventBench({ agents: options.agents, callsPerAgentPerSecond: 0.2, duration: options.duration, saturate: true, modes: options.modes })
+    report.events = await runEventBench({ agents: options.agents, callsPerAgentPerSecond: 0.2, duration: options.duration, saturate: true, modes: options.modes, steadySeconds: s ? 1 : 40 })
     if (options.modes.includes('sse')) {
       log('outbox …')
-      const defaultSize = loadConfig({}).OUTBOX_SIZE
-      report.outbox = runOutboxBench(templatesFile(options.agents[0] as number), [...new Set([defaultSize, 128])], s ? 5 : 100)
+      const config = loadConfig(process.env)
+      report.outbox = runOutboxBench(templatesFile(options.agents[0] as number), { size: config.OUTBOX_SIZE, replay: config.OUTBOX_REPLAY }, s ? 5 : 100)
     }
   }
   return report
@@ -72,7 +72,7 @@ export function reportMarkdown (r: BenchReport): string {
   ]
   if (r.http !== undefined) parts.push('### HTTP\n\n' + httpTable(r.http))
   if (r.events !== undefined) parts.push('### Event path\n\n' + eventTable(r.events))
-  if (r.outbox !== undefined) parts.push('### Full outboxes\n\n' + outboxTable(r.outbox))
+  if (r.outbox !== undefined) parts.push('### Outbox memory\n\n' + outboxTable(r.outbox))
   if (r.workflow !== undefined) parts.push('### Workflow\n\n' + workflowTable(r.workflow))
   return parts.join('\n\n') + '\n'
 }

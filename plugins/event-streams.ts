@@ -120,7 +120,7 @@ export class EventStreams {
       this.#options.presence.detach(client, transport, false)
     })
     reply.header('X-Accel-Buffering', 'no')
-    reply.sse(this.#frames(stream, lastEventId ?? client.deliveredSeq, named))
+    reply.sse(this.#frames(stream, lastEventId ?? client.outbox.delivered, named))
     request.log.debug({ clientId: client.id, lastEventId }, 'event stream opened')
   }
 
@@ -151,7 +151,7 @@ export class EventStreams {
       if (read.kind === 'gap') {
         yield { id: String(read.latest), event: name('resync'), data: coreEvent('resync', { lastEventId: cursor, oldest: read.oldest, latest: read.latest }) }
         cursor = read.latest
-        client.deliveredSeq = Math.max(client.deliveredSeq, cursor)
+        client.outbox.markDelivered(cursor)
         continue
       }
       if (read.entries.length > 0) {
@@ -162,7 +162,7 @@ export class EventStreams {
           text += named ? `id: ${entry.seq}\nevent: ${entry.name}\ndata: ${entry.json}\n\n` : `id: ${entry.seq}\ndata: ${entry.json}\n\n`
           cursor = entry.seq
         }
-        if (cursor > client.deliveredSeq) client.deliveredSeq = cursor
+        client.outbox.markDelivered(cursor)
         yield batch(text)
         continue
       }

@@ -10,7 +10,7 @@ declare module 'fastify' {
 
 /**
  * Prometheus metrics for GET /metrics: process defaults, HTTP requests by route and status, and
- * the instance's own gauges (clients, sessions, open streams, events delivered).
+ * the instance's own gauges (clients, sessions, open streams, events held and delivered).
  */
 export default fp(async function metricsPlugin (app: FastifyInstance) {
   const { his } = app
@@ -39,6 +39,14 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
   new Gauge({
     name: 'his_websockets', help: 'open WebSockets', registers: [register],
     collect () { this.set(app.hisSockets.count) }
+  })
+  new Gauge({
+    name: 'his_outbox_events', help: 'events held in client outboxes for replay (about 0.5 KB each)', registers: [register],
+    collect () {
+      let held = 0
+      for (const client of his.clients.all()) held += client.outbox.size
+      this.set(held)
+    }
   })
   let delivered = 0
   new Counter({

@@ -142,26 +142,29 @@ export class HisSocket {
       const resync: CoreEvent = { messageType: 'coreEvent', event: { name: 'resync', data: { lastEventId: this.#cursor, oldest: read.oldest, latest: read.latest } } }
       this.#send(JSON.stringify(resync))
       this.#cursor = read.latest
+      client.outbox.markDelivered(this.#cursor)
     } else if (read.entries.length > 0) {
       // ws writes a frame's header and payload separately; cork the TCP socket so the whole
       // burst leaves in one write (ws exposes it as _socket).
       const tcp = (this.#socket as unknown as { _socket?: { cork: () => void, uncork: () => void } })._socket
       tcp?.cork()
-      for (const entry of read.entries) {
-        this.#send(entry.json)
+      const last = read.entries.length - 1
+      read.entries.forEach((entry, i) => {
+        // The burst counts as delivered once the socket has taken its last frame, so frames
+        // still queued here when a slow peer is dropped stay in the outbox for its resume.
+        this.#send(entry.json, i === last ? err => { if (err === undefined || err === null) client.outbox.markDelivered(entry.seq) } : undefined)
         this.#cursor = entry.seq
-      }
+      })
       tcp?.uncork()
     }
-    if (this.#cursor > client.deliveredSeq) client.deliveredSeq = this.#cursor
     if (this.#socket.bufferedAmount > MAX_BUFFERED) {
       this.#log.warn({ clientId: client.id, buffered: this.#socket.bufferedAmount }, 'websocket peer reads too slowly; disconnected (it can resume)')
       this.close('reading too slowly; resume to get the rest', CLOSE_CODES.SLOW_CONSUMER)
     }
   }
 
-  #send (text: string): void {
-    if (this.#socket.readyState === OPEN) this.#socket.send(text)
+  #send (text: string, sent?: (err?: Error) => void): void {
+    if (this.#socket.readyState === OPEN) this.#socket.send(text, sent)
   }
 
   #error (requestId: string | undefined, err: unknown): void {
@@ -222,7 +225,7 @@ export class HisSocket {
           this.#his.clients.remove(current)
         }
       }
-      const from = lastEventId ?? target.deliveredSeq
+      const from = lastEventId ?? target.outbox.delivered
       this.#provisional = false
       this.#send(JSON.stringify({ ...answer, clientId: target.id, data: { lastEventId: from, latest: target.outbox.latest } }))
       this.#attach(target, from)

@@ -36,7 +36,18 @@ export const ConfigSchema = Type.Object({
     default: 'real', description: 'manual = the simulator clock only moves through POST /simulator/clock'
   }),
   SIM_LOGIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 300, description: 'simulated CTI login time' }),
-  OUTBOX_SIZE: Type.Integer({ minimum: 16, maximum: 100000, default: 1024, description: 'events each client keeps for replay' }),
+  OUTBOX_SIZE: Type.Integer({
+    minimum: 16, maximum: 100000, default: 1024,
+    description: 'events each client keeps at most: what a client away or reading slowly can catch up on before it must resync'
+  }),
+  OUTBOX_REPLAY: Type.Integer({
+    minimum: 0, maximum: 100000, default: 32,
+    description: 'of the events already delivered, how many each client keeps for a reconnect (at most OUTBOX_SIZE)'
+  }),
+  HEAP_GROWTH_PERCENT: Type.Integer({
+    minimum: 0, maximum: 1000, default: 50,
+    description: 'how far past its live data the JS heap may grow before a full collection (0: V8 decides, up to 4x): lower keeps RSS near what is live, for more frequent collections'
+  }),
   SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 15000, description: 'SSE comment heartbeat interval' }),
   SSE_RETRY_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 3000, description: 'reconnect delay advised to EventSource' }),
   SESSION_GRACE_MS: Type.Integer({

@@ -52,7 +52,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     loginDelayMs: config.SIM_LOGIN_DELAY_MS,
     log: log.child({ component: 'simulator' })
   })
-  const clients = new ClientRegistry(config.OUTBOX_SIZE)
+  const clients = new ClientRegistry({ size: config.OUTBOX_SIZE, replay: config.OUTBOX_REPLAY })
   const registry = new ServiceRegistry()
   const monitor = new ServiceMonitor(registry, VERSION)
   const workflow = new WorkflowManager(registry, models, VERSION)

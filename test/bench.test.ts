@@ -30,21 +30,27 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
 
   const events = report.events ?? []
   for (const mode of ['sse', 'ws', 'raw']) {
-    const max = events.find(c => c.mode === mode && c.rate === 0)
+    const max = events.find(c => c.mode === mode && c.rate === 0 && !c.steady)
     t.ok(max !== undefined && max.calls > 0, `events ${mode}: calls flowed`)
     t.equal(max?.callsCompleted, max?.calls, `events ${mode}: every call was offered and cleared`)
     t.ok(max !== undefined && max.events > 0 && max.latency.samples > 0, `events ${mode}: events and latencies measured`)
     t.equal(max?.lost, 0, `events ${mode}: nothing lost`)
     t.equal(max?.duplicated, 0, `events ${mode}: nothing duplicated`)
-    t.ok(max !== undefined && max.rssConnectedMb > 0, `events ${mode}: server memory read`)
+    t.ok(max !== undefined && max.rssConnectedMb > 0 && max.rssPeakMb > 0, `events ${mode}: server memory read`)
+    if (mode !== 'raw') t.ok(max !== undefined && max.heldPerAgent !== undefined && max.heldPerAgent > 0, `events ${mode}: outbox events read from /metrics`)
   }
 
+  const steady = events.filter(c => c.steady)
+  t.same(steady.map(c => c.mode), ['sse', 'ws'], 'events: a steady-state run of the largest N over each face')
+  for (const c of steady) t.same([c.lost, c.duplicated, c.callsCompleted > 0], [0, 0, true], `events ${c.mode} steady: calls flowed, nothing lost or duplicated`)
+
   const outbox = report.outbox ?? []
-  t.same(outbox.map(c => c.outboxSize), [1024, 128], 'outbox: the default size and 128')
+  t.same(outbox.map(c => [c.agent, c.outboxSize, c.replay, c.held]), [['connected', 1024, 32, 32], ['away', 1024, 32, 1024]],
+    'outbox: the default limits; a connected agent holds the replay tail, an away one a full outbox')
   t.ok(outbox.every(c => c.eventBytes > 100), 'outbox: filled with the recorded events')
-  const [large, small] = outbox
-  t.ok(small !== undefined && large !== undefined && large.fullKb > small.fullKb * 4, 'outbox: memory grows with its size')
+  const [connected, away] = outbox
+  t.ok(connected !== undefined && away !== undefined && away.kb > connected.kb * 8, 'outbox: memory grows with the events held')
 
   const md = reportMarkdown(report)
-  for (const heading of ['### HTTP', '### Event path', '### Full outboxes', '### Workflow']) t.match(md, heading, `the report has ${heading}`)
+  for (const heading of ['### HTTP', '### Event path', '### Outbox memory', '### Workflow']) t.match(md, heading, `the report has ${heading}`)
 })

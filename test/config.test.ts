@@ -10,6 +10,7 @@ t.test('defaults: the README promise of npm start', async t => {
   t.equal(config.HOST, '127.0.0.1')
   t.equal(config.PROCESSOR_NAME, 'Simulator')
   t.equal(config.SIM_CLOCK, 'real')
+  t.same([config.OUTBOX_SIZE, config.OUTBOX_REPLAY, config.HEAP_GROWTH_PERCENT], [1024, 32, 50])
   t.ok(Object.isFrozen(config))
 })
 
@@ -28,6 +29,8 @@ t.test('a bad value stops start-up with a message naming it', async t => {
   t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), { message: /LOG_LEVEL/ })
   t.throws(() => loadConfig({ PROCESSOR_NAME: 'My.Name' }), { message: /PROCESSOR_NAME/ })
   t.throws(() => loadConfig({ PROCESSOR_ID: 'not-a-uuid' }), { message: /PROCESSOR_ID/ })
+  t.throws(() => loadConfig({ HEAP_GROWTH_PERCENT: '-5' }), { message: /HEAP_GROWTH_PERCENT/ })
+  t.throws(() => loadConfig({ OUTBOX_REPLAY: 'all' }), { message: /OUTBOX_REPLAY/ })
 })
 
 t.test('logs: JSON lines off a terminal, secrets redacted', async t => {

@@ -41,6 +41,9 @@ t.test('metrics in Prometheus text format', async t => {
   t.match(res.body, /^his_sessions 1$/m)
   t.match(res.body, /^his_event_streams 0$/m)
   t.match(res.body, /^his_events_delivered_total \d+$/m)
+  const held = app.his.clients.get(bar.clientId)?.outbox.latest ?? 0
+  t.ok(held > 0)
+  t.match(res.body, new RegExp(`^his_outbox_events ${held}$`, 'm'), 'no stream yet: the outbox holds every event')
   t.match(res.body, /his_http_requests_total\{method="POST",route="\/services\/:serviceId\/sessions",status="201"\} 1/)
   t.match(res.body, /his_process_cpu_seconds_total/)
 })

@@ -35,6 +35,50 @@ t.test('resume with Last-Event-ID: nothing missed, nothing repeated', async t =>
   t.equal(live.id, '12')
 })
 
+t.test('delivered events: the last OUTBOX_REPLAY stay for a reconnect, undelivered ones all stay', async t => {
+  const { app, clock, listen } = await buildTestApp({ OUTBOX_REPLAY: 4 })
+  t.teardown(async () => { await app.close() })
+  const base = await listen()
+  const bar = await RestClient.open(app)
+  const url = `${base}/clients/${bar.clientId}/events?token=${bar.token}`
+  const outbox = app.his.clients.get(bar.clientId)?.outbox
+  let sse = await SseReader.connect(url)
+  const rid = await bar.login(AGENT1)
+  clock.advance(100)
+  for (let i = 0; i < 5; i++) {
+    await bar.request(rid, 'session.ready')
+    await bar.request(rid, 'session.notready')
+  }
+  const delivered = outbox?.latest ?? 0
+  t.ok(delivered > 15)
+  t.equal((await sse.take(delivered)).at(-1)?.id, String(delivered), 'all delivered live')
+  sse.close()
+  await waitFor(() => app.eventStreams.count === 0)
+  t.equal(outbox?.size, 4, 'an agent whose events were delivered holds only the replay tail')
+
+  // Away: everything that happens now is held, however much more than the tail.
+  for (let i = 0; i < 4; i++) {
+    await bar.request(rid, 'session.ready')
+    await bar.request(rid, 'session.notready')
+  }
+  const latest = outbox?.latest ?? 0
+  t.equal(outbox?.size, 4 + latest - delivered)
+
+  // The last bytes before the drop were lost: the client resumes from within the tail.
+  sse = await SseReader.connect(url, { 'last-event-id': String(delivered - 2) })
+  const replayed = await sse.take(latest - delivered + 2)
+  t.same(replayed.map(f => Number(f.id)), Array.from({ length: latest - delivered + 2 }, (_, i) => delivered - 1 + i), 'the tail and everything after it, once each')
+  sse.close()
+  await waitFor(() => app.eventStreams.count === 0)
+
+  // Older than the tail: resync, and the client re-reads snapshots.
+  sse = await SseReader.connect(url, { 'last-event-id': String(delivered - 10) })
+  t.teardown(() => { sse.close() })
+  const resync = await sse.next()
+  t.equal(resync.event, 'resync')
+  t.same(JSON.parse(resync.data ?? '').event.data, { lastEventId: delivered - 10, oldest: latest - 3, latest })
+})
+
 t.test('a reconnect without Last-Event-ID continues after what was last sent', async t => {
   const { app, clock, listen } = await buildTestApp()
   t.teardown(async () => { await app.close() })

@@ -26,8 +26,6 @@ export class ClientRecord {
   readonly services = new Set<string>()
   /** Resources this client is bound to, by resourceKey(). */
   readonly resources = new Set<string>()
-  /** The newest outbox sequence number written to any of this client's streams. */
-  deliveredSeq = 0
   /** The event transport attached now, if any (one at a time). */
   transport: Transport | undefined
   /** Whether an event transport was ever attached (presence rules differ). */
@@ -36,11 +34,11 @@ export class ClientRecord {
   #chain: Promise<unknown> = Promise.resolve()
   #closed = false
 
-  constructor (name: string, tokenHash: Buffer, outboxSize: number, now: number) {
+  constructor (name: string, tokenHash: Buffer, outbox: OutboxLimits, now: number) {
     this.id = randomUUID()
     this.name = name
     this.createdAt = now
-    this.outbox = new Outbox(outboxSize)
+    this.outbox = new Outbox(outbox.size, outbox.replay)
     this.#tokenHash = tokenHash
   }
 
@@ -79,14 +77,20 @@ export function hashToken (token: string): Buffer {
   return hash('sha256', token, 'buffer')
 }
 
+/** Each client's outbox bounds: OUTBOX_SIZE and OUTBOX_REPLAY (see Outbox). */
+export interface OutboxLimits {
+  size: number
+  replay: number
+}
+
 /** Every client record of this instance, found by id or by bearer token. */
 export class ClientRegistry {
   readonly #byId = new Map<string, ClientRecord>()
   readonly #byTokenHash = new Map<string, ClientRecord>()
-  readonly #outboxSize: number
+  readonly #outbox: OutboxLimits
 
-  constructor (outboxSize: number) {
-    this.#outboxSize = outboxSize
+  constructor (outbox: OutboxLimits) {
+    this.#outbox = outbox
   }
 
   get size (): number {
@@ -96,7 +100,7 @@ export class ClientRegistry {
   /** Opens a client record. The token is returned once, here; only its hash is kept. */
   open (name: string, now: number): { client: ClientRecord, token: string } {
     const token = randomBytes(32).toString('base64url')
-    const client = new ClientRecord(name, hashToken(token), this.#outboxSize, now)
+    const client = new ClientRecord(name, hashToken(token), this.#outbox, now)
     this.#byId.set(client.id, client)
     this.#byTokenHash.set(client.tokenKey, client)
     return { client, token }

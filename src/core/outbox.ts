@@ -2,6 +2,12 @@
  * A client's outbox: every event addressed to the client gets the next sequence number and is kept
  * in a bounded ring so a reconnecting transport (SSE Last-Event-ID, WS resume) can replay what it
  * missed. Events are serialized once, here, and every transport sends those bytes.
+ *
+ * Two bounds: at most `capacity` events (OUTBOX_SIZE: the backlog a client away or reading slowly
+ * can catch up on), and of those already delivered only the last `keepDelivered` (OUTBOX_REPLAY:
+ * what a reconnect can need again, the bytes that were in flight when a connection dropped). An
+ * agent whose stream is open therefore holds a short tail, not a full ring (BENCHMARKS.md, Outbox
+ * memory). A reader asking for released events gets a gap, and re-reads snapshots (`resync`).
  */
 export interface OutboxEntry {
   /** Sequence number: 1, 2, 3 … per client. */
@@ -40,12 +46,17 @@ export function rememberedJson (value: unknown): string | undefined {
 
 export class Outbox {
   readonly #capacity: number
+  readonly #keepDelivered: number
   readonly #ring: Array<OutboxEntry | undefined>
   #latest = 0
+  #delivered = 0
+  /** Entries up to this sequence number were delivered long enough ago to be released. */
+  #released = 0
   readonly #listeners = new Set<Listener>()
 
-  constructor (capacity: number) {
+  constructor (capacity: number, keepDelivered = capacity) {
     this.#capacity = capacity
+    this.#keepDelivered = Math.min(keepDelivered, capacity)
     this.#ring = new Array<OutboxEntry | undefined>(capacity)
   }
 
@@ -56,7 +67,30 @@ export class Outbox {
 
   /** The sequence number of the oldest event still held (latest + 1 when empty). */
   get oldest (): number {
-    return Math.max(1, this.#latest - this.#capacity + 1)
+    return Math.max(1, this.#latest - this.#capacity + 1, this.#released + 1)
+  }
+
+  /** The newest sequence number written to any transport of the client (0 before the first). */
+  get delivered (): number {
+    return this.#delivered
+  }
+
+  /** How many events the outbox holds now. */
+  get size (): number {
+    return this.#latest - this.oldest + 1
+  }
+
+  /**
+   * A transport wrote everything up to `seq`. Of the delivered events, only the last
+   * `keepDelivered` stay held for a reconnect; the ones before them are released.
+   */
+  markDelivered (seq: number): void {
+    if (seq <= this.#delivered) return
+    this.#delivered = Math.min(seq, this.#latest)
+    const through = this.#delivered - this.#keepDelivered
+    if (through <= this.#released) return
+    for (let s = Math.max(this.#released + 1, this.#latest - this.#capacity + 1); s <= through; s++) this.#ring[s % this.#capacity] = undefined
+    this.#released = through
   }
 
   /**

@@ -25,6 +25,30 @@ t.test('outbox: sequence numbers, bounded replay, gaps', async t => {
   t.equal(calls, 1)
 })
 
+t.test('outbox: of the delivered events only the last keepDelivered stay; undelivered ones stay up to capacity', async t => {
+  const outbox = new Outbox(8, 2)
+  for (let i = 1; i <= 6; i++) outbox.append('e', { i })
+  t.equal(outbox.oldest, 1, 'nothing delivered: everything held')
+  outbox.markDelivered(5)
+  t.equal(outbox.delivered, 5)
+  t.equal(outbox.oldest, 4, 'delivered 4 and 5 kept for a reconnect, 6 not yet delivered')
+  t.equal(outbox.size, 3)
+  const read = outbox.read(3)
+  t.same(read.kind === 'events' && read.entries.map(e => e.seq), [4, 5, 6])
+  t.same(outbox.read(2), { kind: 'gap', oldest: 4, latest: 6 })
+  outbox.markDelivered(3)
+  t.equal(outbox.delivered, 5, 'a reader behind the newest delivery changes nothing')
+  outbox.markDelivered(99)
+  t.equal(outbox.delivered, 6, 'never beyond the newest event')
+  t.equal(outbox.oldest, 5)
+  for (let i = 7; i <= 20; i++) outbox.append('e', { i })
+  t.equal(outbox.oldest, 13, 'undelivered events are held up to the capacity')
+  outbox.markDelivered(20)
+  const tail = outbox.read(18)
+  t.same(tail.kind === 'events' && tail.entries.map(e => e.seq), [19, 20])
+  t.same(outbox.read(17).kind, 'gap')
+})
+
 t.test('manual clock: timers fire in due order, ties in the order set, cleared ones never', async t => {
   const clock = new ManualClock(0)
   const fired: string[] = []
@@ -45,7 +69,7 @@ t.test('manual clock: timers fire in due order, ties in the order set, cleared o
 })
 
 t.test('a client\'s requests run strictly in arrival order, whatever each awaits', async t => {
-  const client = new ClientRecord('x', hashToken('t'), 8, 0)
+  const client = new ClientRecord('x', hashToken('t'), { size: 8, replay: 8 }, 0)
   const order: string[] = []
   const slow = client.run(async () => { await new Promise(resolve => setTimeout(resolve, 20)); order.push('slow') })
   const failing = client.run(async () => { order.push('failing'); throw new Error('boom') })
@@ -57,7 +81,7 @@ t.test('a client\'s requests run strictly in arrival order, whatever each awaits
 })
 
 t.test('client registry: tokens are checked, kept only as hashes, forgotten on close', async t => {
-  const clients = new ClientRegistry(8)
+  const clients = new ClientRegistry({ size: 8, replay: 8 })
   const { client, token } = clients.open('bar', 0)
   t.equal(clients.byToken(token), client)
   t.equal(clients.byToken(token + 'x'), undefined)

@@ -253,24 +253,27 @@ t.test('resume replays what the outbox holds after the last event seen', async t
   t.same(events(peer.received), all.slice(3), 'exactly the events after 3, from the outbox')
 })
 
-t.test('resume when the gap is gone: resync', async t => {
-  const test = await buildTestApp({ OUTBOX_SIZE: 16 })
-  t.teardown(async () => { await test.app.close() })
-  const base = await test.listen()
-  const first = await resumableBar(t, test, base)
-  await loginOver(first.peer, test.clock)
-  for (let i = 0; i < 10; i++) {
-    await first.peer.request({ messageType: 'resourceRequest', serviceId: PROCESSOR_ID, resourceId: RID, request: { command: 'session.notready' } })
-    await first.peer.request({ messageType: 'resourceRequest', serviceId: PROCESSOR_ID, resourceId: RID, request: { command: 'session.ready' } })
-  }
-  first.peer.close()
-  await waitFor(() => test.app.hisSockets.count === 0)
-  const peer = await WsPeer.connect(base)
-  t.teardown(() => { peer.close() })
-  await peer.request({ messageType: 'coreRequest', command: 'resume', clientId: first.clientId, token: first.token, lastEventId: 1 })
-  const resync = await peer.next()
-  t.match(resync, { messageType: 'coreEvent', event: { name: 'resync', data: { lastEventId: 1 } } })
-})
+for (const [gone, config] of [['more events than OUTBOX_SIZE', { OUTBOX_SIZE: 16 }], ['delivered events beyond OUTBOX_REPLAY', { OUTBOX_REPLAY: 4 }]] as const) {
+  t.test(`resume when the gap is gone (${gone}): resync`, async t => {
+    const test = await buildTestApp(config)
+    t.teardown(async () => { await test.app.close() })
+    const base = await test.listen()
+    const first = await resumableBar(t, test, base)
+    await loginOver(first.peer, test.clock)
+    for (let i = 0; i < 10; i++) {
+      await first.peer.request({ messageType: 'resourceRequest', serviceId: PROCESSOR_ID, resourceId: RID, request: { command: 'session.notready' } })
+      await first.peer.request({ messageType: 'resourceRequest', serviceId: PROCESSOR_ID, resourceId: RID, request: { command: 'session.ready' } })
+    }
+    first.peer.close()
+    await waitFor(() => test.app.hisSockets.count === 0)
+    const peer = await WsPeer.connect(base)
+    t.teardown(() => { peer.close() })
+    await peer.request({ messageType: 'coreRequest', command: 'resume', clientId: first.clientId, token: first.token, lastEventId: 1 })
+    const resync = await peer.next()
+    const latest = test.app.his.clients.get(first.clientId)?.outbox.latest ?? 0
+    t.match(resync, { messageType: 'coreEvent', event: { name: 'resync', data: { lastEventId: 1, oldest: latest - ('OUTBOX_SIZE' in config ? 15 : 3), latest } } })
+  })
+}
 
 t.test('a dead peer is found by the ping and dropped; its bindings are released, its session waits', async t => {
   const test = await buildTestApp({ WS_PING_INTERVAL_MS: 50 })
