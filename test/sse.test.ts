@@ -45,10 +45,7 @@ t.test('delivered events: the last OUTBOX_REPLAY stay for a reconnect, undeliver
   let sse = await SseReader.connect(url)
   const rid = await bar.login(AGENT1)
   clock.advance(100)
-  for (let i = 0; i < 5; i++) {
-    await bar.request(rid, 'session.ready')
-    await bar.request(rid, 'session.notready')
-  }
+  await readyAndNotReady(bar, rid, 5)
   const delivered = outbox?.latest ?? 0
   t.ok(delivered > 15)
   t.equal((await sse.take(delivered)).at(-1)?.id, String(delivered), 'all delivered live')
@@ -57,10 +54,7 @@ t.test('delivered events: the last OUTBOX_REPLAY stay for a reconnect, undeliver
   t.equal(outbox?.size, 4, 'an agent whose events were delivered holds only the replay tail')
 
   // Away: everything that happens now is held, however much more than the tail.
-  for (let i = 0; i < 4; i++) {
-    await bar.request(rid, 'session.ready')
-    await bar.request(rid, 'session.notready')
-  }
+  await readyAndNotReady(bar, rid, 4)
   const latest = outbox?.latest ?? 0
   t.equal(outbox?.size, 4 + latest - delivered)
 
@@ -104,10 +98,7 @@ t.test('resync when the events after Last-Event-ID are gone', async t => {
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
   clock.advance(100)
-  for (let i = 0; i < 10; i++) {
-    await bar.request(rid, 'session.ready')
-    await bar.request(rid, 'session.notready')
-  }
+  await readyAndNotReady(bar, rid, 10)
   const latest = app.his.clients.get(bar.clientId)?.outbox.latest ?? 0
   t.ok(latest > 16 + 2, 'more events than the outbox holds')
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`, { 'last-event-id': '2' })
@@ -200,6 +191,14 @@ t.test('the event stream refuses a missing, wrong or foreign token and a bad Las
   t.equal(app.eventStreams.count, 0)
   t.equal(body(await app.inject('/health')).streams, 0)
 })
+
+/** `times` rounds of session.ready then session.notready: two state changes, events each. */
+async function readyAndNotReady (bar: RestClient, rid: string, times: number): Promise<void> {
+  for (let i = 0; i < times; i++) {
+    await bar.request(rid, 'session.ready')
+    await bar.request(rid, 'session.notready')
+  }
+}
 
 async function waitFor (condition: () => boolean, timeoutMs = 2000): Promise<void> {
   const start = Date.now()
