@@ -105,9 +105,11 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
   for (const n of options.agents) {
     const rates = [Math.max(1, Math.round(n * options.callsPerAgentPerSecond)), ...(options.saturate ? [0] : [])]
     const templates = templatesFile(n)
-    const steady = options.steadySeconds > 0 && n === Math.max(...options.agents)
+    // Each rate for the usual duration; for the largest N also the long saturated (steady) run.
+    const runs = rates.map(rate => ({ rate, duration: options.duration, steady: false }))
+    if (options.steadySeconds > 0 && n === Math.max(...options.agents)) runs.push({ rate: 0, duration: options.steadySeconds, steady: true })
     for (const mode of options.modes) {
-      for (const [rate, duration, isSteady] of [...rates.map(r => [r, options.duration, false] as const), ...(steady ? [[0, options.steadySeconds, true] as const] : [])]) {
+      for (const { rate, duration, steady } of runs) {
         const server = await startProcess('build/src/server.js', {
           LOG_LEVEL: 'warn',
           SIM_DIRECTORY_FILE: generatedDirectory(n),
@@ -115,7 +117,7 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
           MAX_CLIENTS: String(n + 100)
         })
         try {
-          cases.push(await drive(server, { base: server.base, mode, agents: n, rate, duration, ...(mode === 'sse' && !isSteady && { recordTemplates: templates }) }, isSteady))
+          cases.push(await drive(server, { base: server.base, mode, agents: n, rate, duration, ...(mode === 'sse' && !steady && { recordTemplates: templates }) }, steady))
         } finally {
           await server.stop()
         }
