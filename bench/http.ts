@@ -158,31 +158,31 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
     const alternating = (prefix: (s: { session: string }) => string): Request[] => {
       const sessionLease = new Lease(sessions)
       return [
-      {
-        method: 'POST',
-        setupRequest: (req, context) => {
-          const s = sessionLease.take()
-          context.s = s
-          return { ...req, path: prefix(s), headers: jsonWith(s.token), body: READY }
+        {
+          method: 'POST',
+          setupRequest: (req, context) => {
+            const s = sessionLease.take()
+            context.s = s
+            return { ...req, path: prefix(s), headers: jsonWith(s.token), body: READY }
+          }
+        },
+        {
+          method: 'POST',
+          setupRequest: (req, context) => ({ ...req, path: prefix(context.s), headers: jsonWith(String(context.s.token)), body: NOT_READY }),
+          onResponse: (_status, _body, context) => { sessionLease.give(context.s) }
         }
-      },
-      {
-        method: 'POST',
-        setupRequest: (req, context) => ({ ...req, path: prefix(context.s), headers: jsonWith(String(context.s.token)), body: NOT_READY }),
-        onResponse: (_status, _body, context) => { sessionLease.give(context.s) }
-      }
       ]
     }
     const preparing = (path: string): Request[] => {
       const preparerLease = new Lease(preparers)
       return [{
-      method: 'POST',
-      setupRequest: (req, context) => {
-        const p = preparerLease.take()
-        context.p = p
-        return { ...req, path, headers: jsonWith(p.token), body: p.body }
-      },
-      onResponse: (_status, _body, context) => { preparerLease.give(context.p) }
+        method: 'POST',
+        setupRequest: (req, context) => {
+          const p = preparerLease.take()
+          context.p = p
+          return { ...req, path, headers: jsonWith(p.token), body: p.body }
+        },
+        onResponse: (_status, _body, context) => { preparerLease.give(context.p) }
       }]
     }
 
@@ -273,7 +273,6 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
         cases.push({ ...(sorted[Math.floor(sorted.length / 2)] as HttpCase), rounds: list.map(r => r.rps) })
       }
     }
-
   } finally {
     await ours.stop()
     await bare?.stop()

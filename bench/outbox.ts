@@ -52,7 +52,10 @@ export function runOutboxBench (templatesFile: string, limits: OutboxLimits, out
     const after = process.memoryUsage().heapUsed
     if (held.some(o => o.latest !== limits.size * 2)) throw new Error('outbox not filled')
     return {
-      agent, outboxSize: limits.size, replay: limits.replay, eventBytes,
+      agent,
+      outboxSize: limits.size,
+      replay: limits.replay,
+      eventBytes,
       held: (held[0] as Outbox).size,
       kb: round((after - before) / outboxes / 1024, 0)
     }

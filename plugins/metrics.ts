@@ -30,33 +30,30 @@ export default fp(async function metricsPlugin (app: FastifyInstance) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [register]
   })
-  new Gauge({ name: 'his_clients', help: 'open client records', registers: [register], collect () { this.set(his.clients.size) } })
-  new Gauge({ name: 'his_sessions', help: 'agent sessions', registers: [register], collect () { this.set(his.processor.sessionCount) } })
-  new Gauge({
-    name: 'his_event_streams', help: 'open SSE event streams', registers: [register],
-    collect () { this.set(app.eventStreams.count) }
-  })
-  new Gauge({
-    name: 'his_websockets', help: 'open WebSockets', registers: [register],
-    collect () { this.set(app.hisSockets.count) }
-  })
-  new Gauge({
-    name: 'his_outbox_events', help: 'events held in client outboxes for replay (about 0.5 KB each)', registers: [register],
-    collect () {
-      let held = 0
-      for (const client of his.clients.all()) held += client.outbox.size
-      this.set(held)
-    }
+  /** A gauge read when /metrics is scraped. */
+  const gauge = (name: string, help: string, read: () => number): void => {
+    register.registerMetric(new Gauge({ name, help, registers: [], collect () { this.set(read()) } }))
+  }
+  gauge('his_clients', 'open client records', () => his.clients.size)
+  gauge('his_sessions', 'agent sessions', () => his.processor.sessionCount)
+  gauge('his_event_streams', 'open SSE event streams', () => app.eventStreams.count)
+  gauge('his_websockets', 'open WebSockets', () => app.hisSockets.count)
+  gauge('his_outbox_events', 'events held in client outboxes for replay (about 0.5 KB each)', () => {
+    let held = 0
+    for (const client of his.clients.all()) held += client.outbox.size
+    return held
   })
   let delivered = 0
-  new Counter({
-    name: 'his_events_delivered_total', help: 'events appended to client outboxes', registers: [register],
+  register.registerMetric(new Counter({
+    name: 'his_events_delivered_total',
+    help: 'events appended to client outboxes',
+    registers: [],
     collect () {
       const now = his.registry.eventsDelivered
       this.inc(now - delivered)
       delivered = now
     }
-  })
+  }))
 
   // The labelled children are looked up once per method, route and status (prom-client hashes
   // the labels on every call otherwise), and the hook is synchronous: it runs on every request.

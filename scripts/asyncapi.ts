@@ -54,7 +54,9 @@ function messageKey (entry: CatalogueEntry): string {
 /** A message of the catalogue: a resourceEvent envelope whose inner event has this name and data. */
 function catalogueMessage (entry: CatalogueEntry): Json {
   const workflow = entry.source === 'workflow'
-  const target = workflow ? 'the session id, or an interaction\'s target' : `a ${entry.scope} target: ${{
+  const target = workflow
+    ? 'the session id, or an interaction\'s target'
+    : `a ${entry.scope} target: ${{
     session: '<sessionId>',
     channel: '<sessionId>.<channelId>',
     interaction: '<sessionId>.<channelId>.<interactionId>',

@@ -23,13 +23,15 @@ export const ConfigSchema = Type.Object({
     description: 'the Interaction Processor service id (a stable UUID)'
   }),
   PROCESSOR_NAME: Type.String({
-    pattern: '^[A-Za-z0-9_]{1,40}$', default: 'Simulator',
+    pattern: '^[A-Za-z0-9_]{1,40}$',
+    default: 'Simulator',
     description: 'the Interaction Processor name; session ids are <name>-<agentId>'
   }),
   INSTANCE_DOMAIN: Type.String({ minLength: 1, default: 'default', description: 'instance-domain reported in the processor info' }),
   MODELS_DIR: Type.String({ minLength: 1, default: projectPath('models'), description: 'folder of call models (*.json)' }),
   SIM_DIRECTORY_FILE: Type.String({
-    minLength: 1, default: projectPath('src/cti/simulator/directory.json'),
+    minLength: 1,
+    default: projectPath('src/cti/simulator/directory.json'),
     description: 'the simulator\'s agent directory, reason codes and queues'
   }),
   SIM_CLOCK: Type.Union([Type.Literal('real'), Type.Literal('manual')], {
@@ -37,33 +39,47 @@ export const ConfigSchema = Type.Object({
   }),
   SIM_LOGIN_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 300, description: 'simulated CTI login time' }),
   OUTBOX_SIZE: Type.Integer({
-    minimum: 16, maximum: 100000, default: 1024,
+    minimum: 16,
+    maximum: 100000,
+    default: 1024,
     description: 'events each client keeps at most: what a client away or reading slowly can catch up on before it must resync'
   }),
   OUTBOX_REPLAY: Type.Integer({
-    minimum: 0, maximum: 100000, default: 32,
+    minimum: 0,
+    maximum: 100000,
+    default: 32,
     description: 'of the events already delivered, how many each client keeps for a reconnect (at most OUTBOX_SIZE)'
   }),
   HEAP_GROWTH_PERCENT: Type.Integer({
-    minimum: 0, maximum: 1000, default: 50,
+    minimum: 0,
+    maximum: 1000,
+    default: 50,
     description: 'how far past its live data the JS heap may grow before a full collection (0: V8 decides, up to 4x): lower keeps RSS near what is live, for more frequent collections'
   }),
   SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 15000, description: 'SSE comment heartbeat interval' }),
   SSE_RETRY_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 3000, description: 'reconnect delay advised to EventSource' }),
   SESSION_GRACE_MS: Type.Integer({
-    minimum: 0, maximum: 86_400_000, default: 60000,
+    minimum: 0,
+    maximum: 86_400_000,
+    default: 60000,
     description: 'how long an agent session outlives its client\'s lost event stream or socket before the agent is logged out (client_lost)'
   }),
   CLIENT_IDLE_MS: Type.Integer({
-    minimum: 1000, maximum: 86_400_000, default: 1_800_000,
+    minimum: 1000,
+    maximum: 86_400_000,
+    default: 1_800_000,
     description: 'a client that never opened an event stream or socket is closed after this long without a request'
   }),
   WS_PING_INTERVAL_MS: Type.Integer({
-    minimum: 50, maximum: 600000, default: 15000,
+    minimum: 50,
+    maximum: 600000,
+    default: 15000,
     description: 'WebSocket ping interval; a peer that has not answered the previous ping is dropped'
   }),
   WS_MAX_MESSAGE_BYTES: Type.Integer({
-    minimum: 1024, maximum: 1_048_576, default: 65536,
+    minimum: 1024,
+    maximum: 1_048_576,
+    default: 65536,
     description: 'largest WebSocket message answered normally; larger ones get a coreError (over 1 MiB the socket closes, 1009)'
   }),
   MAX_CLIENTS: Type.Integer({ minimum: 1, default: 20000, description: 'client records this instance accepts' }),

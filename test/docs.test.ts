@@ -84,35 +84,37 @@ t.test('the README call walk-through: ring your own agent, answer, hold, retriev
   }
 })
 
-for (const delay of ['300', '0']) t.test(`the README walk-through works as written against a live server (login ${delay} ms)`, async t => {
-  const stdout = await runBlock(t, 'walkthrough', { SIM_LOGIN_DELAY_MS: delay })
+for (const delay of ['300', '0']) {
+  t.test(`the README walk-through works as written against a live server (login ${delay} ms)`, async t => {
+    const stdout = await runBlock(t, 'walkthrough', { SIM_LOGIN_DELAY_MS: delay })
 
-  const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
-  const find = (match: (a: Record<string, any>) => boolean): Record<string, any> | undefined => answers.find(match)
-  t.ok(find(a => a.command === 'getServices' && a.data.services.some((s: { name: string }) => s.name === 'Simulator')), 'getServices lists the simulator')
-  t.match(stdout, /session: Simulator-agent1/)
-  t.match(find(a => a.command === 'bindResource' && a.serviceId === 'WorkflowManager'), { result: 'success', resourceType: 'com.openmethods.iserver.workflow.session' })
-  t.match(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent1', result: 'success' })
-  t.match(find(a => a.command === 'session.login'), { result: 'failure', failure: { code: 'INVALID_STATE' } }, 'the disabled button is refused')
-  t.match(find(a => a.resource?.type === 'com.openmethods.iserver.processor.session'), { data: { session: { state: 'not_ready', reason: 'LUNCH' } } })
-  t.match(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent1', result: 'success' })
+    const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
+    const find = (match: (a: Record<string, any>) => boolean): Record<string, any> | undefined => answers.find(match)
+    t.ok(find(a => a.command === 'getServices' && a.data.services.some((s: { name: string }) => s.name === 'Simulator')), 'getServices lists the simulator')
+    t.match(stdout, /session: Simulator-agent1/)
+    t.match(find(a => a.command === 'bindResource' && a.serviceId === 'WorkflowManager'), { result: 'success', resourceType: 'com.openmethods.iserver.workflow.session' })
+    t.match(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent1', result: 'success' })
+    t.match(find(a => a.command === 'session.login'), { result: 'failure', failure: { code: 'INVALID_STATE' } }, 'the disabled button is refused')
+    t.match(find(a => a.resource?.type === 'com.openmethods.iserver.processor.session'), { data: { session: { state: 'not_ready', reason: 'LUNCH' } } })
+    t.match(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent1', result: 'success' })
 
-  // events.txt holds what the README's table says, in that order.
-  const frames = stdout.split('\n\n').map(block => {
-    const event = /^event: (.*)$/m.exec(block)?.[1]
-    const id = /^id: (.*)$/m.exec(block)?.[1]
-    const data = /^data: (.*)$/m.exec(block)?.[1]
-    return { id, event, from: data === undefined ? undefined : JSON.parse(data).serviceId === 'WorkflowManager' ? 'wf' : 'p' }
-  }).filter(f => f.event !== undefined)
-  // The login runs on real time: it completes after the binds (the usual case) or, on a slow
-  // machine, before them. The README documents both; nothing else may differ.
-  const loginAfterBind = ['state.updated wf', 'session.started p', 'state.updated wf', 'channel.activated p', 'state.updated p']
-  const loginBeforeBind = ['session.started p', 'channel.activated p', 'state.updated p', 'state.updated wf']
-  const rest = ['state.updated p', 'state.updated wf', 'state.updated p', 'state.updated wf',
-    'state.updated p', 'channel.deactivated p', 'session.ended p', 'state.updated wf']
-  const seen = frames.map(f => `${f.event} ${f.from}`)
-  const login = seen[0] === 'state.updated wf' ? loginAfterBind : loginBeforeBind
-  if (delay === '0') t.same(login, loginBeforeBind, 'an instant login completes before the binds')
-  t.same(seen, [...login, ...rest])
-  t.same(frames.map(f => f.id), seen.map((_, i) => String(i + 1)), 'ids are 1, 2, 3 … without a gap')
-})
+    // events.txt holds what the README's table says, in that order.
+    const frames = stdout.split('\n\n').map(block => {
+      const event = /^event: (.*)$/m.exec(block)?.[1]
+      const id = /^id: (.*)$/m.exec(block)?.[1]
+      const data = /^data: (.*)$/m.exec(block)?.[1]
+      return { id, event, from: data === undefined ? undefined : JSON.parse(data).serviceId === 'WorkflowManager' ? 'wf' : 'p' }
+    }).filter(f => f.event !== undefined)
+    // The login runs on real time: it completes after the binds (the usual case) or, on a slow
+    // machine, before them. The README documents both; nothing else may differ.
+    const loginAfterBind = ['state.updated wf', 'session.started p', 'state.updated wf', 'channel.activated p', 'state.updated p']
+    const loginBeforeBind = ['session.started p', 'channel.activated p', 'state.updated p', 'state.updated wf']
+    const rest = ['state.updated p', 'state.updated wf', 'state.updated p', 'state.updated wf',
+      'state.updated p', 'channel.deactivated p', 'session.ended p', 'state.updated wf']
+    const seen = frames.map(f => `${f.event} ${f.from}`)
+    const login = seen[0] === 'state.updated wf' ? loginAfterBind : loginBeforeBind
+    if (delay === '0') t.same(login, loginBeforeBind, 'an instant login completes before the binds')
+    t.same(seen, [...login, ...rest])
+    t.same(frames.map(f => f.id), seen.map((_, i) => String(i + 1)), 'ids are 1, 2, 3 … without a gap')
+  })
+}

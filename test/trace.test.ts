@@ -16,14 +16,20 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
   let res = await bar.bindService(PROCESSOR_ID)
   t.equal(res.statusCode, 200)
   t.same(body(res), {
-    command: 'bindService', serviceId: PROCESSOR_ID, serviceName: 'Simulator',
-    serviceType: 'com.openmethods.iserver.processor', result: 'success'
+    command: 'bindService',
+    serviceId: PROCESSOR_ID,
+    serviceName: 'Simulator',
+    serviceType: 'com.openmethods.iserver.processor',
+    result: 'success'
   })
 
   res = await bar.bindService(WM)
   t.same(body(res), {
-    command: 'bindService', serviceId: WM, serviceName: 'WorkflowManager',
-    serviceType: 'com.openmethods.iserver.workflow.manager', result: 'success'
+    command: 'bindService',
+    serviceId: WM,
+    serviceName: 'WorkflowManager',
+    serviceType: 'com.openmethods.iserver.workflow.manager',
+    result: 'success'
   })
 
   res = await bar.call('GET', `/services/${PROCESSOR_ID}/capabilities`)
@@ -49,13 +55,21 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
 
   res = await bar.bindResource(PROCESSOR_ID, rid)
   t.same(body(res), {
-    command: 'bindResource', serviceId: PROCESSOR_ID, resourceId: rid, resourceName: rid,
-    resourceType: 'com.openmethods.iserver.processor.session', result: 'success'
+    command: 'bindResource',
+    serviceId: PROCESSOR_ID,
+    resourceId: rid,
+    resourceName: rid,
+    resourceType: 'com.openmethods.iserver.processor.session',
+    result: 'success'
   })
   res = await bar.bindResource(WM, rid)
   t.same(body(res), {
-    command: 'bindResource', serviceId: WM, resourceId: rid, resourceName: rid,
-    resourceType: 'com.openmethods.iserver.workflow.session', result: 'success'
+    command: 'bindResource',
+    serviceId: WM,
+    resourceId: rid,
+    resourceName: rid,
+    resourceType: 'com.openmethods.iserver.workflow.session',
+    result: 'success'
   })
 
   // Binding the workflow session sends the current view: `initial`.
@@ -94,7 +108,9 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
   ])
   const [started, loggedIn, channel, agentState] = frames.map(f => JSON.parse(f.data ?? ''))
   t.same(started, {
-    messageType: 'resourceEvent', serviceId: PROCESSOR_ID, resourceId: rid,
+    messageType: 'resourceEvent',
+    serviceId: PROCESSOR_ID,
+    resourceId: rid,
     event: { name: 'session.started', target: rid, context: {}, data: { agentId: 'agent1', extension: '1001' } },
     eventId: 2
   }, 'the envelope carries eventId, the same number as the SSE id')

@@ -44,8 +44,13 @@ export const CoreResponseSchema = Type.Object({
 }, {
   $id: 'CoreResponse',
   examples: [{
-    messageType: 'coreResponse', requestId: 'r1', command: 'bindService', serviceId: 'WorkflowManager',
-    serviceName: 'WorkflowManager', serviceType: 'com.openmethods.iserver.workflow.manager', result: 'success'
+    messageType: 'coreResponse',
+    requestId: 'r1',
+    command: 'bindService',
+    serviceId: 'WorkflowManager',
+    serviceName: 'WorkflowManager',
+    serviceType: 'com.openmethods.iserver.workflow.manager',
+    result: 'success'
   }]
 })
 export type CoreResponse = Static<typeof CoreResponseSchema>
@@ -75,11 +80,15 @@ export const ServiceAnswerSchema = Type.Object({
   $id: 'ServiceAnswer',
   examples: [
     {
-      command: 'prepareSession', result: 'success', resource: { id: 'Simulator-agent1' }, data: { agent: { id: 'agent1' }, model: '' },
+      command: 'prepareSession',
+      result: 'success',
+      resource: { id: 'Simulator-agent1' },
+      data: { agent: { id: 'agent1' }, model: '' },
       workflow: { serviceId: 'WorkflowManager', resourceId: 'Simulator-agent1' }
     },
     {
-      command: 'prepareSession', result: 'confirm',
+      command: 'prepareSession',
+      result: 'confirm',
       message: 'Agent agent1 already has a session on Simulator. Take it over? The other media bar will be signed out.',
       original: { command: 'prepareSession', data: { agent: { id: 'agent1' }, override: false } }
     },
@@ -159,9 +168,14 @@ export const ResourceEventSchema = Type.Object({
   examples: [
     { messageType: 'resourceEvent', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', resourceId: 'Simulator-agent1', event: { name: 'session.started', target: 'Simulator-agent1', context: {}, data: { agentId: 'agent1', extension: '1001' } }, eventId: 2 },
     {
-      messageType: 'resourceEvent', serviceId: 'WorkflowManager', resourceId: 'Simulator-agent1',
+      messageType: 'resourceEvent',
+      serviceId: 'WorkflowManager',
+      resourceId: 'Simulator-agent1',
       event: {
-        messageType: 'stateEvent', target: 'Simulator-agent1', name: 'state.updated', context: {},
+        messageType: 'stateEvent',
+        target: 'Simulator-agent1',
+        name: 'state.updated',
+        context: {},
         data: [{ name: 'session.logout', type: 'enable' }, { name: 'session.login', type: 'disable' }]
       },
       eventId: 3

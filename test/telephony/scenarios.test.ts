@@ -227,7 +227,7 @@ t.test('consult, alternate, then consult conference; two agents in one conferenc
     agent2: ['ix-2 partydeleted', 'ix-2 partyadded +15551234567 connected', 'ix-2 partyadded 1001 connected']
   })
   t.match(await cc.calls(), [{ id: call, parties: [{ number: CALLER }, { agentId: 'agent1' }, { agentId: 'agent2' }] }])
-  t.match((await a1.interactions())[0].parties, [{ focusresource: CALLER }, { focusresource: '1002' }], 'agent1 sees both other parties')
+  t.match((await a1.interactions())[0]?.parties, [{ focusresource: CALLER }, { focusresource: '1002' }], 'agent1 sees both other parties')
   await step(t, cc, 'agent1 leaves the conference; agent2 and the caller go on', () => a1.do('conversation.release', a1.target('ix-1', 'primary')), {
     agent1: [...ended('ix-1'), 'ix-1 release.done'],
     agent2: ['ix-2 partydeleted']
@@ -410,7 +410,7 @@ t.test('recording, DTMF and attached data during a call', async t => {
   await step(t, cc, 'attach data', () => a1.do('interaction.setdata', ix, { data: { outcome: 'sale', amount: 12.5 } }), {
     agent1: ['ix-1 udata {"account":"42","dtmf":"12#","outcome":"sale","amount":12.5}', 'ix-1 setdata.done']
   })
-  t.match((await a1.interactions())[0].udata, { outcome: 'sale', amount: 12.5 })
+  t.match((await a1.interactions())[0]?.udata, { outcome: 'sale', amount: 12.5 })
 })
 
 t.test('ACD: the longest-idle ready agent of the queue; not ready, busy and wrap-up agents get none', async t => {

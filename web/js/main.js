@@ -134,7 +134,7 @@ async function start (chosen, candidates) {
   fillModels(capabilities)
   bar.link = new EventLink({
     client,
-    onEvent: onEvent,
+    onEvent,
     onStatus: setConnection,
     onResync: () => { void loadSnapshots() },
     onReattached: reattach,
