@@ -1,28 +1,45 @@
+import type { CtiEventData, CtiEventName } from '../schemas/events.schema.js'
+import type { RequestFields, SessionCommand } from '../schemas/session-requests.schema.js'
+import type { TargetScope } from '../schemas/target.js'
+
 /**
  * The CTI adapter port: the only way the Interaction Processor talks to a telephony platform.
  * The built-in simulator implements it; a bridge to an external CTI would too.
  *
- * Events are already normalized to the protocol's vocabulary (PROTOCOL.md §6) and name the object
- * they concern by ids below the session; the processor turns ids into target paths.
+ * Events are already normalized to the protocol's vocabulary (docs/protocol.md, Events): their
+ * names and data are those of the catalogue (`CTI_EVENTS`, src/schemas/events.schema.ts), and
+ * they name the object they concern by its scope and its ids below the session; the processor
+ * turns ids into target paths.
  */
-export interface CtiEvent {
-  agentId: string
-  name: string
-  channelId?: string
-  interactionId?: string
-  conversationId?: string
-  data: Record<string, unknown>
+interface ScopeIds {
+  session: Record<never, never>
+  channel: { channelId: string }
+  interaction: { channelId: string, interactionId: string }
+  conversation: { channelId: string, interactionId: string, conversationId: string }
 }
 
-export interface CtiRequest {
-  command: string
-  channelId?: string
-  interactionId?: string
-  conversationId?: string
-  data: Record<string, unknown>
-  /** The protocol requestId, echoed in the interaction result events. */
-  requestId?: string
-}
+/** One event about an object of scope `S` without its object: a name of the catalogue, and its data. */
+export type CtiEventBody<S extends TargetScope> = {
+  [N in CtiEventName<S>]: { name: N, data: CtiEventData<S, N> }
+}[CtiEventName<S>]
+
+/** One CTI event about an object of scope `S`: the agent, the object's ids, the name and data. */
+export type CtiEventOf<S extends TargetScope> = { agentId: string, scope: S } & ScopeIds[S] & CtiEventBody<S>
+
+export type CtiEvent = { [S in TargetScope]: CtiEventOf<S> }[TargetScope]
+
+/** One request as the CTI receives it: a session command with its checked data. */
+export type CtiRequest = {
+  [C in SessionCommand]: {
+    command: C
+    channelId?: string
+    interactionId?: string
+    conversationId?: string
+    data: RequestFields<C>
+    /** The protocol requestId, echoed in the interaction result events. */
+    requestId?: string
+  }
+}[SessionCommand]
 
 export interface ReasonCode {
   code: string
@@ -65,7 +82,7 @@ export interface CtiHealth {
 export interface CtiPort {
   readonly vendor: string
   readonly version: string
-  /** String key/values for getCapabilities (PROTOCOL.md §4). */
+  /** String key/values for getCapabilities (docs/protocol.md, getCapabilities). */
   capabilities: () => Record<string, string>
   reasonCodes: () => readonly ReasonCode[]
   authenticate: (agentId: string, password: string) => AuthResult

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto'
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
-import type { TSchema } from '@sinclair/typebox'
+import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { INVALID_MESSAGE, INVALID_STATE, INVALID_TARGET, UNKNOWN_COMMAND, UNSUPPORTED, toFailure } from '../errors.js'
 import type { ClientRecord } from '../core/client.js'
 import type { Logger } from '../core/logger.js'
 import type { RequestContext, Resource, ResourceEventSink, ResourceResult } from '../core/service.js'
-import type { CtiAgent, CtiEvent, CtiPort, CtiSessionSettings, ReasonCode } from '../cti/port.js'
+import type { CtiAgent, CtiEvent, CtiPort, CtiRequest, CtiSessionSettings, ReasonCode } from '../cti/port.js'
+import type { RequestDoneData, RequestErrorData } from '../schemas/events.schema.js'
 import type { ResourceEventBody } from '../schemas/protocol.schema.js'
-import { SESSION_REQUESTS, type SessionRequestSpec, type TargetKind } from '../schemas/session-requests.schema.js'
+import {
+  SESSION_COMMANDS, SESSION_REQUESTS, actionOf, hasResultEvent, isSessionCommand, type SessionCommand
+} from '../schemas/session-requests.schema.js'
+import { formatTarget, parseTarget, type TargetParts } from '../schemas/target.js'
 import type { WorkflowSession } from '../workflow/workflow-session.js'
 import { SessionModel, type SessionSnapshot } from './session-model.js'
 
@@ -16,31 +19,15 @@ export const PROCESSOR_SESSION_TYPE = 'com.openmethods.iserver.processor.session
 /** Events kept for a session nobody is bound to yet, delivered to the next client that binds. */
 const PENDING_LIMIT = 256
 
-const DEPTH: Record<TargetKind, number> = { session: 1, channel: 2, interaction: 3, conversation: 4 }
+const FIELD_CHECKS = new Map(SESSION_COMMANDS.map(command => [command, TypeCompiler.Compile(SESSION_REQUESTS[command].fields)]))
 
-/**
- * The action name of a request's result events: `conversation.hold` → `hold`,
- * `interaction.request.recording.start` → `recording.start`, `channel.dial` → `dial`.
- */
-export function actionOf (command: string): string {
-  return command.slice(command.indexOf('.') + 1).replace(/^request\./, '')
+/** Whether a request's data are what its command takes: the one check of session request data. */
+function isCtiRequest (request: { command: SessionCommand, data: unknown }): request is CtiRequest {
+  return FIELD_CHECKS.get(request.command)?.Check(request.data) === true
 }
 
-/** Requests that get an `interaction.<action>.done` / `error.interaction.<action>` event. */
-function hasResultEvent (command: string, spec: SessionRequestSpec): boolean {
-  return spec.target === 'interaction' || spec.target === 'conversation' || command === 'channel.dial'
-}
-
-const dataChecks = new Map<string, TypeCheck<TSchema>>(
-  Object.entries(SESSION_REQUESTS).map(([command, spec]) => [command, TypeCompiler.Compile(spec.data)])
-)
-
-export interface ResolvedTarget {
-  target: string
-  channelId?: string
-  interactionId?: string
-  conversationId?: string
-}
+/** A target the request may act on: the path, and the ids it names below the session. */
+export type ResolvedTarget = { target: string } & TargetParts
 
 export interface ProcessorSessionOptions {
   id: string
@@ -55,9 +42,9 @@ export interface ProcessorSessionOptions {
 }
 
 /**
- * The agent session resource: takes the session requests of PROTOCOL.md §5, checks their data,
- * target and the workflow's capabilities, hands them to the CTI, and turns the CTI's events into
- * resource events (then feeds them to the workflow session).
+ * The agent session resource: takes the session requests of docs/protocol.md (Session
+ * requests), checks their data, target and the workflow's capabilities, hands them to the CTI,
+ * and turns the CTI's events into resource events (then feeds them to the workflow session).
  */
 export class ProcessorSession implements Resource {
   readonly type = PROCESSOR_SESSION_TYPE
@@ -114,44 +101,42 @@ export class ProcessorSession implements Resource {
   }
 
   async request (ctx: RequestContext, command: string, target: string | undefined, data: unknown): Promise<ResourceResult> {
-    const spec = SESSION_REQUESTS[command]
-    if (spec === undefined) {
+    if (!isSessionCommand(command)) {
       if (/^[a-z]+\.request\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(command) && !command.startsWith('interaction.request.recording.')) {
         throw new UNSUPPORTED(`vendor request ${command} is not supported by ${this.#cti.vendor}`)
       }
       throw new UNKNOWN_COMMAND(`unknown session request ${JSON.stringify(command)}`)
     }
-    checkData(command, data)
-    const parsed = this.#parse(command, spec, target)
-    const fields = (data !== null && typeof data === 'object') ? data as Record<string, unknown> : {}
+    // No data, `""` and null are all "no fields"; what is sent must fit the command (CtiRequest).
+    const fields = data === undefined || data === '' || data === null ? {} : data
+    const unchecked = { command, data: fields }
+    if (!isCtiRequest(unchecked)) throw invalidData(command, fields)
+    const parsed = this.#parse(command, target)
     // The view governing the target decides first (even when a conversation named is gone),
     // then the channel and conversation must exist.
     const governing = parsed.target ?? this.id
-    if (!hasResultEvent(command, spec)) {
+    if (!hasResultEvent(command)) {
       this.#checkAllowed(governing, command)
-      const resolved = this.#resolve(command, spec, parsed)
-      await this.#run(command, resolved, fields, ctx.requestId)
+      const resolved = this.#resolve(command, parsed)
+      await this.#run(unchecked, resolved, ctx.requestId)
       return { target: resolved.target }
     }
     // Interaction requests: one result event each, after the events the action caused.
     const requestid = ctx.requestId ?? randomUUID()
     const action = actionOf(command)
-    const ixTarget = parsed.interactionId === undefined ? governing : `${this.id}.${parsed.channelId ?? ''}.${parsed.interactionId}`
+    const ixTarget = parsed.interactionId === undefined ? governing : formatTarget(this.id, { channelId: parsed.channelId, interactionId: parsed.interactionId })
     try {
       this.#checkAllowed(governing, command)
-      const resolved = this.#resolve(command, spec, parsed)
-      const interactionId = await this.#run(command, resolved, fields, requestid)
-      const doneTarget = interactionId === undefined ? ixTarget : `${this.id}.${resolved.channelId ?? ''}.${interactionId}`
-      this.#publish({ name: `interaction.${action}.done`, target: doneTarget, context: {}, data: { requestid, interactionid: interactionId ?? resolved.interactionId ?? null } })
+      const resolved = this.#resolve(command, parsed)
+      const interactionId = await this.#run(unchecked, resolved, requestid)
+      const doneTarget = interactionId === undefined ? ixTarget : formatTarget(this.id, { channelId: resolved.channelId, interactionId })
+      const done: RequestDoneData = { requestid, interactionid: interactionId ?? resolved.interactionId ?? null }
+      this.#publish({ name: `interaction.${action}.done`, target: doneTarget, context: {}, data: done })
       return { target: resolved.target, ...(interactionId !== undefined && command === 'channel.dial' && { data: { interactionid: interactionId, target: doneTarget } }) }
     } catch (err) {
       const failure = toFailure(err)
-      this.#publish({
-        name: `error.interaction.${action}`,
-        target: ixTarget,
-        context: {},
-        data: { requestid, interactionid: parsed.interactionId ?? null, error: failure.code, description: failure.message }
-      })
+      const error: RequestErrorData = { requestid, interactionid: parsed.interactionId ?? null, error: failure.code, description: failure.message }
+      this.#publish({ name: `error.interaction.${action}`, target: ixTarget, context: {}, data: error })
       throw err
     }
   }
@@ -165,28 +150,22 @@ export class ProcessorSession implements Resource {
   }
 
   /** The request itself. Returns the interaction it made or acted on. */
-  async #run (command: string, resolved: ResolvedTarget, fields: Record<string, unknown>, requestId: string | undefined): Promise<string | undefined> {
-    switch (command) {
+  async #run (request: CtiRequest, resolved: ResolvedTarget, requestId: string | undefined): Promise<string | undefined> {
+    switch (request.command) {
       case 'session.login':
         if (this.model.loggedIn || this.model.loggingIn) throw new INVALID_STATE('the agent is already logged in')
         await this.login()
         return undefined
       case 'session.logout':
         if (!this.model.loggedIn && !this.model.loggingIn) throw new INVALID_STATE('the agent is not logged in')
-        await this.end(typeof fields.reason === 'string' ? fields.reason : 'logout')
+        await this.end(request.data.reason ?? 'logout')
         return undefined
       case 'session.dispose':
         await this.#dispose(this, 'disposed')
         return undefined
       default: {
-        const result = await this.#cti.execute(this.agent.id, {
-          command,
-          ...(resolved.channelId !== undefined && { channelId: resolved.channelId }),
-          ...(resolved.interactionId !== undefined && { interactionId: resolved.interactionId }),
-          ...(resolved.conversationId !== undefined && { conversationId: resolved.conversationId }),
-          data: fields,
-          ...(requestId !== undefined && { requestId })
-        })
+        const { target: _target, ...ids } = resolved
+        const result = await this.#cti.execute(this.agent.id, { ...request, ...ids, ...(requestId !== undefined && { requestId }) })
         return result?.interactionId
       }
     }
@@ -228,46 +207,43 @@ export class ProcessorSession implements Resource {
    * The target's shape: in this session, as deep as the command's object, and (so that its view
    * can decide) naming an interaction that exists. Channels and conversations are checked later.
    */
-  #parse (command: string, spec: SessionRequestSpec, target: string | undefined): Partial<ResolvedTarget> {
+  #parse (command: SessionCommand, target: string | undefined): Partial<ResolvedTarget> {
+    const scope = SESSION_REQUESTS[command].target
     if (target === undefined || target === '') {
-      if (spec.target === 'session' || spec.target === 'channel') return {}
-      throw new INVALID_TARGET(`${command} needs a ${spec.target} target`)
+      if (scope === 'session' || scope === 'channel') return {}
+      throw new INVALID_TARGET(`${command} needs a ${scope} target`)
     }
-    const parts = target.split('.')
-    if (parts[0] !== this.id) throw new INVALID_TARGET(`target ${target} is not in session ${this.id}`)
-    if (parts.length !== DEPTH[spec.target]) throw new INVALID_TARGET(`${command} targets a ${spec.target}, not ${target}`)
-    const [, channelId, interactionId, conversationId] = parts
-    if (interactionId !== undefined && !this.model.hasInteraction(channelId as string, interactionId)) {
-      throw new INVALID_TARGET(`no interaction ${parts.slice(0, 3).join('.')}`)
+    const ids = parseTarget(target)
+    if (ids?.sessionId !== this.id) throw new INVALID_TARGET(`target ${target} is not in session ${this.id}`)
+    if (ids.scope !== scope) throw new INVALID_TARGET(`${command} targets a ${scope}, not ${target}`)
+    if (ids.scope === 'session') return { target }
+    if ((ids.scope === 'interaction' || ids.scope === 'conversation') && !this.model.hasInteraction(ids.channelId, ids.interactionId)) {
+      throw new INVALID_TARGET(`no interaction ${formatTarget(this.id, { channelId: ids.channelId, interactionId: ids.interactionId })}`)
     }
-    return {
-      target,
-      ...(channelId !== undefined && { channelId }),
-      ...(interactionId !== undefined && { interactionId }),
-      ...(conversationId !== undefined && { conversationId })
-    }
+    const { scope: _scope, sessionId: _session, ...parts } = ids
+    return { target, ...parts }
   }
 
   /** The full target: the default channel when none was named; the channel and conversation exist. */
-  #resolve (command: string, spec: SessionRequestSpec, parsed: Partial<ResolvedTarget>): ResolvedTarget {
-    if (parsed.target === undefined) {
-      if (spec.target === 'session') return { target: this.id }
+  #resolve (command: SessionCommand, parsed: Partial<ResolvedTarget>): ResolvedTarget {
+    const { target, channelId, interactionId, conversationId } = parsed
+    if (target === undefined) {
+      if (SESSION_REQUESTS[command].target === 'session') return { target: this.id }
       const channel = this.model.onlyChannel()
       if (channel === undefined) throw new INVALID_TARGET(`${command} needs a channel target`)
-      return { target: `${this.id}.${channel}`, channelId: channel }
+      return { target: formatTarget(this.id, { channelId: channel }), channelId: channel }
     }
-    const { channelId, interactionId, conversationId } = parsed
-    if (channelId !== undefined && !this.model.hasChannel(channelId)) throw new INVALID_TARGET(`no channel ${this.id}.${channelId}`)
-    if (conversationId !== undefined && !this.model.hasConversation(interactionId as string, conversationId)) {
-      throw new INVALID_TARGET(`no conversation ${parsed.target}`)
+    if (channelId !== undefined && !this.model.hasChannel(channelId)) throw new INVALID_TARGET(`no channel ${formatTarget(this.id, { channelId })}`)
+    if (interactionId !== undefined && conversationId !== undefined && !this.model.hasConversation(interactionId, conversationId)) {
+      throw new INVALID_TARGET(`no conversation ${target}`)
     }
-    return parsed as ResolvedTarget
+    return { ...parsed, target }
   }
 
   #onCtiEvent (event: CtiEvent): void {
-    const target = this.model.apply(event)
-    if (event.name === 'session.ended') this.#endedSeen = true
-    this.#publish({ name: event.name, target, context: {}, data: event.data })
+    this.model.apply(event)
+    if (event.scope === 'session' && event.name === 'session.ended') this.#endedSeen = true
+    this.#publish({ name: event.name, target: event.scope === 'session' ? this.id : formatTarget(this.id, event), context: {}, data: wireData(event) })
   }
 
   #publish (event: ResourceEventBody): void {
@@ -282,9 +258,16 @@ export class ProcessorSession implements Resource {
   }
 }
 
-function checkData (command: string, data: unknown): void {
-  const check = dataChecks.get(command)
-  if (check === undefined || data === undefined || check.Check(data)) return
-  const first = check.Errors(data).First()
-  throw new INVALID_MESSAGE(`${command} data${first === undefined || first.path === '' ? '' : first.path}: ${first?.message ?? 'invalid'}`)
+/** An event's data as clients see it: the ids of its object first (`interactionid`, `conversationid`), then its attributes. */
+function wireData (event: CtiEvent): object {
+  switch (event.scope) {
+    case 'interaction': return { interactionid: event.interactionId, ...event.data }
+    case 'conversation': return { interactionid: event.interactionId, conversationid: event.conversationId, ...event.data }
+    default: return event.data
+  }
+}
+
+function invalidData (command: SessionCommand, data: unknown): Error {
+  const first = FIELD_CHECKS.get(command)?.Errors(data).First()
+  return new INVALID_MESSAGE(`${command} data${first === undefined || first.path === '' ? '' : first.path}: ${first?.message ?? 'invalid'}`)
 }

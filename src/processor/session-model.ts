@@ -1,4 +1,9 @@
-import type { CtiAgent, CtiEvent } from '../cti/port.js'
+import type { CtiAgent, CtiEvent, CtiEventOf } from '../cti/port.js'
+import type { CtiEventData } from '../schemas/events.schema.js'
+import { formatTarget } from '../schemas/target.js'
+import type {
+  AgentState, ConversationRole, ConversationState, Direction, InteractionState, RecordingState
+} from '../schemas/vocabulary.js'
 
 export interface ChannelRecord {
   id: string
@@ -9,26 +14,26 @@ export interface ChannelRecord {
 export interface ConversationRecord {
   id: string
   target: string
-  role: string
-  state: string
+  role: ConversationRole
+  state: ConversationState
 }
 
 export interface PartyRecord {
   partyid: string
   focusresource: string
-  partystate: string
+  partystate: ConversationState
 }
 
 export interface InteractionRecord {
   id: string
   target: string
   channelId: string
-  state: string
-  direction: string
+  state: InteractionState
+  direction: Direction
   from: string
   to: string
   queue: string | null
-  recording: string
+  recording: RecordingState
   udata: Record<string, unknown>
   parties: PartyRecord[]
   conversations: Map<string, ConversationRecord>
@@ -43,17 +48,11 @@ export interface SessionSnapshot {
     model: string
     loggedIn: boolean
     loggingIn: boolean
-    state: string
+    state: AgentState
     reason: string | null
   }
   channels: Array<ChannelRecord & { target: string }>
   interactions: Array<Omit<InteractionRecord, 'conversations'> & { conversations: ConversationRecord[] }>
-}
-
-type Data = Record<string, unknown>
-
-function str (value: unknown, fallback: string): string {
-  return typeof value === 'string' ? value : fallback
 }
 
 /**
@@ -62,7 +61,8 @@ function str (value: unknown, fallback: string): string {
  *
  * An interaction's conversations come from `interaction.added` and the interaction's
  * `state.updated` (both carry the list), so after every event the picture keeps the rules of
- * PROTOCOL.md §6; conversation events update a conversation's state, or add and remove a consult.
+ * docs/protocol.md (Interactions); conversation events update a conversation's state, or add and
+ * remove a consult.
  */
 export class SessionModel {
   readonly sessionId: string
@@ -70,7 +70,7 @@ export class SessionModel {
   readonly modelName: string
   loggedIn = false
   loggingIn = false
-  state = 'logged_out'
+  state: AgentState = 'logged_out'
   reason: string | null = null
   readonly channels = new Map<string, ChannelRecord>()
   readonly interactions = new Map<string, InteractionRecord>()
@@ -81,27 +81,17 @@ export class SessionModel {
     this.modelName = modelName
   }
 
-  /** The target path of an event's object. */
-  targetOf (event: Pick<CtiEvent, 'channelId' | 'interactionId' | 'conversationId'>): string {
-    let target = this.sessionId
-    if (event.channelId !== undefined) target += '.' + event.channelId
-    if (event.interactionId !== undefined) target += '.' + event.interactionId
-    if (event.conversationId !== undefined) target += '.' + event.conversationId
-    return target
+  /** Updates the picture from one CTI event. */
+  apply (event: CtiEvent): void {
+    switch (event.scope) {
+      case 'session': this.#sessionEvent(event); break
+      case 'channel': this.#channelEvent(event); break
+      case 'interaction': this.#interactionEvent(event); break
+      case 'conversation': this.#conversationEvent(event); break
+    }
   }
 
-  /** Updates the picture from one CTI event; returns the event's target path. */
-  apply (event: CtiEvent): string {
-    const target = this.targetOf(event)
-    const data = event.data
-    if (event.conversationId !== undefined) this.#conversationEvent(event, data)
-    else if (event.interactionId !== undefined) this.#interactionEvent(event, target, data)
-    else if (event.channelId !== undefined) this.#channelEvent(event, data)
-    else this.#sessionEvent(event, data)
-    return target
-  }
-
-  #sessionEvent (event: CtiEvent, data: Data): void {
+  #sessionEvent (event: CtiEventOf<'session'>): void {
     switch (event.name) {
       case 'session.started':
         this.loggedIn = true
@@ -113,35 +103,36 @@ export class SessionModel {
         this.interactions.clear()
         break
       case 'state.updated':
-        this.state = str(data.state, this.state)
-        this.reason = typeof data.reason === 'string' ? data.reason : null
+        this.state = event.data.state
+        this.reason = event.data.reason
         break
     }
   }
 
-  #channelEvent (event: CtiEvent, data: Data): void {
-    const id = event.channelId as string
+  #channelEvent (event: CtiEventOf<'channel'>): void {
     if (event.name === 'channel.activated') {
-      this.channels.set(id, { id, media: str(data.media, 'voice'), ...(typeof data.extension === 'string' && { extension: data.extension }) })
-    } else if (event.name === 'channel.deactivated') {
-      this.channels.delete(id)
+      const { media, extension } = event.data
+      this.channels.set(event.channelId, { id: event.channelId, media, ...(extension !== undefined && { extension }) })
+    } else {
+      this.channels.delete(event.channelId)
     }
   }
 
-  #interactionEvent (event: CtiEvent, target: string, data: Data): void {
-    const id = event.interactionId as string
+  #interactionEvent (event: CtiEventOf<'interaction'>): void {
+    const id = event.interactionId
     if (event.name === 'interaction.added') {
+      const { data } = event
       this.interactions.set(id, {
         id,
-        target,
-        channelId: event.channelId ?? '',
-        state: str(data.state, 'ALERTING'),
-        direction: str(data.direction, 'inbound'),
-        from: str(data.from, ''),
-        to: str(data.to, ''),
-        queue: typeof data.queue === 'string' ? data.queue : null,
-        recording: str(data.recording, 'off'),
-        udata: isObject(data.udata) ? { ...data.udata } : {},
+        target: formatTarget(this.sessionId, event),
+        channelId: event.channelId,
+        state: data.state,
+        direction: data.direction,
+        from: data.from,
+        to: data.to,
+        queue: data.queue,
+        recording: data.recording,
+        udata: { ...data.udata },
         parties: [],
         conversations: new Map()
       })
@@ -151,54 +142,46 @@ export class SessionModel {
     switch (event.name) {
       case 'interaction.added':
       case 'state.updated':
-        ix.state = str(data.state, ix.state)
-        ix.recording = str(data.recording, ix.recording)
-        if (Array.isArray(data.conversations)) this.#setConversations(ix, data.conversations as Data[])
+        ix.state = event.data.state
+        ix.recording = event.data.recording
+        this.#setConversations(ix, event.data.conversations)
         if (ix.state === 'ENDED' || ix.state === 'COMPLETED') ix.parties = []
         break
       case 'interaction.deleted':
         this.interactions.delete(id)
         break
       case 'interaction.udata.changed':
-        if (isObject(data.udata)) ix.udata = { ...data.udata }
+        ix.udata = { ...event.data.udata }
         break
       case 'interaction.partyadded':
       case 'interaction.partystatechanged': {
-        const party = { partyid: str(data.partyid, ''), focusresource: str(data.focusresource, ''), partystate: str(data.partystate, '') }
-        const existing = ix.parties.find(p => p.partyid === party.partyid)
-        if (existing === undefined) ix.parties.push(party)
-        else Object.assign(existing, party.focusresource === '' ? { partystate: party.partystate } : party)
+        const { partyid, focusresource, partystate } = event.data
+        const existing = ix.parties.find(p => p.partyid === partyid)
+        if (existing === undefined) ix.parties.push({ partyid, focusresource, partystate })
+        else Object.assign(existing, { focusresource, partystate })
         break
       }
       case 'interaction.partydeleted':
-        ix.parties = ix.parties.filter(p => p.partyid !== data.partyid)
+        ix.parties = ix.parties.filter(p => p.partyid !== event.data.partyid)
         break
     }
   }
 
-  #setConversations (ix: InteractionRecord, list: Data[]): void {
-    const next = new Map<string, ConversationRecord>()
-    for (const c of list) {
-      const id = str(c.conversationid, '')
-      if (id === '') continue
-      next.set(id, { id, target: `${ix.target}.${id}`, role: str(c.role, 'primary'), state: str(c.state, 'dialing') })
-    }
-    ix.conversations = next
+  #setConversations (ix: InteractionRecord, list: CtiEventData<'interaction', 'state.updated'>['conversations']): void {
+    ix.conversations = new Map(list.map(c => [c.conversationid, { id: c.conversationid, target: `${ix.target}.${c.conversationid}`, role: c.role, state: c.state }]))
   }
 
-  #conversationEvent (event: CtiEvent, data: Data): void {
-    const ix = this.interactions.get(event.interactionId as string)
+  #conversationEvent (event: CtiEventOf<'conversation'>): void {
+    const ix = this.interactions.get(event.interactionId)
     if (ix === undefined) return
-    const id = event.conversationId as string
+    const id = event.conversationId
     switch (event.name) {
       case 'conversation.created':
-        if (!ix.conversations.has(id)) {
-          ix.conversations.set(id, { id, target: `${ix.target}.${id}`, role: str(data.role, 'consult'), state: str(data.state, 'dialing') })
-        }
+        if (!ix.conversations.has(id)) ix.conversations.set(id, { id, target: `${ix.target}.${id}`, role: event.data.role, state: event.data.state })
         break
       case 'state.updated': {
         const c = ix.conversations.get(id)
-        if (c !== undefined) c.state = str(data.state, c.state)
+        if (c !== undefined) c.state = event.data.state
         break
       }
       case 'conversation.disposed':
@@ -238,7 +221,7 @@ export class SessionModel {
         state: this.state,
         reason: this.reason
       },
-      channels: [...this.channels.values()].map(c => ({ ...c, target: `${this.sessionId}.${c.id}` })),
+      channels: [...this.channels.values()].map(c => ({ ...c, target: formatTarget(this.sessionId, { channelId: c.id }) })),
       interactions: [...this.interactions.values()].map(ix => ({
         ...ix,
         parties: ix.parties.map(p => ({ ...p })),
@@ -247,8 +230,4 @@ export class SessionModel {
       }))
     }
   }
-}
-
-function isObject (value: unknown): value is Data {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

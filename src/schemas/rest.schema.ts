@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { FAILURE_MEANING, FAILURE_STATUS, type FailureCode } from '../errors.js'
 import { FailureAnswerSchema, IdSchema, RequestIdSchema, ServiceSchema, TargetSchema, CommandSchema, literalUnion } from './common.schema.js'
 import { CapabilityStateSchema, ResourceAnswerSchema, ServiceAnswerSchema } from './protocol.schema.js'
+import { SIMULATOR_SCHEMAS } from './simulator.schema.js'
 
 /**
  * The REST face's bodies, parameters and answers (DESIGN.md §2). Answers keep the HIS result
@@ -73,8 +74,16 @@ export const SnapshotAnswerSchema = Type.Object({
       session: { id: 'Simulator-agent1', agentId: 'agent1', agentName: 'Ada Lovelace', extension: '1001', model: 'default', loggedIn: true, loggingIn: false, state: 'busy', reason: null },
       channels: [{ id: 'voice', media: 'voice', extension: '1001', target: 'Simulator-agent1.voice' }],
       interactions: [{
-        id: 'ix-1', target: 'Simulator-agent1.voice.ix-1', channelId: 'voice', state: 'STARTED', direction: 'inbound', from: '+15551234567', to: 'sales',
-        queue: 'sales', recording: 'off', udata: { account: '42' },
+        id: 'ix-1',
+        target: 'Simulator-agent1.voice.ix-1',
+        channelId: 'voice',
+        state: 'STARTED',
+        direction: 'inbound',
+        from: '+15551234567',
+        to: 'sales',
+        queue: 'sales',
+        recording: 'off',
+        udata: { account: '42' },
         parties: [{ partyid: 'leg-1', focusresource: '+15551234567', partystate: 'connected' }],
         conversations: [{ id: 'leg-2', target: 'Simulator-agent1.voice.ix-1.leg-2', role: 'primary', state: 'connected' }]
       }],
@@ -106,89 +115,6 @@ export const EventStreamQuery = Type.Object({
       '(the name is in the envelope; `resync` and `shutdown` are coreEvent envelopes). Default `true`.'
   }))
 })
-
-export const SimAgentSchema = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  extension: Type.String(),
-  queues: Type.Array(Type.String()),
-  state: Type.String(),
-  reason: Type.Union([Type.String(), Type.Null()]),
-  loggingIn: Type.Boolean(),
-  attached: Type.Boolean(),
-  interactions: Type.Array(Type.Object({
-    id: Type.String(),
-    state: Type.String(),
-    direction: Type.String(),
-    conversations: Type.Array(Type.Object({ id: Type.String(), role: Type.String(), state: Type.String() }))
-  }))
-}, { $id: 'SimAgent', examples: [{ id: 'agent1', name: 'Ada Lovelace', extension: '1001', queues: ['sales', 'support'], state: 'busy', reason: null, loggingIn: false, attached: true, interactions: [{ id: 'ix-1', state: 'STARTED', direction: 'inbound', conversations: [{ id: 'leg-2', role: 'primary', state: 'connected' }] }] }] })
-
-export const SimAgentsAnswerSchema = Type.Object({
-  result: Type.Literal('success'),
-  agents: Type.Array(Type.Ref(SimAgentSchema))
-}, { $id: 'SimAgentsAnswer', examples: [{ result: 'success', agents: [{ id: 'agent2', name: 'Grace Hopper', extension: '1002', queues: ['sales', 'support'], state: 'ready', reason: null, loggingIn: false, attached: true, interactions: [] }] }] })
-
-const Phone = Type.String({ pattern: '^\\+?[0-9]{3,15}$', description: 'a phone number: digits, optionally with a leading +' })
-const Attached = Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean()]), {
-  maxProperties: 64, description: 'attached data (user data) of the call'
-})
-
-export const SimPlaceCallBodySchema = Type.Object({
-  from: Phone,
-  queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the queue whose ACD picks the agent (default: the first queue)' })),
-  to: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an agent\'s extension (or id) to ring directly, bypassing the queue' })),
-  data: Type.Optional(Attached)
-}, { $id: 'SimPlaceCallBody', additionalProperties: false, examples: [{ from: '+15551234567', queue: 'sales', data: { account: '42' } }, { from: '+15551234567', to: '1002' }] })
-
-export const SimPlaceCallAnswerSchema = Type.Object({
-  result: Type.Literal('success'),
-  callId: Type.String()
-}, { $id: 'SimPlaceCallAnswer', examples: [{ result: 'success', callId: 'call-1' }] })
-
-export const SimCallSchema = Type.Object({
-  id: Type.String(),
-  from: Type.String(),
-  to: Type.String(),
-  queue: Type.Union([Type.String(), Type.Null()]),
-  state: literalUnion(['queued', 'ringing', 'dialing', 'connected']),
-  recording: Type.String(),
-  data: Type.Record(Type.String(), Type.Unknown()),
-  parties: Type.Array(Type.Object({
-    id: Type.String(),
-    kind: Type.String(),
-    number: Type.String(),
-    state: Type.String(),
-    agentId: Type.Optional(Type.String()),
-    interactionId: Type.Optional(Type.String())
-  }))
-}, { $id: 'SimCall', examples: [{ id: 'call-1', from: '+15551234567', to: 'sales', queue: 'sales', state: 'connected', recording: 'off', data: { account: '42' }, parties: [{ id: 'leg-1', kind: 'external', number: '+15551234567', state: 'connected' }, { id: 'leg-2', kind: 'agent', number: '1001', state: 'connected', agentId: 'agent1', interactionId: 'ix-1' }] }] })
-
-export const SimCallsAnswerSchema = Type.Object({
-  result: Type.Literal('success'),
-  calls: Type.Array(Type.Ref(SimCallSchema))
-}, { $id: 'SimCallsAnswer', examples: [{ result: 'success', calls: [] }] })
-
-export const SimQueuesAnswerSchema = Type.Object({
-  result: Type.Literal('success'),
-  queues: Type.Array(Type.Object({
-    id: Type.String(),
-    name: Type.String(),
-    waiting: Type.Array(Type.Object({ callId: Type.String(), from: Type.String(), waitingMs: Type.Integer() })),
-    readyAgents: Type.Array(Type.String())
-  }))
-}, { $id: 'SimQueuesAnswer', examples: [{ result: 'success', queues: [{ id: 'sales', name: 'Sales', waiting: [{ callId: 'call-3', from: '+15550000001', waitingMs: 12000 }], readyAgents: [] }] }] })
-
-export const SimCallParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 256, examples: ['call-1'] }) })
-
-export const SimClockBodySchema = Type.Object({
-  advanceMs: Type.Integer({ minimum: 0, maximum: 86_400_000 })
-}, { $id: 'SimClockBody', additionalProperties: false, examples: [{ advanceMs: 15000 }] })
-
-export const SimClockAnswerSchema = Type.Object({
-  result: Type.Literal('success'),
-  now: Type.String({ format: 'date-time' })
-}, { $id: 'SimClockAnswer', examples: [{ result: 'success', now: '2026-01-01T09:00:15.000Z' }] })
 
 export type OpenClientBody = Static<typeof OpenClientBodySchema>
 
@@ -232,9 +158,7 @@ export const MediaBarConfigSchema = Type.Object({
 export const REST_SCHEMAS = [
   OpenClientBodySchema, OpenClientAnswerSchema, SuccessAnswerSchema, CoreAnswerSchema, ServicesAnswerSchema,
   ServiceRequestBodySchema, ResourceRequestBodySchema, SnapshotAnswerSchema, HealthAnswerSchema,
-  SimAgentSchema, SimAgentsAnswerSchema, SimClockBodySchema, SimClockAnswerSchema,
-  SimPlaceCallBodySchema, SimPlaceCallAnswerSchema, SimCallSchema, SimCallsAnswerSchema, SimQueuesAnswerSchema,
-  MediaBarConfigSchema
+  ...SIMULATOR_SCHEMAS, MediaBarConfigSchema
 ]
 
 export { IdSchema, ServiceAnswerSchema, ResourceAnswerSchema, CapabilityStateSchema }

@@ -1,8 +1,9 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox'
+import type { TargetScope } from './target.js'
 
 /**
- * What each Interaction Processor request carries (PROTOCOL.md §4 and §5). The processor checks
- * `data` against these before anything reaches the CTI.
+ * What each Interaction Processor request carries (docs/protocol.md, Service requests and Session
+ * requests). The processor checks `data` against these before anything reaches the CTI.
  */
 export const AgentIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_@-]+$', description: 'the agent id (no dots)' })
 
@@ -22,58 +23,93 @@ export type PrepareSessionData = Static<typeof PrepareSessionDataSchema>
 
 /** No data: absent, `""` (as real media bars send) or `{}`. */
 const NoData = Type.Union([Type.Literal(''), Type.Object({}, { additionalProperties: false }), Type.Null()])
+const Strict = { additionalProperties: false }
 const Reason = Type.String({ minLength: 1, maxLength: 64 })
 const Destination = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9+*#_@-]+$', description: 'an outside number or an agent extension' })
+const None = Type.Object({}, Strict)
+const ReasonFields = Type.Object({ reason: Type.Optional(Reason) }, Strict)
+const DestinationFields = Type.Object({ destination: Destination }, Strict)
 
-export type TargetKind = 'session' | 'channel' | 'interaction' | 'conversation'
-export type RequestCategory = 'session' | 'telephony' | 'consult' | 'recording'
+export const REQUEST_CATEGORIES = ['session', 'telephony', 'consult', 'recording'] as const
+export type RequestCategory = typeof REQUEST_CATEGORIES[number]
 
-export interface SessionRequestSpec {
-  target: TargetKind
+export interface SessionRequestSpec<F extends TObject = TObject> {
+  /** What the request acts on: the depth of its target. */
+  target: TargetScope
   category: RequestCategory
+  /** The data's fields, as the CTI receives them (no-data forms become `{}`). */
+  fields: F
+  /** What a client may send as `data`: the fields, or (when none is required) a no-data form. */
   data: TSchema
 }
 
-function spec (target: TargetKind, category: RequestCategory, data: TSchema = NoData): SessionRequestSpec {
-  return { target, category, data }
+function spec<F extends TObject> (target: TargetScope, category: RequestCategory, fields: F): SessionRequestSpec<F> {
+  const required = fields.required ?? []
+  const data = Object.keys(fields.properties).length === 0 ? NoData : required.length > 0 ? fields : Type.Union([NoData, fields])
+  return { target, category, fields, data }
 }
 
-const ReasonData = Type.Union([NoData, Type.Object({ reason: Type.Optional(Reason) }, { additionalProperties: false })])
-const DestinationData = Type.Object({ destination: Destination }, { additionalProperties: false })
-
-export const SESSION_REQUESTS: Readonly<Record<string, SessionRequestSpec>> = {
-  'session.login': spec('session', 'session'),
-  'session.logout': spec('session', 'session', ReasonData),
-  'session.ready': spec('session', 'session'),
-  'session.notready': spec('session', 'session', ReasonData),
-  'session.dispose': spec('session', 'session'),
-  'channel.ready': spec('channel', 'session'),
-  'channel.notready': spec('channel', 'session', ReasonData),
+/** Every session request: its target, its category (getCapabilities) and its data. */
+export const SESSION_REQUESTS = {
+  'session.login': spec('session', 'session', None),
+  'session.logout': spec('session', 'session', ReasonFields),
+  'session.ready': spec('session', 'session', None),
+  'session.notready': spec('session', 'session', ReasonFields),
+  'session.dispose': spec('session', 'session', None),
+  'channel.ready': spec('channel', 'session', None),
+  'channel.notready': spec('channel', 'session', ReasonFields),
   'channel.dial': spec('channel', 'telephony', Type.Object({
     destination: Destination,
     extensions: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 256 }), { description: 'attached data for the new call' }))
-  }, { additionalProperties: false })),
-  'interaction.accept': spec('interaction', 'telephony'),
-  'interaction.reject': spec('interaction', 'telephony'),
-  'interaction.complete': spec('interaction', 'telephony', Type.Union([NoData, Type.Object({ disposition: Type.Optional(Type.String({ maxLength: 128 })) }, { additionalProperties: false })])),
+  }, Strict)),
+  'interaction.accept': spec('interaction', 'telephony', None),
+  'interaction.reject': spec('interaction', 'telephony', None),
+  'interaction.complete': spec('interaction', 'telephony', Type.Object({ disposition: Type.Optional(Type.String({ maxLength: 128 })) }, Strict)),
   'interaction.setdata': spec('interaction', 'telephony', Type.Object({
     data: Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean()]), { maxProperties: 64 })
-  }, { additionalProperties: false })),
-  'interaction.consult': spec('interaction', 'consult', DestinationData),
-  'interaction.consulttransfer': spec('interaction', 'consult'),
-  'interaction.consultconference': spec('interaction', 'consult'),
-  'interaction.alternate': spec('interaction', 'consult'),
-  'interaction.request.recording.start': spec('interaction', 'recording'),
-  'interaction.request.recording.stop': spec('interaction', 'recording'),
-  'interaction.request.recording.pause': spec('interaction', 'recording'),
-  'interaction.request.recording.resume': spec('interaction', 'recording'),
-  'conversation.answer': spec('conversation', 'telephony'),
-  'conversation.release': spec('conversation', 'telephony'),
-  'conversation.hold': spec('conversation', 'telephony'),
-  'conversation.retrieve': spec('conversation', 'telephony'),
-  'conversation.transfer': spec('conversation', 'telephony', DestinationData),
-  'conversation.conference': spec('conversation', 'telephony', DestinationData),
+  }, Strict)),
+  'interaction.consult': spec('interaction', 'consult', DestinationFields),
+  'interaction.consulttransfer': spec('interaction', 'consult', None),
+  'interaction.consultconference': spec('interaction', 'consult', None),
+  'interaction.alternate': spec('interaction', 'consult', None),
+  'interaction.request.recording.start': spec('interaction', 'recording', None),
+  'interaction.request.recording.stop': spec('interaction', 'recording', None),
+  'interaction.request.recording.pause': spec('interaction', 'recording', None),
+  'interaction.request.recording.resume': spec('interaction', 'recording', None),
+  'conversation.answer': spec('conversation', 'telephony', None),
+  'conversation.release': spec('conversation', 'telephony', None),
+  'conversation.hold': spec('conversation', 'telephony', None),
+  'conversation.retrieve': spec('conversation', 'telephony', None),
+  'conversation.transfer': spec('conversation', 'telephony', DestinationFields),
+  'conversation.conference': spec('conversation', 'telephony', DestinationFields),
   'conversation.dtmf': spec('conversation', 'telephony', Type.Object({
     digits: Type.String({ minLength: 1, maxLength: 32, pattern: '^[0-9*#A-D]+$' })
-  }, { additionalProperties: false }))
+  }, Strict))
+} as const satisfies Record<string, SessionRequestSpec>
+
+export type SessionCommand = keyof typeof SESSION_REQUESTS
+/** The data of a session request as the CTI receives it. */
+export type RequestFields<C extends SessionCommand> = Static<typeof SESSION_REQUESTS[C]['fields']>
+
+export const SESSION_COMMANDS = Object.keys(SESSION_REQUESTS).filter(isSessionCommand)
+
+export function isSessionCommand (command: string): command is SessionCommand {
+  return Object.hasOwn(SESSION_REQUESTS, command)
 }
+
+/**
+ * The action name of a request's result events: `conversation.hold` → `hold`,
+ * `interaction.request.recording.start` → `recording.start`, `channel.dial` → `dial`.
+ */
+export function actionOf (command: string): string {
+  return command.slice(command.indexOf('.') + 1).replace(/^request\./, '')
+}
+
+/** Requests that get an `interaction.<action>.done` / `error.interaction.<action>` event. */
+export function hasResultEvent (command: SessionCommand): boolean {
+  const { target } = SESSION_REQUESTS[command]
+  return target === 'interaction' || target === 'conversation' || command === 'channel.dial'
+}
+
+/** The actions that get result events, in catalogue order. */
+export const RESULT_ACTIONS = SESSION_COMMANDS.filter(hasResultEvent).map(actionOf)

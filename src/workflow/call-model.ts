@@ -5,6 +5,7 @@ import { Value } from '@sinclair/typebox/value'
 import { createMachine, guard, state, transition, type Machine } from 'robot3'
 import { CallModelSchema, type CallModel, type Transition, type View } from '../schemas/call-model.schema.js'
 import type { CapabilityState } from '../schemas/protocol.schema.js'
+import { scopeOf, type TargetScope } from '../schemas/target.js'
 
 /** The event a view machine receives: a processor event. */
 export interface ViewEvent {
@@ -12,7 +13,7 @@ export interface ViewEvent {
   target: string
   data: unknown
   /** The target's scope, when the sender already knows it (saves every guard the work). */
-  scope?: string
+  scope?: TargetScope | undefined
 }
 
 /** What one state of a view shows: the full capability list, precomputed once. */
@@ -24,11 +25,12 @@ export interface StateView {
   readonly enabled: ReadonlySet<string>
 }
 
-export type Scope = 'session' | 'interaction'
+/** What a view is about: the session, or each interaction (not a target's scope: see src/schemas/target.ts). */
+export type ViewScope = 'session' | 'interaction'
 
 export interface CompiledView {
   readonly name: string
-  readonly scope: Scope
+  readonly scope: ViewScope
   readonly machine: Machine<any, any, any>
   readonly known: ReadonlySet<string>
   readonly states: ReadonlyMap<string, StateView>
@@ -112,7 +114,7 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
   const model = json as CallModel
   const settings = model.settings ?? {}
   if (model.views.session === undefined) throw new CallModelError(file, '/views/session', 'the session view is missing')
-  const views: Record<Scope, CompiledView[]> = { session: [], interaction: [] }
+  const views: Record<ViewScope, CompiledView[]> = { session: [], interaction: [] }
   const owner = new Map<string, string>()
   for (const [viewName, view] of Object.entries(model.views)) {
     const at = `/views/${viewName}`
@@ -148,7 +150,7 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
   }
 }
 
-function compileView (name: string, scope: Scope, view: View, file: string, at: string): CompiledView {
+function compileView (name: string, scope: ViewScope, view: View, file: string, at: string): CompiledView {
   const known = new Set<string>()
   view.capabilities.forEach((c, i) => {
     if (known.has(c)) throw new CallModelError(file, `${at}/capabilities/${i}`, `capability ${c} is listed twice`)
@@ -191,7 +193,7 @@ function compileView (name: string, scope: Scope, view: View, file: string, at: 
 
 function compileTransition (t: Transition): ReturnType<typeof transition> {
   const checks = Object.entries(t.when ?? {}).map(([path, expected]) => {
-    const read = path === '@target' ? (ev: ViewEvent) => ev.target : path === '@scope' ? scopeOf : pathReader(path)
+    const read = path === '@target' ? (ev: ViewEvent) => ev.target : path === '@scope' ? scopeOfEvent : pathReader(path)
     if (Array.isArray(expected)) return (ev: ViewEvent) => (expected as unknown[]).includes(normalize(read(ev)))
     return (ev: ViewEvent) => normalize(read(ev)) === expected
   })
@@ -199,18 +201,9 @@ function compileTransition (t: Transition): ReturnType<typeof transition> {
   return transition(t.event, t.target, guard((_ctx: unknown, ev: ViewEvent) => checks.every(check => check(ev))))
 }
 
-const SCOPES = ['', 'session', 'channel', 'interaction', 'conversation']
-
 /** What kind of object an event is about, from the depth of its target path. */
-function scopeOf (ev: ViewEvent): string {
-  return ev.scope ?? scopeOfTarget(ev.target)
-}
-
-/** `session`, `channel`, `interaction` or `conversation`: the number of parts of a target path. */
-export function scopeOfTarget (target: string): string {
-  let parts = 1
-  for (let i = target.indexOf('.'); i !== -1; i = target.indexOf('.', i + 1)) parts++
-  return SCOPES[parts] ?? 'unknown'
+function scopeOfEvent (ev: ViewEvent): TargetScope | undefined {
+  return ev.scope ?? scopeOf(ev.target)
 }
 
 /** Missing values compare as null, so `"reason": null` matches an event without a reason. */

@@ -2,20 +2,11 @@ import { UNKNOWN_COMMAND } from '../errors.js'
 import type { ClientRecord } from '../core/client.js'
 import type { Resource, ResourceEventSink, ResourceResult } from '../core/service.js'
 import type { ResourceEventBody } from '../schemas/protocol.schema.js'
-import { scopeOfTarget, type CompiledModel } from './call-model.js'
+import { interactionOf, scopeOf } from '../schemas/target.js'
+import type { CompiledModel } from './call-model.js'
 import { ViewSet } from './view.js'
 
 export const WORKFLOW_SESSION_TYPE = 'com.openmethods.iserver.workflow.session'
-
-/** The interaction a target belongs to: `<session>.<channel>.<interaction>`, or undefined. */
-export function interactionPathOf (target: string): string | undefined {
-  const first = target.indexOf('.')
-  if (first === -1) return undefined
-  const second = target.indexOf('.', first + 1)
-  if (second === -1) return undefined
-  const third = target.indexOf('.', second + 1)
-  return third === -1 ? target : target.slice(0, third)
-}
 
 export interface WorkflowViewSnapshot {
   target: string
@@ -59,8 +50,8 @@ export class WorkflowSession implements Resource {
 
   /** Feeds one processor event to the views it concerns and publishes what changed. */
   handle (event: ResourceEventBody): void {
-    const ev = { type: event.name, target: event.target, data: event.data, scope: scopeOfTarget(event.target) }
-    const path = interactionPathOf(event.target)
+    const ev = { type: event.name, target: event.target, data: event.data, scope: scopeOf(event.target) }
+    const path = interactionOf(event.target)
     if (event.name === 'interaction.added' && path !== undefined && this.model.interaction.length > 0 && !this.#interactions.has(path)) {
       this.#interactions.set(path, new ViewSet(this.model.interaction))
     }
@@ -84,14 +75,14 @@ export class WorkflowSession implements Resource {
    * the interaction's view.
    */
   allows (target: string, command: string): boolean | undefined {
-    const path = interactionPathOf(target)
+    const path = interactionOf(target)
     const view = path === undefined ? this.#session : this.#interactions.get(path)
     return view?.allows(command)
   }
 
   /** The views that govern a target (see allows), if it has any. */
   viewOf (target: string): ViewSet | undefined {
-    const path = interactionPathOf(target)
+    const path = interactionOf(target)
     return path === undefined ? this.#session : this.#interactions.get(path)
   }
 

@@ -1,39 +1,20 @@
+import type { Interactions } from './interactions.js'
 import type { SimAgent, SimCall } from './model.js'
-import type { Telephony } from './telephony.js'
 import type { World } from './world.js'
 
 /**
  * Automatic call distribution: calls wait in their queue, oldest first, and each goes to the
  * longest-idle ready agent of that queue. An agent who let the call ring out or rejected it is
  * only chosen when nobody else can take it. Not-ready, busy and wrap-up agents get nothing.
+ * The simulator routes after every operation and every timer (Simulator's operate).
  */
 export class Acd {
   readonly #w: World
-  readonly #telephony: () => Telephony
+  readonly #interactions: Interactions
 
-  constructor (world: World, telephony: () => Telephony) {
+  constructor (world: World, interactions: Interactions) {
     this.#w = world
-    this.#telephony = telephony
-  }
-
-  enqueue (call: SimCall): void {
-    const queue = this.#queue(call)
-    call.queued = true
-    call.queuedAt = this.#w.clock.now()
-    queue.waiting.push(call)
-  }
-
-  /** A call back from an agent: it keeps its place at the head of its queue. */
-  requeue (call: SimCall): void {
-    const queue = this.#queue(call)
-    call.queued = true
-    queue.waiting.unshift(call)
-  }
-
-  #queue (call: SimCall): { waiting: SimCall[] } {
-    const queue = call.queueId === undefined ? undefined : this.#w.queues.get(call.queueId)
-    if (queue === undefined) throw new Error(`call ${call.id} has no queue`)
-    return queue
+    this.#interactions = interactions
   }
 
   /** Offers waiting calls to ready agents until no waiting call has a taker. */
@@ -43,19 +24,22 @@ export class Acd {
       if (waiting.length === 0) return
       const ready = [...this.#w.agents.values()].filter(a => this.#w.isAvailable(a, true))
       if (ready.length === 0) return
-      let offered = false
-      for (const call of waiting) {
-        const agent = this.#choose(call, ready)
-        if (agent === undefined) continue
-        const queue = this.#queue(call)
-        queue.waiting.splice(queue.waiting.indexOf(call), 1)
-        call.queued = false
-        this.#telephony().offer(call, agent, 'inbound')
-        offered = true
-        break
-      }
-      if (!offered) return
+      const offer = this.#next(waiting, ready)
+      if (offer === undefined) return
+      const queue = offer.call.queueId === undefined ? undefined : this.#w.queues.get(offer.call.queueId)
+      queue?.waiting.splice(queue.waiting.indexOf(offer.call), 1)
+      offer.call.queued = false
+      this.#interactions.offer(offer.call, offer.agent, 'inbound')
     }
+  }
+
+  /** The oldest waiting call that has a taker, and its taker. */
+  #next (waiting: SimCall[], ready: SimAgent[]): { call: SimCall, agent: SimAgent } | undefined {
+    for (const call of waiting) {
+      const agent = this.#choose(call, ready)
+      if (agent !== undefined) return { call, agent }
+    }
+    return undefined
   }
 
   #choose (call: SimCall, ready: SimAgent[]): SimAgent | undefined {

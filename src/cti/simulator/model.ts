@@ -1,18 +1,15 @@
 import type { TimerHandle } from '../../core/clock.js'
+import type {
+  AgentState, ConversationRole, Direction, InteractionState, LiveConversationState, RecordingState
+} from '../../schemas/vocabulary.js'
 import type { CtiListener, CtiSessionSettings } from '../port.js'
 import type { DirectoryAgent } from './directory.js'
 
 /**
  * The simulated contact center's truth: agents, calls and the legs that join them, and each
- * agent's interactions. The simulator changes these atomically, then tells the agents.
+ * agent's interactions. The simulator changes these atomically, then tells the agents. States
+ * use the protocol's vocabulary (src/schemas/vocabulary.ts).
  */
-export const AGENT_STATES = ['logged_out', 'not_ready', 'ready', 'busy', 'wrap_up'] as const
-export type AgentState = typeof AGENT_STATES[number]
-
-export type InteractionState = 'ALERTING' | 'DIALING' | 'STARTED' | 'ENDED' | 'COMPLETED'
-export type LegState = 'dialing' | 'alerting' | 'connected' | 'held'
-export type Recording = 'off' | 'on' | 'paused'
-export type Direction = 'inbound' | 'outbound' | 'internal' | 'consult' | 'transfer' | 'conference'
 export type AttachedData = Record<string, string | number | boolean>
 
 export interface SimAgent {
@@ -29,20 +26,30 @@ export interface SimAgent {
   readonly interactions: Map<string, SimInteraction>
 }
 
-/** One participant of a call: an outside number, or an agent's conversation. */
-export interface SimLeg {
+interface LegBase {
   readonly id: string
   call: SimCall
-  readonly kind: 'external' | 'agent'
   /** The outside number, or the agent's extension. */
   readonly number: string
-  state: LegState
-  /** Agent legs: the interaction this leg is a conversation of, and its role there. */
-  interaction?: SimInteraction
-  role?: 'primary' | 'consult'
+  state: LiveConversationState
   /** Pending timer: ring-no-answer (agent legs) or the outside party answering. */
   timer?: TimerHandle
 }
+
+/** An outside party of a call. */
+export interface ExternalLeg extends LegBase {
+  readonly kind: 'external'
+}
+
+/** An agent on a call: one conversation of one of the agent's interactions. */
+export interface AgentLeg extends LegBase {
+  readonly kind: 'agent'
+  readonly interaction: SimInteraction
+  readonly role: ConversationRole
+}
+
+/** One participant of a call. */
+export type SimLeg = ExternalLeg | AgentLeg
 
 export interface SimCall {
   readonly id: string
@@ -54,7 +61,7 @@ export interface SimCall {
   queued: boolean
   queuedAt: number
   data: AttachedData
-  recording: Recording
+  recording: RecordingState
   legs: SimLeg[]
   /** Agents who let this call ring out or rejected it: offered to others first. */
   readonly declinedBy: Set<string>
@@ -69,12 +76,12 @@ export interface SimInteraction {
   readonly from: string
   readonly to: string
   readonly queueId: string | undefined
-  primary: SimLeg | undefined
-  consult: SimLeg | undefined
+  primary: AgentLeg | undefined
+  consult: AgentLeg | undefined
   /** Whether it ever reached STARTED (only those get wrap-up). */
   started: boolean
   /** Remote parties last reported to the agent: leg id → party state. */
-  readonly parties: Map<string, string>
+  readonly parties: Map<string, LiveConversationState>
   wrapUp?: TimerHandle
 }
 
@@ -84,15 +91,28 @@ export interface SimQueue {
   readonly waiting: SimCall[]
 }
 
+/** The conversations of an interaction (its primary, then its consult). */
+export function legsOf (ix: SimInteraction): AgentLeg[] {
+  const legs: AgentLeg[] = []
+  if (ix.primary !== undefined) legs.push(ix.primary)
+  if (ix.consult !== undefined) legs.push(ix.consult)
+  return legs
+}
+
 /** The calls an interaction takes part in (its primary's and its consult's). */
 export function callsOf (ix: SimInteraction): SimCall[] {
   const calls: SimCall[] = []
-  if (ix.primary !== undefined) calls.push(ix.primary.call)
-  if (ix.consult !== undefined && !calls.includes(ix.consult.call)) calls.push(ix.consult.call)
+  for (const leg of legsOf(ix)) if (!calls.includes(leg.call)) calls.push(leg.call)
   return calls
 }
 
 /** Whether an interaction is live (not ENDED or COMPLETED). */
 export function isLive (ix: SimInteraction): boolean {
   return ix.state === 'ALERTING' || ix.state === 'DIALING' || ix.state === 'STARTED'
+}
+
+/** Whether any of an agent's interactions is live (the agent is on a call). */
+export function onCall (agent: SimAgent): boolean {
+  for (const ix of agent.interactions.values()) if (isLive(ix)) return true
+  return false
 }

@@ -1,13 +1,18 @@
 import { INVALID_MESSAGE, INVALID_STATE, INVALID_TARGET, UNKNOWN_RESOURCE, UNSUPPORTED } from '../../errors.js'
 import type { Clock } from '../../core/clock.js'
 import type { Logger } from '../../core/logger.js'
+import type { SimAgent as SimAgentView, SimCall as SimCallView, SimPlaceCall, SimQueue as SimQueueView } from '../../schemas/simulator.schema.js'
 import type {
   AuthResult, CtiHealth, CtiListener, CtiPort, CtiRequest, CtiResult, CtiSessionSettings, ReasonCode
 } from '../port.js'
 import { Acd } from './acd.js'
+import { Calls } from './calls.js'
 import { Directory, type DirectoryFile } from './directory.js'
-import { isLive, type AgentState, type AttachedData, type SimAgent, type SimCall, type SimInteraction, type SimLeg } from './model.js'
-import { Telephony } from './telephony.js'
+import { Interactions } from './interactions.js'
+import { agentStateViolations, interactionViolations } from './invariants.js'
+import { isLive, onCall, type AgentLeg, type SimAgent, type SimCall, type SimInteraction } from './model.js'
+import { Transfers } from './transfers.js'
+import { agentViews, callViews, queueViews } from './views.js'
 import { VOICE_CHANNEL, World } from './world.js'
 
 export { VOICE_CHANNEL }
@@ -19,44 +24,6 @@ export interface SimulatorOptions {
   log: Logger
 }
 
-/** What GET /simulator/agents shows of an agent (never the password). */
-export interface AgentView {
-  id: string
-  name: string
-  extension: string
-  queues: string[]
-  state: AgentState
-  reason: string | null
-  loggingIn: boolean
-  attached: boolean
-  interactions: Array<{ id: string, state: string, direction: string, conversations: Array<{ id: string, role: string, state: string }> }>
-}
-
-export interface CallView {
-  id: string
-  from: string
-  to: string
-  queue: string | null
-  state: 'queued' | 'ringing' | 'dialing' | 'connected'
-  recording: string
-  data: AttachedData
-  parties: Array<{ id: string, kind: string, number: string, state: string, agentId?: string, interactionId?: string }>
-}
-
-export interface QueueView {
-  id: string
-  name: string
-  waiting: Array<{ callId: string, from: string, waitingMs: number }>
-  readyAgents: string[]
-}
-
-export interface PlaceCall {
-  from: string
-  queue?: string
-  to?: string
-  data?: AttachedData
-}
-
 const DEFAULT_SETTINGS: CtiSessionSettings = { ringNoAnswerMs: 15000, wrapUpMs: null, afterWrapUp: 'ready', afterWrapUpReason: null }
 
 /**
@@ -64,6 +31,9 @@ const DEFAULT_SETTINGS: CtiSessionSettings = { ringNoAnswerMs: 15000, wrapUpMs: 
  * ACD routing, inbound and outbound calls, hold, consult, transfer, conference, recording,
  * ring-no-answer and wrap-up, on an injected clock. It implements the CTI adapter port, and
  * offers a control API (place a call, hang up as the caller, look) for people and tests.
+ *
+ * Every change to the contact center is an operation (`#operate`): a port request, a control
+ * request or a timer; routing (the ACD) follows each one, whether it succeeded or not.
  */
 export class Simulator implements CtiPort {
   readonly vendor = 'his-cti-server simulator'
@@ -71,7 +41,9 @@ export class Simulator implements CtiPort {
   readonly directory: Directory
   readonly clock: Clock
   readonly #world: World
-  readonly #telephony: Telephony
+  readonly #calls: Calls
+  readonly #interactions: Interactions
+  readonly #transfers: Transfers
   readonly #acd: Acd
   readonly #loginDelayMs: number
   readonly #log: Logger
@@ -81,9 +53,11 @@ export class Simulator implements CtiPort {
     this.directory = new Directory(options.directory, options.clock)
     this.#loginDelayMs = options.loginDelayMs
     this.#log = options.log
-    this.#world = new World(options.directory, options.clock, options.log)
-    this.#acd = new Acd(this.#world, () => this.#telephony)
-    this.#telephony = new Telephony(this.#world, call => { this.#acd.requeue(call) })
+    this.#world = new World(options.directory, options.clock, options.log, work => { this.#operate(work) })
+    this.#calls = new Calls(this.#world)
+    this.#interactions = new Interactions(this.#world, this.#calls)
+    this.#transfers = new Transfers(this.#world, this.#calls, this.#interactions)
+    this.#acd = new Acd(this.#world, this.#interactions)
     for (const profile of options.directory.agents) {
       this.#world.agents.set(profile.id, {
         profile,
@@ -97,8 +71,15 @@ export class Simulator implements CtiPort {
         interactions: new Map()
       })
     }
-    // Whatever a timer did (ring-no-answer, wrap-up, an outside answer), routing follows.
-    this.#world.afterTimer = () => { this.#acd.dispatch() }
+  }
+
+  /** Runs one change to the contact center, then routes waiting calls (even when it failed). */
+  #operate<T> (work: () => T): T {
+    try {
+      return work()
+    } finally {
+      this.#acd.dispatch()
+    }
   }
 
   capabilities (): Record<string, string> {
@@ -138,13 +119,14 @@ export class Simulator implements CtiPort {
       throw new INVALID_STATE(`agent ${agentId} is already logged in`)
     }
     agent.settings = settings
-    agent.loggingIn = this.#world.timer(this.#loginDelayMs, () => {
+    const w = this.#world
+    agent.loggingIn = w.timer(this.#loginDelayMs, () => {
       agent.loggingIn = undefined
       agent.after = { state: 'not_ready', reason: null }
       this.#log.info({ agentId }, 'simulated agent logged in')
-      this.#world.emit(agent, { name: 'session.started', data: { agentId, extension: agent.profile.extension } })
-      this.#world.emit(agent, { name: 'channel.activated', channelId: VOICE_CHANNEL, data: { media: 'voice', extension: agent.profile.extension } })
-      this.#world.setAgentState(agent, 'not_ready', null)
+      w.sessionEvent(agent, { name: 'session.started', data: { agentId, extension: agent.profile.extension } })
+      w.channelEvent(agent, { name: 'channel.activated', data: { media: 'voice', extension: agent.profile.extension } })
+      w.setAgentState(agent, 'not_ready', null)
     })
   }
 
@@ -157,33 +139,31 @@ export class Simulator implements CtiPort {
     }
     if (agent.state === 'logged_out') throw new INVALID_STATE(`agent ${agentId} is not logged in`)
     if (agent.interactions.size > 0 && !force) throw new INVALID_STATE('the agent has calls; release and complete them first')
-    // Out first (quietly), so releasing the calls does not pass through wrap-up and ready.
-    agent.state = 'logged_out'
-    agent.reason = null
-    for (const ix of [...agent.interactions.values()]) {
-      if (isLive(ix)) this.#telephony.end(ix, 'logout')
-      if (ix.state === 'ENDED') this.#telephony.complete(ix, null, 'agent')
-    }
-    this.#world.emit(agent, { name: 'state.updated', data: { state: 'logged_out', reason: null } })
-    this.#world.emit(agent, { name: 'channel.deactivated', channelId: VOICE_CHANNEL, data: {} })
-    this.#world.emit(agent, { name: 'session.ended', data: { reason } })
-    this.#log.info({ agentId, reason }, 'simulated agent logged out')
-    this.#acd.dispatch()
+    this.#operate(() => {
+      const w = this.#world
+      // Out first (quietly), so releasing the calls does not pass through wrap-up and ready.
+      agent.state = 'logged_out'
+      agent.reason = null
+      for (const ix of [...agent.interactions.values()]) {
+        if (isLive(ix)) this.#interactions.end(ix, 'logout')
+        if (ix.state === 'ENDED') this.#interactions.complete(ix, null, 'agent')
+      }
+      w.sessionEvent(agent, { name: 'state.updated', data: { state: 'logged_out', reason: null } })
+      w.channelEvent(agent, { name: 'channel.deactivated', data: {} })
+      w.sessionEvent(agent, { name: 'session.ended', data: { reason } })
+      this.#log.info({ agentId, reason }, 'simulated agent logged out')
+    })
   }
 
   async execute (agentId: string, request: CtiRequest): Promise<CtiResult | undefined> {
     const agent = this.#agent(agentId)
     if (agent.state === 'logged_out') throw new INVALID_STATE('the agent is not logged in')
-    try {
-      return this.#execute(agent, request)
-    } finally {
-      this.#acd.dispatch()
-    }
+    return this.#operate(() => this.#execute(agent, request))
   }
 
   #execute (agent: SimAgent, request: CtiRequest): CtiResult | undefined {
-    const t = this.#telephony
-    const data = request.data
+    const ix = this.#interactions
+    const tx = this.#transfers
     switch (request.command) {
       case 'session.ready':
       case 'channel.ready':
@@ -191,42 +171,61 @@ export class Simulator implements CtiPort {
         return undefined
       case 'session.notready':
       case 'channel.notready': {
-        const reason = typeof data.reason === 'string' ? data.reason : null
+        const reason = request.data.reason ?? null
         if (reason !== null && !this.directory.reasonCodes.some(r => r.code === reason && r.system !== true)) {
           throw new INVALID_MESSAGE(`unknown not-ready reason ${JSON.stringify(reason)}; known: ${this.#agentReasons().join(', ')}`)
         }
         this.#setChosenState(agent, 'not_ready', reason)
         return undefined
       }
-      case 'channel.dial': {
-        const ix = t.dial(agent, String(data.destination), (data.extensions ?? {}) as AttachedData)
-        return { interactionId: ix.id }
+      case 'channel.dial':
+        return { interactionId: ix.dial(agent, request.data.destination, request.data.extensions ?? {}).id }
+      case 'interaction.accept': {
+        const interaction = this.#interaction(agent, request)
+        const primary = interaction.primary
+        if (primary === undefined) throw new INVALID_STATE(`interaction ${interaction.id} has no call`)
+        ix.answer(primary)
+        return { interactionId: interaction.id }
       }
-    }
-    const ix = this.#interaction(agent, request)
-    switch (request.command) {
-      case 'interaction.accept': t.answer(ix, this.#needLeg(ix, ix.primary)); break
-      case 'interaction.reject': t.reject(ix); break
-      case 'interaction.complete': t.complete(ix, typeof data.disposition === 'string' ? data.disposition : null, 'agent'); break
-      case 'interaction.setdata': t.setData(ix, data.data as AttachedData); break
-      case 'interaction.consult': t.consult(ix, String(data.destination)); break
-      case 'interaction.consulttransfer': t.consultTransfer(ix); break
-      case 'interaction.consultconference': t.consultConference(ix); break
-      case 'interaction.alternate': t.alternate(ix); break
-      case 'interaction.request.recording.start': t.recording(ix, 'start'); break
-      case 'interaction.request.recording.stop': t.recording(ix, 'stop'); break
-      case 'interaction.request.recording.pause': t.recording(ix, 'pause'); break
-      case 'interaction.request.recording.resume': t.recording(ix, 'resume'); break
-      case 'conversation.answer': t.answer(ix, this.#leg(ix, request)); break
-      case 'conversation.release': t.release(ix, this.#leg(ix, request)); break
-      case 'conversation.hold': t.hold(ix, this.#leg(ix, request)); break
-      case 'conversation.retrieve': t.retrieve(ix, this.#leg(ix, request)); break
-      case 'conversation.transfer': t.transfer(ix, this.#leg(ix, request), String(data.destination)); break
-      case 'conversation.conference': t.conference(ix, this.#leg(ix, request), String(data.destination)); break
-      case 'conversation.dtmf': t.dtmf(this.#leg(ix, request), String(data.digits)); break
-      default:
+      case 'interaction.reject': return this.#on(agent, request, i => { ix.reject(i) })
+      case 'interaction.complete': return this.#on(agent, request, i => { ix.complete(i, request.data.disposition ?? null, 'agent') })
+      case 'interaction.setdata': return this.#on(agent, request, i => { ix.setData(i, request.data.data) })
+      case 'interaction.consult': return this.#on(agent, request, i => { tx.consult(i, request.data.destination) })
+      case 'interaction.consulttransfer': return this.#on(agent, request, i => { tx.consultTransfer(i) })
+      case 'interaction.consultconference': return this.#on(agent, request, i => { tx.consultConference(i) })
+      case 'interaction.alternate': return this.#on(agent, request, i => { tx.alternate(i) })
+      case 'interaction.request.recording.start': return this.#on(agent, request, i => { ix.recording(i, 'start') })
+      case 'interaction.request.recording.stop': return this.#on(agent, request, i => { ix.recording(i, 'stop') })
+      case 'interaction.request.recording.pause': return this.#on(agent, request, i => { ix.recording(i, 'pause') })
+      case 'interaction.request.recording.resume': return this.#on(agent, request, i => { ix.recording(i, 'resume') })
+      case 'conversation.answer': return this.#onLeg(agent, request, l => { ix.answer(l) })
+      case 'conversation.release': return this.#onLeg(agent, request, l => { ix.release(l) })
+      case 'conversation.hold': return this.#onLeg(agent, request, l => { ix.hold(l) })
+      case 'conversation.retrieve': return this.#onLeg(agent, request, l => { ix.retrieve(l) })
+      case 'conversation.transfer': return this.#onLeg(agent, request, l => { tx.transfer(l, request.data.destination) })
+      case 'conversation.conference': return this.#onLeg(agent, request, l => { tx.conference(l, request.data.destination) })
+      case 'conversation.dtmf': return this.#onLeg(agent, request, l => { ix.dtmf(l, request.data.digits) })
+      case 'session.login':
+      case 'session.logout':
+      case 'session.dispose':
+        // The processor carries these out through login and logout; they never reach execute.
         throw new UNSUPPORTED(`the simulator does not support ${request.command}`)
     }
+  }
+
+  /** An interaction request: acts on the request's interaction, returns it. */
+  #on (agent: SimAgent, request: CtiRequest, act: (ix: SimInteraction) => void): CtiResult {
+    const ix = this.#interaction(agent, request)
+    act(ix)
+    return { interactionId: ix.id }
+  }
+
+  /** A conversation request: acts on the request's conversation, returns its interaction. */
+  #onLeg (agent: SimAgent, request: CtiRequest, act: (leg: AgentLeg) => void): CtiResult {
+    const ix = this.#interaction(agent, request)
+    const leg = [ix.primary, ix.consult].find(l => l !== undefined && l.id === request.conversationId)
+    if (leg === undefined) throw new INVALID_TARGET(`no conversation ${request.conversationId ?? ''} in ${ix.id}`)
+    act(leg)
     return { interactionId: ix.id }
   }
 
@@ -243,17 +242,6 @@ export class Simulator implements CtiPort {
     return ix
   }
 
-  #leg (ix: SimInteraction, request: CtiRequest): SimLeg {
-    const leg = [ix.primary, ix.consult].find(l => l !== undefined && l.id === request.conversationId)
-    if (leg === undefined) throw new INVALID_TARGET(`no conversation ${request.conversationId ?? ''} in ${ix.id}`)
-    return leg
-  }
-
-  #needLeg (ix: SimInteraction, leg: SimLeg | undefined): SimLeg {
-    if (leg === undefined) throw new INVALID_STATE(`interaction ${ix.id} has no call`)
-    return leg
-  }
-
   close (): void {
     for (const agent of this.#world.agents.values()) {
       this.clock.clear(agent.loggingIn)
@@ -265,139 +253,59 @@ export class Simulator implements CtiPort {
   // ---- control API (the simulator routes) -----------------------------------------------------
 
   /** A caller rings: into a queue (the ACD picks an agent) or straight to an agent's extension. */
-  placeCall (request: PlaceCall): SimCall {
-    const t = this.#telephony
-    if (request.to !== undefined) {
-      const agent = this.#world.agentByExtension(request.to) ?? this.#world.agents.get(request.to)
-      if (agent === undefined) throw new INVALID_MESSAGE(`no agent with extension ${request.to}`)
-      if (!this.#world.isAvailable(agent, false) || [...agent.interactions.values()].some(isLive)) {
-        throw new INVALID_STATE(`extension ${agent.profile.extension} (${agent.profile.id}) is not available`)
+  placeCall (request: SimPlaceCall): SimCall {
+    return this.#operate(() => {
+      const w = this.#world
+      if (request.to !== undefined) {
+        const agent = w.agentByExtension(request.to) ?? w.agents.get(request.to)
+        if (agent === undefined) throw new INVALID_MESSAGE(`no agent with extension ${request.to}`)
+        if (!w.isAvailable(agent, false) || onCall(agent)) {
+          throw new INVALID_STATE(`extension ${agent.profile.extension} (${agent.profile.id}) is not available`)
+        }
+        const call = this.#calls.create(request.from, agent.profile.extension, request.queue, request.data ?? {})
+        this.#calls.external(call, request.from, 'connected')
+        this.#interactions.offer(call, agent, 'inbound')
+        return call
       }
-      const call = t.newCall(request.from, agent.profile.extension, request.queue, request.data ?? {})
-      t.addExternal(call, request.from, 'connected')
-      t.offer(call, agent, 'inbound')
-      this.#acd.dispatch()
+      const queueId = request.queue ?? w.queues.keys().next().value
+      if (queueId === undefined || !w.queues.has(queueId)) {
+        throw new INVALID_MESSAGE(`no queue ${String(queueId)}; queues: ${[...w.queues.keys()].join(', ')}`)
+      }
+      const call = this.#calls.create(request.from, queueId, queueId, request.data ?? {})
+      this.#calls.external(call, request.from, 'connected')
+      this.#calls.enqueue(call)
+      this.#log.info({ callId: call.id, queue: queueId }, 'call queued')
       return call
-    }
-    const queueId = request.queue ?? this.#world.queues.keys().next().value
-    if (queueId === undefined || !this.#world.queues.has(queueId)) {
-      throw new INVALID_MESSAGE(`no queue ${String(queueId)}; queues: ${[...this.#world.queues.keys()].join(', ')}`)
-    }
-    const call = t.newCall(request.from, queueId, queueId, request.data ?? {})
-    t.addExternal(call, request.from, 'connected')
-    this.#acd.enqueue(call)
-    this.#log.info({ callId: call.id, queue: queueId }, 'call queued')
-    this.#acd.dispatch()
-    return call
+    })
   }
 
   /** The caller (the outside party) hangs up. */
   hangup (callId: string): void {
     const call = this.#world.calls.get(callId)
     if (call === undefined) throw new UNKNOWN_RESOURCE(`no call ${callId}`)
-    this.#telephony.hangup(call)
-    this.#acd.dispatch()
+    this.#operate(() => { this.#interactions.hangup(call) })
   }
 
-  agents (): AgentView[] {
-    return [...this.#world.agents.values()].map(a => ({
-      id: a.profile.id,
-      name: a.profile.name,
-      extension: a.profile.extension,
-      queues: a.profile.queues ?? [],
-      state: a.state,
-      reason: a.reason,
-      loggingIn: a.loggingIn !== undefined,
-      attached: a.listener !== undefined,
-      interactions: [...a.interactions.values()].map(ix => ({
-        id: ix.id,
-        state: ix.state,
-        direction: ix.direction,
-        conversations: [ix.primary, ix.consult].filter((l): l is SimLeg => l !== undefined).map(l => ({ id: l.id, role: l.role ?? 'primary', state: l.state }))
-      }))
-    }))
+  agents (): SimAgentView[] {
+    return agentViews(this.#world)
   }
 
-  calls (): CallView[] {
-    return [...this.#world.calls.values()].map(call => ({
-      id: call.id,
-      from: call.from,
-      to: call.to,
-      queue: call.queueId ?? null,
-      state: call.queued
-        ? 'queued' as const
-        : call.legs.some(l => l.state === 'connected' || l.state === 'held')
-          ? 'connected' as const
-          : call.legs.some(l => l.state === 'alerting') ? 'ringing' as const : 'dialing' as const,
-      recording: call.recording,
-      data: { ...call.data },
-      parties: call.legs.map(l => ({
-        id: l.id,
-        kind: l.kind,
-        number: l.number,
-        state: l.state,
-        ...(l.interaction !== undefined && { agentId: l.interaction.agent.profile.id, interactionId: l.interaction.id })
-      }))
-    }))
+  calls (): SimCallView[] {
+    return callViews(this.#world)
   }
 
-  queues (): QueueView[] {
-    const now = this.clock.now()
-    return [...this.#world.queues.values()].map(q => ({
-      id: q.id,
-      name: q.name,
-      waiting: q.waiting.map(c => ({ callId: c.id, from: c.from, waitingMs: now - c.queuedAt })),
-      readyAgents: [...this.#world.agents.values()]
-        .filter(a => this.#world.isAvailable(a, true) && (a.profile.queues ?? []).includes(q.id))
-        .map(a => a.profile.id)
-    }))
+  queues (): SimQueueView[] {
+    return queueViews(this.#world)
   }
 
-  /**
-   * The rules of PROTOCOL.md §6 on the simulator's truth, which hold at every event: an
-   * interaction has a primary conversation in ALERTING, DIALING and STARTED (alerting, dialing,
-   * connected or held), a consult one only in STARTED, none in ENDED and COMPLETED; and its legs
-   * are on the calls they name. Returns what is broken.
-   */
+  /** The interaction rules on the simulator's truth (invariants.ts); what is broken. */
   violations (): string[] {
-    const problems: string[] = []
-    const expected: Record<string, string[]> = { ALERTING: ['alerting'], DIALING: ['dialing'], STARTED: ['connected', 'held'] }
-    for (const agent of this.#world.agents.values()) {
-      for (const ix of agent.interactions.values()) {
-        const where = `${agent.profile.id}/${ix.id} (${ix.state})`
-        if (isLive(ix)) {
-          if (ix.primary === undefined) problems.push(`${where}: no primary conversation`)
-          else if (!(expected[ix.state] ?? []).includes(ix.primary.state)) problems.push(`${where}: primary is ${ix.primary.state}`)
-          if (ix.consult !== undefined && ix.state !== 'STARTED') problems.push(`${where}: consult outside STARTED`)
-        } else if (ix.primary !== undefined || ix.consult !== undefined) {
-          problems.push(`${where}: conversations in ${ix.state}`)
-        }
-        for (const leg of [ix.primary, ix.consult]) {
-          if (leg !== undefined && !leg.call.legs.includes(leg)) problems.push(`${where}: leg ${leg.id} is not on call ${leg.call.id}`)
-        }
-      }
-    }
-    for (const call of this.#world.calls.values()) {
-      if (call.queued && call.legs.some(l => l.kind === 'agent')) problems.push(`${call.id}: queued with an agent on it`)
-    }
-    return problems
+    return interactionViolations(this.#world)
   }
 
-  /**
-   * Between operations, each agent's state follows from their interactions: busy with a live
-   * one, wrap-up with an ended one, otherwise ready or not ready. Returns what is broken.
-   */
+  /** Whether each agent's state follows from their interactions (invariants.ts); what is broken. */
   agentStateViolations (): string[] {
-    const problems: string[] = []
-    for (const agent of this.#world.agents.values()) {
-      const all = [...agent.interactions.values()]
-      const want = agent.state === 'logged_out'
-        ? 'logged_out'
-        : all.some(isLive) ? 'busy' : all.some(ix => ix.state === 'ENDED') ? 'wrap_up' : undefined
-      if (want !== undefined && agent.state !== want) problems.push(`${agent.profile.id}: ${agent.state}, should be ${want}`)
-      if (want === undefined && agent.state !== 'ready' && agent.state !== 'not_ready') problems.push(`${agent.profile.id}: ${agent.state} without a call`)
-    }
-    return problems
+    return agentStateViolations(this.#world)
   }
 
   #agentReasons (): string[] {

@@ -1,16 +1,22 @@
 import type { Clock, TimerHandle } from '../../core/clock.js'
 import type { Logger } from '../../core/logger.js'
-import type { CtiEvent } from '../port.js'
+import type { CtiEventData, CtiEventName } from '../../schemas/events.schema.js'
+import type { AgentState, ConversationState } from '../../schemas/vocabulary.js'
+import type { CtiEventBody } from '../port.js'
 import type { DirectoryFile } from './directory.js'
-import type { AgentState, SimAgent, SimCall, SimInteraction, SimLeg, SimQueue } from './model.js'
-import { callsOf, isLive } from './model.js'
+import type { AgentLeg, SimAgent, SimCall, SimInteraction, SimLeg, SimQueue } from './model.js'
+import { callsOf, isLive, legsOf, onCall } from './model.js'
 
 export const VOICE_CHANNEL = 'voice'
 
+/** Where the simulator's timers go: a timer's work, and whatever must follow it (routing). */
+export type Operate = (work: () => void) => void
+
 /**
- * The simulator's state and the one way it speaks to agents. Operations (telephony.ts, acd.ts)
- * change the state first and then call these helpers, so every event describes a state that
- * already holds.
+ * The simulator's state and the one way it speaks to agents. Operations (calls.ts,
+ * interactions.ts, transfers.ts, acd.ts) change the state first and then call these helpers, so
+ * every event describes a state that already holds. Every event is one of the catalogue's
+ * (`CTI_EVENTS`), with its data checked at compile time.
  */
 export class World {
   readonly agents = new Map<string, SimAgent>()
@@ -18,30 +24,26 @@ export class World {
   readonly queues = new Map<string, SimQueue>()
   readonly clock: Clock
   readonly log: Logger
-  /** Seconds an outside number takes to answer. */
+  /** How long an outside number takes to answer. */
   readonly outsideAnswerMs: number
   readonly #seq = { call: 0, leg: 0, ix: 0 }
-  /** Runs after every timer the simulator set has fired (the ACD routes then). */
-  afterTimer: () => void = () => {}
+  readonly #operate: Operate
 
-  constructor (directory: DirectoryFile, clock: Clock, log: Logger) {
+  constructor (directory: DirectoryFile, clock: Clock, log: Logger, operate: Operate) {
     this.clock = clock
     this.log = log
+    this.#operate = operate
     this.outsideAnswerMs = (directory.outsideAnswerSeconds ?? 3) * 1000
     for (const q of directory.queues) this.queues.set(q.id, { id: q.id, name: q.name, waiting: [] })
   }
 
   nextId (kind: 'call' | 'leg' | 'ix'): string {
-    const n = ++this.#seq[kind]
-    return kind === 'ix' ? `ix-${n}` : `${kind}-${n}`
+    return `${kind}-${++this.#seq[kind]}`
   }
 
-  /** A timer on the simulator clock; whatever it changes, `afterTimer` runs after it. */
-  timer (ms: number, fn: () => void): TimerHandle {
-    return this.clock.setTimer(ms, () => {
-      fn()
-      this.afterTimer()
-    })
+  /** A timer on the simulator clock; its work runs as an operation (routing follows it). */
+  timer (ms: number, work: () => void): TimerHandle {
+    return this.clock.setTimer(ms, () => { this.#operate(work) })
   }
 
   agentByExtension (extension: string): SimAgent | undefined {
@@ -51,44 +53,50 @@ export class World {
 
   // ---- speaking to agents ---------------------------------------------------------------------
 
-  emit (agent: SimAgent, event: Omit<CtiEvent, 'agentId'>): void {
-    agent.listener?.({ agentId: agent.profile.id, ...event })
+  /** An event about the agent's session. */
+  sessionEvent (agent: SimAgent, event: CtiEventBody<'session'>): void {
+    agent.listener?.({ agentId: agent.profile.id, scope: 'session', ...event })
+  }
+
+  /** An event about the agent's voice channel. */
+  channelEvent (agent: SimAgent, event: CtiEventBody<'channel'>): void {
+    agent.listener?.({ agentId: agent.profile.id, scope: 'channel', channelId: VOICE_CHANNEL, ...event })
   }
 
   /** An event about an interaction (target `<session>.voice.<interaction>`). */
-  ixEvent (ix: SimInteraction, name: string, data: Record<string, unknown> = {}): void {
-    this.emit(ix.agent, { name, channelId: VOICE_CHANNEL, interactionId: ix.id, data: { interactionid: ix.id, ...data } })
+  ixEvent (ix: SimInteraction, event: CtiEventBody<'interaction'>): void {
+    ix.agent.listener?.({ agentId: ix.agent.profile.id, scope: 'interaction', channelId: VOICE_CHANNEL, interactionId: ix.id, ...event })
   }
 
-  /** An event about one of an interaction's conversations (an agent leg). */
-  legEvent (ix: SimInteraction, leg: SimLeg, name: string, data: Record<string, unknown> = {}): void {
-    this.emit(ix.agent, {
-      name,
+  /** An event about one of an interaction's conversations (an agent leg), in its state or `state`. */
+  legEvent (leg: AgentLeg, name: CtiEventName<'conversation'>, state: ConversationState = leg.state): void {
+    const ix = leg.interaction
+    ix.agent.listener?.({
+      agentId: ix.agent.profile.id,
+      scope: 'conversation',
       channelId: VOICE_CHANNEL,
       interactionId: ix.id,
       conversationId: leg.id,
-      data: { interactionid: ix.id, conversationid: leg.id, role: leg.role, state: leg.state, ...data }
+      name,
+      data: { role: leg.role, state }
     })
   }
 
   /** The interaction's whole state, as `interaction.added` and its `state.updated` carry it. */
-  ixState (ix: SimInteraction): Record<string, unknown> {
-    const call = ix.primary?.call
+  ixState (ix: SimInteraction): CtiEventData<'interaction', 'state.updated'> {
     return {
       state: ix.state,
       direction: ix.direction,
       from: ix.from,
       to: ix.to,
       queue: ix.queueId ?? null,
-      recording: call?.recording ?? 'off',
-      conversations: [ix.primary, ix.consult]
-        .filter((l): l is SimLeg => l !== undefined)
-        .map(l => ({ conversationid: l.id, role: l.role, state: l.state }))
+      recording: ix.primary?.call.recording ?? 'off',
+      conversations: legsOf(ix).map(l => ({ conversationid: l.id, role: l.role, state: l.state }))
     }
   }
 
   ixStateUpdated (ix: SimInteraction): void {
-    this.ixEvent(ix, 'state.updated', this.ixState(ix))
+    this.ixEvent(ix, { name: 'state.updated', data: this.ixState(ix) })
   }
 
   /**
@@ -97,32 +105,30 @@ export class World {
    */
   syncParties (ix: SimInteraction): void {
     if (!isLive(ix)) return
-    const own = new Set([ix.primary, ix.consult])
+    const own = new Set<SimLeg>(legsOf(ix))
     const now = new Map<string, SimLeg>()
     for (const call of callsOf(ix)) for (const leg of call.legs) if (!own.has(leg)) now.set(leg.id, leg)
     for (const [id, partystate] of ix.parties) {
-      if (!now.has(id)) {
+      const leg = now.get(id)
+      if (leg === undefined) {
         ix.parties.delete(id)
-        this.ixEvent(ix, 'interaction.partydeleted', { partyid: id, partystate: 'disconnected' })
-      } else {
-        const leg = now.get(id) as SimLeg
-        if (leg.state !== partystate) {
-          ix.parties.set(id, leg.state)
-          this.ixEvent(ix, 'interaction.partystatechanged', { focusresource: leg.number, partyid: id, partystate: leg.state })
-        }
+        this.ixEvent(ix, { name: 'interaction.partydeleted', data: { partyid: id, partystate: 'disconnected' } })
+      } else if (leg.state !== partystate) {
+        ix.parties.set(id, leg.state)
+        this.ixEvent(ix, { name: 'interaction.partystatechanged', data: { focusresource: leg.number, partyid: id, partystate: leg.state } })
       }
     }
     for (const [id, leg] of now) {
       if (!ix.parties.has(id)) {
         ix.parties.set(id, leg.state)
-        this.ixEvent(ix, 'interaction.partyadded', { focusresource: leg.number, partyid: id, partystate: leg.state })
+        this.ixEvent(ix, { name: 'interaction.partyadded', data: { focusresource: leg.number, partyid: id, partystate: leg.state } })
       }
     }
   }
 
   /** Reports party changes to every agent on a call. */
   syncCall (call: SimCall): void {
-    for (const leg of [...call.legs]) if (leg.interaction !== undefined) this.syncParties(leg.interaction)
+    for (const leg of [...call.legs]) if (leg.kind === 'agent') this.syncParties(leg.interaction)
   }
 
   // ---- agent state ----------------------------------------------------------------------------
@@ -132,7 +138,7 @@ export class World {
     agent.state = state
     agent.reason = reason
     if (state === 'ready') agent.idleSince = this.clock.now()
-    this.emit(agent, { name: 'state.updated', data: { state, reason } })
+    this.sessionEvent(agent, { name: 'state.updated', data: { state, reason } })
   }
 
   /**
@@ -141,11 +147,10 @@ export class World {
    */
   refreshAgent (agent: SimAgent): void {
     if (agent.state === 'logged_out') return
-    const all = [...agent.interactions.values()]
-    if (all.some(isLive)) {
+    if (onCall(agent)) {
       if (agent.state === 'ready' || agent.state === 'not_ready') agent.after = { state: agent.state, reason: agent.reason }
       this.setAgentState(agent, 'busy', null)
-    } else if (all.some(ix => ix.state === 'ENDED')) {
+    } else if ([...agent.interactions.values()].some(ix => ix.state === 'ENDED')) {
       this.setAgentState(agent, 'wrap_up', null)
     } else {
       this.setAgentState(agent, agent.after.state, agent.after.reason)
