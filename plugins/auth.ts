@@ -5,40 +5,44 @@ import type { ClientRecord } from '../src/core/client.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The client whose token came with the request (set by requireClient). */
-    client: ClientRecord | null
+    /** The client whose token came with the request (routes in the client scope only). */
+    readonly client: ClientRecord
   }
   interface FastifyInstance {
-    /** preHandler: finds the client from `Authorization: Bearer <token>` or `?token=`. */
-    requireClient: (request: FastifyRequest) => Promise<void>
+    /**
+     * The client scope's hook (routes/client/index.ts): finds the client from
+     * `Authorization: Bearer <token>` or `?token=`, and refuses a token of another client than
+     * the one a `:clientId` path names.
+     */
+    authenticate: (request: FastifyRequest) => Promise<void>
   }
 }
 
 function presentedToken (request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
-  if (typeof header === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
-    return match?.[1]
-  }
-  const query = request.query as { token?: unknown } | undefined
-  return typeof query?.token === 'string' && query.token !== '' ? query.token : undefined
-}
-
-/** The client of a request that went through requireClient. */
-export function clientOf (request: FastifyRequest): ClientRecord {
-  if (request.client === null) throw new AUTH_FAILED('missing client token')
-  return request.client
+  if (typeof header === 'string') return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+  const token: unknown = request.query !== null && typeof request.query === 'object' ? Reflect.get(request.query, 'token') : undefined
+  return typeof token === 'string' && token !== '' ? token : undefined
 }
 
 /** Client tokens: the REST face's identification of a client record. */
 export default fp(async function authPlugin (app: FastifyInstance) {
-  app.decorateRequest('client', null)
-  app.decorate('requireClient', async function requireClient (request: FastifyRequest) {
+  const clients = new WeakMap<FastifyRequest, ClientRecord>()
+  app.decorateRequest('client', {
+    getter (this: FastifyRequest): ClientRecord {
+      const client = clients.get(this)
+      if (client === undefined) throw new AUTH_FAILED('missing client token')
+      return client
+    }
+  })
+  app.decorate('authenticate', async function authenticate (request: FastifyRequest) {
     const token = presentedToken(request)
     if (token === undefined) throw new AUTH_FAILED('missing client token: send Authorization: Bearer <token> (open one with POST /clients)')
     const client = app.his.clients.byToken(token)
     if (client === undefined) throw new AUTH_FAILED('unknown or closed client token')
-    request.client = client
+    const named: unknown = request.params !== null && typeof request.params === 'object' ? Reflect.get(request.params, 'clientId') : undefined
+    if (named !== undefined && named !== client.id) throw new AUTH_FAILED('the token does not belong to this client')
+    clients.set(request, client)
     app.his.presence.touch(client)
   })
 }, { name: 'auth', dependencies: ['instance'] })

@@ -1,6 +1,10 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { isFailureCode, statusOf, type FailureCode } from '../src/errors.js'
+import { statusOf } from '../src/errors.js'
+import { isFailureCode, type FailureCode } from '../src/schemas/failures.js'
+
+/** A path that is no route answers UNKNOWN_COMMAND with this status (docs/protocol.md, Failures). */
+const NO_ROUTE_STATUS = 404
 
 /** Fixed messages for fastify's own errors: theirs may quote the body (and so a password). */
 const FASTIFY_ERRORS: Record<string, string> = {
@@ -11,6 +15,21 @@ const FASTIFY_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'content-length does not match the body'
 }
 
+/** What a thrown error is on the wire: its code, its status and a message safe to show. */
+function classify (err: FastifyError): { code: FailureCode, status: number, message: string } {
+  if (err.validation !== undefined) {
+    const first = err.validation[0]
+    return { code: 'INVALID_MESSAGE', status: statusOf('INVALID_MESSAGE'), message: `${err.validationContext ?? 'request'}${first?.instancePath ?? ''}: ${first?.message ?? 'invalid'}` }
+  }
+  if (isFailureCode(err.code)) return { code: err.code, status: statusOf(err.code), message: err.message }
+  const known = FASTIFY_ERRORS[err.code]
+  if (known !== undefined) return { code: 'INVALID_MESSAGE', status: err.statusCode ?? statusOf('INVALID_MESSAGE'), message: known }
+  if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    return { code: 'INVALID_MESSAGE', status: err.statusCode, message: 'the request could not be read' }
+  }
+  return { code: 'INTERNAL', status: statusOf('INTERNAL'), message: 'internal error; see the server log' }
+}
+
 /**
  * One place shapes every failure reply: `{"result":"failure","failure":{"code","message"}}` with
  * the status of its code. Validation errors are INVALID_MESSAGE; anything unexpected is INTERNAL
@@ -18,40 +37,15 @@ const FASTIFY_ERRORS: Record<string, string> = {
  */
 export default fp(async function errorsPlugin (app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    let code: FailureCode
-    let status: number
-    let message: string
-    if (err.validation !== undefined) {
-      code = 'INVALID_MESSAGE'
-      status = 400
-      message = `${err.validationContext ?? 'request'}${err.validation[0]?.instancePath ?? ''}: ${err.validation[0]?.message ?? 'invalid'}`
-    } else if (isFailureCode(err.code)) {
-      code = err.code
-      status = statusOf(code)
-      message = err.message
-    } else if (err.code !== undefined && FASTIFY_ERRORS[err.code] !== undefined) {
-      code = 'INVALID_MESSAGE'
-      status = err.statusCode ?? 400
-      message = FASTIFY_ERRORS[err.code] as string
-    } else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-      code = 'INVALID_MESSAGE'
-      status = err.statusCode
-      message = 'the request could not be read'
-    } else {
-      code = 'INTERNAL'
-      status = 500
-      message = 'internal error; see the server log'
-    }
+    const { code, status, message } = classify(err)
     if (status >= 500) request.log.error({ err }, 'request failed')
     else request.log.info({ code, status }, 'request refused')
-    return reply.code(status).send({ result: 'failure', failure: { code, message } })
+    return reply.fail({ code, message }, status)
   })
 
+  // A path that is no route: the catalogue's UNKNOWN_COMMAND, with the status HTTP gives it.
   app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0]
-    return reply.code(404).send({
-      result: 'failure',
-      failure: { code: 'UNKNOWN_COMMAND', message: `no route ${request.method} ${path}` }
-    })
+    const path = request.url.split('?')[0] ?? ''
+    return reply.fail({ code: 'UNKNOWN_COMMAND', message: `no route ${request.method} ${path}` }, NO_ROUTE_STATUS)
   })
-}, { name: 'errors' })
+}, { name: 'errors', dependencies: ['reply'] })

@@ -36,6 +36,12 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
         }
       }
     },
+    // A route whose body its service checks (prepareSession) shows that schema as its body.
+    transform: ({ schema, url }) => {
+      if (schema === undefined || schema === null || !('documentedBody' in schema)) return { schema, url }
+      const { documentedBody, ...rest } = schema
+      return { schema: { ...rest, body: documentedBody }, url }
+    },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }

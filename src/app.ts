@@ -11,14 +11,15 @@ import eventStreamsPlugin from '../plugins/event-streams.js'
 import metricsPlugin from '../plugins/metrics.js'
 import websocketPlugin from '../plugins/websocket.js'
 import swaggerPlugin from '../plugins/swagger.js'
-import clientsRoutes from '../routes/clients.js'
-import servicesRoutes from '../routes/services.js'
-import resourcesRoutes from '../routes/resources.js'
-import healthRoutes from '../routes/health.js'
-import simulatorRoutes from '../routes/simulator.js'
-import wsRoutes from '../routes/ws.js'
-import webRoutes from '../routes/web.js'
+import replyPlugin from '../plugins/reply.js'
 import corsPlugin from '../plugins/cors.js'
+import clientsRoutes from '../routes/public/clients.js'
+import servicesRoutes from '../routes/public/services.js'
+import healthRoutes from '../routes/public/health.js'
+import simulatorRoutes from '../routes/public/simulator.js'
+import wsRoutes from '../routes/public/ws.js'
+import webRoutes from '../routes/public/web.js'
+import clientScope from '../routes/client/index.js'
 
 export interface AppOptions {
   config: Config
@@ -27,12 +28,14 @@ export interface AppOptions {
 }
 
 /**
- * The application as a plugin: shared plugins first (instance, schemas, errors, auth, streams,
- * metrics, OpenAPI), then the routes. Only server.ts listens.
+ * The application as a plugin: shared plugins first (instance, schemas, replies and errors,
+ * OpenAPI, CORS, auth, streams, metrics), then the public routes and the client scope (the
+ * routes a client's token opens). Only server.ts listens.
  */
 export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(instancePlugin, { config: opts.config, ...(opts.clock !== undefined && { clock: opts.clock }) })
   await fastify.register(schemasPlugin)
+  await fastify.register(replyPlugin)
   await fastify.register(errorsPlugin)
   await fastify.register(swaggerPlugin)
   await fastify.register(corsPlugin)
@@ -42,11 +45,11 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(metricsPlugin)
   await fastify.register(clientsRoutes)
   await fastify.register(servicesRoutes)
-  await fastify.register(resourcesRoutes)
   await fastify.register(healthRoutes)
   await fastify.register(simulatorRoutes)
   await fastify.register(wsRoutes)
   await fastify.register(webRoutes)
+  await fastify.register(clientScope)
 }
 
 export interface BuildOptions extends AppOptions {

@@ -6,6 +6,7 @@ import type { Logger } from './core/logger.js'
 import { Presence } from './core/presence.js'
 import { ServiceMonitor } from './core/service-monitor.js'
 import { ServiceRegistry } from './core/service-registry.js'
+import type { CtiPort } from './cti/port.js'
 import { readDirectory } from './cti/simulator/directory.js'
 import { Simulator } from './cti/simulator/simulator.js'
 import { InteractionProcessor } from './processor/interaction-processor.js'
@@ -23,9 +24,11 @@ export interface Instance {
   readonly monitor: ServiceMonitor
   readonly workflow: WorkflowManager
   readonly processor: InteractionProcessor
+  /** The CTI adapter the processor speaks to (the embedded simulator). */
+  readonly cti: CtiPort
   readonly simulator: Simulator
   readonly presence: Presence
-  /** Marks every service Stopping (no new clients or sessions). */
+  /** Marks every service Stopping: no new client records, bindings or sessions. */
   stop: () => void
   /** Ends every session and stops the simulator's timers. */
   close: () => Promise<void>
@@ -52,7 +55,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     loginDelayMs: config.SIM_LOGIN_DELAY_MS,
     log: log.child({ component: 'simulator' })
   })
-  const clients = new ClientRegistry({ size: config.OUTBOX_SIZE, replay: config.OUTBOX_REPLAY })
+  const clients = new ClientRegistry({ outbox: { size: config.OUTBOX_SIZE, replay: config.OUTBOX_REPLAY }, maxClients: config.MAX_CLIENTS, clock })
   const registry = new ServiceRegistry()
   const monitor = new ServiceMonitor(registry, VERSION)
   const workflow = new WorkflowManager(registry, models, VERSION)
@@ -73,7 +76,8 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
   const presence = new Presence(clock, clients, registry, { graceMs: config.SESSION_GRACE_MS, idleMs: config.CLIENT_IDLE_MS }, {
     away: (clientId, deadline) => { processor.ownerAway(clientId, deadline) },
     back: clientId => { processor.ownerBack(clientId) },
-    gone: async (clientId, reason) => { await processor.ownerGone(clientId, reason) }
+    gone: async (clientId, reason) => { await processor.ownerGone(clientId, reason) },
+    owns: clientId => processor.ownsSessions(clientId)
   }, log.child({ component: 'presence' }))
 
   return {
@@ -85,9 +89,11 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     monitor,
     workflow,
     processor,
+    cti: simulator,
     simulator,
     presence,
     stop () {
+      clients.stopAccepting()
       processor.stop()
       workflow.setAvailability({ status: 'Stopping', acceptingClients: false })
       monitor.setAvailability({ status: 'Stopping', acceptingClients: false })

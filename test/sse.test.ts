@@ -1,6 +1,7 @@
 import t from 'tap'
 import { AGENT1, RestClient, body, buildTestApp } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
+import { waitFor } from './helpers/wait.js'
 
 t.test('resume with Last-Event-ID: nothing missed, nothing repeated', async t => {
   const { app, clock, listen } = await buildTestApp()
@@ -197,13 +198,5 @@ async function readyAndNotReady (bar: RestClient, rid: string, times: number): P
   for (let i = 0; i < times; i++) {
     await bar.request(rid, 'session.ready')
     await bar.request(rid, 'session.notready')
-  }
-}
-
-async function waitFor (condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now()
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time')
-    await new Promise(resolve => setImmediate(resolve))
   }
 }

@@ -1,4 +1,6 @@
 import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import { AUTH_FAILED, NOT_ACCEPTING_CLIENTS } from '../errors.js'
+import type { Clock } from './clock.js'
 import { Outbox } from './outbox.js'
 
 /** The key of one resource binding: service id and resource id. */
@@ -6,11 +8,20 @@ export function resourceKey (serviceId: string, resourceId: string): string {
   return serviceId + '\u0000' + resourceId
 }
 
+export type TransportKind = 'sse' | 'ws'
+
+/**
+ * Why a transport is told to close: a fixed vocabulary, which src/transport/close-reasons.ts maps
+ * to the words peers read and the WebSocket close codes (docs/protocol.md, Closing).
+ */
+export const CLOSE_REASONS = ['shutdown', 'replaced', 'client_closed', 'slow_consumer', 'not_accepting'] as const
+export type CloseReason = typeof CLOSE_REASONS[number]
+
 /** An event transport attached to a client (an SSE stream or a WebSocket). */
 export interface Transport {
-  readonly kind: 'sse' | 'ws'
-  /** Asks the transport to tell its peer why and close. */
-  close: (reason: string) => void
+  readonly kind: TransportKind
+  /** Asks the transport to tell its peer why and close (`by`: the transport that replaced it). */
+  close: (reason: CloseReason, by?: TransportKind) => void
 }
 
 /**
@@ -83,27 +94,56 @@ export interface OutboxLimits {
   replay: number
 }
 
-/** Every client record of this instance, found by id or by bearer token. */
+export interface ClientRegistryOptions {
+  outbox: OutboxLimits
+  /** MAX_CLIENTS: records this instance holds at most, whatever face opened them. */
+  maxClients: number
+  clock: Clock
+}
+
+/**
+ * Every client record of this instance, found by id or by bearer token. It is also admission:
+ * the one place a record is opened (REST and WebSocket alike), within the limit and only while
+ * the instance accepts clients, and the one place a record is taken back by its token.
+ */
 export class ClientRegistry {
   readonly #byId = new Map<string, ClientRecord>()
   readonly #byTokenHash = new Map<string, ClientRecord>()
-  readonly #outbox: OutboxLimits
+  readonly #options: ClientRegistryOptions
+  #accepting = true
 
-  constructor (outbox: OutboxLimits) {
-    this.#outbox = outbox
+  constructor (options: ClientRegistryOptions) {
+    this.#options = options
   }
 
   get size (): number {
     return this.#byId.size
   }
 
-  /** Opens a client record. The token is returned once, here; only its hash is kept. */
-  open (name: string, now: number): { client: ClientRecord, token: string } {
+  /** The instance is shutting down: no new records from now on. */
+  stopAccepting (): void {
+    this.#accepting = false
+  }
+
+  /**
+   * Opens a client record, or refuses with NOT_ACCEPTING_CLIENTS when the instance is full or
+   * shutting down. The token is returned once, here; only its hash is kept.
+   */
+  open (name: string): { client: ClientRecord, token: string } {
+    if (!this.#accepting) throw new NOT_ACCEPTING_CLIENTS('this instance is shutting down')
+    if (this.#byId.size >= this.#options.maxClients) throw new NOT_ACCEPTING_CLIENTS('this instance has reached its client limit')
     const token = randomBytes(32).toString('base64url')
-    const client = new ClientRecord(name, hashToken(token), this.#outbox, now)
+    const client = new ClientRecord(name, hashToken(token), this.#options.outbox, this.#options.clock.now())
     this.#byId.set(client.id, client)
     this.#byTokenHash.set(client.tokenKey, client)
     return { client, token }
+  }
+
+  /** The record a client takes back with its id and token (a WebSocket resume); AUTH_FAILED otherwise. */
+  resume (clientId: string, token: string): ClientRecord {
+    const client = this.byToken(token)
+    if (client === undefined || client.id !== clientId) throw new AUTH_FAILED('unknown client, or the token does not belong to it')
+    return client
   }
 
   get (id: string): ClientRecord | undefined {

@@ -1,10 +1,10 @@
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
-import type { TSchema } from '@sinclair/typebox'
-import { INVALID_MESSAGE, UNKNOWN_COMMAND, toFailure, type Failure } from '../errors.js'
+import { INVALID_MESSAGE, UNKNOWN_COMMAND, toFailure } from '../errors.js'
+import type { Failure } from '../schemas/failures.js'
 import {
   CoreRequestSchema, ResourceRequestSchema, ServiceRequestSchema,
-  type CoreResponse, type ProtocolAnswer, type ResourceAnswer, type ServiceAnswer
+  type CoreError, type CoreResponse, type ProtocolAnswer, type ResourceAnswer, type ServiceAnswer
 } from '../schemas/protocol.schema.js'
+import { compileCheck } from './check.js'
 import type { ClientRecord } from './client.js'
 import type { Logger } from './logger.js'
 import { withoutSecrets } from './redact.js'
@@ -36,19 +36,6 @@ export interface ResourceCall {
 export type SnapshotAnswer =
   | { result: 'success', resource: { id: string, name: string, type: string, serviceId: string }, data: unknown }
   | { result: 'failure', failure: Failure }
-
-/** Compiles a schema once and returns a check that throws INVALID_MESSAGE with the first error. */
-export function compileCheck<T extends TSchema> (schema: T): { check: TypeCheck<T>, assert: (value: unknown) => void } {
-  const check = TypeCompiler.Compile(schema)
-  return {
-    check,
-    assert (value: unknown): void {
-      if (check.Check(value)) return
-      const first = check.Errors(value).First()
-      throw new INVALID_MESSAGE(first === undefined ? 'invalid message' : `${first.path === '' ? '/' : first.path}: ${first.message}`)
-    }
-  }
-}
 
 const coreRequest = compileCheck(CoreRequestSchema)
 const serviceRequest = compileCheck(ServiceRequestSchema)
@@ -100,32 +87,21 @@ export class Dispatcher {
    * answer envelope; a message that is not a request gets a coreError.
    */
   async handle (client: ClientRecord, message: unknown): Promise<ProtocolAnswer> {
-    const requestId = readRequestId(message)
-    const messageType = (message !== null && typeof message === 'object') ? (message as { messageType?: unknown }).messageType : undefined
+    const requestId = requestIdOf(message)
+    const messageType = message !== null && typeof message === 'object' ? Reflect.get(message, 'messageType') : undefined
     try {
       switch (messageType) {
-        case 'coreRequest': {
-          coreRequest.assert(message)
-          const m = message as CoreCall
-          return await this.core(client, m)
-        }
+        case 'coreRequest':
+          return await this.core(client, coreRequest.parse(message))
         case 'serviceRequest': {
-          serviceRequest.assert(message)
-          const m = message as { serviceId: string, request: { command: string, data?: unknown } }
-          const response = await this.service(client, { serviceId: m.serviceId, requestId, ...m.request })
-          return { messageType: 'serviceResponse', ...(requestId !== undefined && { requestId }), serviceId: m.serviceId, response }
+          const { serviceId, request } = serviceRequest.parse(message)
+          const response = await this.service(client, { serviceId, requestId, ...request })
+          return { messageType: 'serviceResponse', ...(requestId !== undefined && { requestId }), serviceId, response }
         }
         case 'resourceRequest': {
-          resourceRequest.assert(message)
-          const m = message as { serviceId: string, resourceId: string, request: { command: string, target?: string, data?: unknown } }
-          const response = await this.resource(client, { serviceId: m.serviceId, resourceId: m.resourceId, requestId, ...m.request })
-          return {
-            messageType: 'resourceResponse',
-            ...(requestId !== undefined && { requestId }),
-            serviceId: m.serviceId,
-            resourceId: m.resourceId,
-            response
-          }
+          const { serviceId, resourceId, request } = resourceRequest.parse(message)
+          const response = await this.resource(client, { serviceId, resourceId, requestId, ...request })
+          return { messageType: 'resourceResponse', ...(requestId !== undefined && { requestId }), serviceId, resourceId, response }
         }
         default:
           throw new INVALID_MESSAGE(messageType === undefined
@@ -133,8 +109,13 @@ export class Dispatcher {
             : 'unknown messageType; expected coreRequest, serviceRequest or resourceRequest')
       }
     } catch (err) {
-      return { messageType: 'coreError', ...(requestId !== undefined && { requestId }), failure: this.#failure(err, client, 'message') }
+      return this.refusal(client, requestId, err)
     }
+  }
+
+  /** The coreError for a message that cannot be run (`err`: why). */
+  refusal (client: ClientRecord | undefined, requestId: string | undefined, err: unknown): CoreError {
+    return { messageType: 'coreError', ...(requestId !== undefined && { requestId }), failure: this.#failure(err, client, 'message') }
   }
 
   #core (client: ClientRecord, call: CoreCall): CoreResponse {
@@ -211,12 +192,12 @@ export class Dispatcher {
     }
   }
 
-  #failure (err: unknown, client: ClientRecord, command: string): Failure {
+  #failure (err: unknown, client: ClientRecord | undefined, command: string): Failure {
     const failure = toFailure(err)
     if (failure.code === 'INTERNAL') {
-      this.#log.error({ err, clientId: client.id, command }, 'request failed unexpectedly')
+      this.#log.error({ err, clientId: client?.id, command }, 'request failed unexpectedly')
     } else {
-      this.#log.debug({ clientId: client.id, command, code: failure.code }, 'request refused')
+      this.#log.debug({ clientId: client?.id, command, code: failure.code }, 'request refused')
     }
     return failure
   }
@@ -227,7 +208,8 @@ function need (value: string | undefined, field: string, command: string): strin
   return value
 }
 
-function readRequestId (message: unknown): string | undefined {
+/** The `requestId` of a message, when it has a usable one (echoed in whatever answers it). */
+export function requestIdOf (message: unknown): string | undefined {
   if (message === null || typeof message !== 'object') return undefined
   const id = (message as { requestId?: unknown }).requestId
   return typeof id === 'string' && id.length <= 128 ? id : undefined

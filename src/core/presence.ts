@@ -18,6 +18,8 @@ export interface SessionOwnerEvents {
   back: (clientId: string) => void
   /** The client is gone for good: its sessions end now, with `reason`. */
   gone: (clientId: string, reason: 'client_lost' | 'client_closed') => Promise<void>
+  /** Whether the client owns sessions (a record that owns none may be dropped with its transport). */
+  owns: (clientId: string) => boolean
 }
 
 interface Timers {
@@ -53,7 +55,7 @@ export class Presence {
   attach (client: ClientRecord, transport: Transport): void {
     const previous = client.transport
     client.transport = transport
-    if (previous !== undefined && previous !== transport) previous.close(`replaced by a newer ${transport.kind === 'ws' ? 'WebSocket' : 'stream'} of this client`)
+    if (previous !== undefined && previous !== transport) previous.close('replaced', transport.kind)
     const wasAway = this.#clear(client) && client.everAttached
     client.everAttached = true
     if (wasAway) {
@@ -85,6 +87,14 @@ export class Presence {
     this.#timers.set(client, { expire: this.#clock.setTimer(this.#options.idleMs, () => { void this.expire(client, 'idle') }) })
   }
 
+  /**
+   * Whether anything hangs off the client: bindings, or sessions it owns. A record opened by a
+   * WebSocket with nothing hanging off it can go with its socket (nobody could resume it).
+   */
+  holdsState (client: ClientRecord): boolean {
+    return client.services.size > 0 || this.#owner.owns(client.id)
+  }
+
   /** A client opened over a transport-less face starts its idle time now. */
   opened (client: ClientRecord): void {
     this.touch(client)
@@ -100,7 +110,7 @@ export class Presence {
     this.#log.info({ clientId: client.id, why }, 'client gone')
     const transport = client.transport
     client.transport = undefined
-    transport?.close('client closed')
+    transport?.close('client_closed')
     this.#registry.releaseClient(client)
     this.#clients.remove(client)
     await this.#owner.gone(client.id, why === 'closed' ? 'client_closed' : 'client_lost')

@@ -1,17 +1,18 @@
-import { TypeCompiler } from '@sinclair/typebox/compiler'
-import { AUTH_FAILED, CTI_UNAVAILABLE, INVALID_MESSAGE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND } from '../errors.js'
+import { AUTH_FAILED, CTI_UNAVAILABLE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND } from '../errors.js'
+import { compileCheck } from '../core/check.js'
 import type { Logger } from '../core/logger.js'
 import { withoutSecrets } from '../core/redact.js'
 import type { Availability, RequestContext, Resource, Service, ServiceResult } from '../core/service.js'
 import type { ServiceRegistry } from '../core/service-registry.js'
 import type { CtiPort } from '../cti/port.js'
-import { PrepareSessionDataSchema, SESSION_REQUESTS, type PrepareSessionData } from '../schemas/session-requests.schema.js'
+import { PrepareSessionDataSchema, SESSION_REQUESTS } from '../schemas/session-requests.schema.js'
 import { WORKFLOW_MANAGER_ID, type WorkflowManager } from '../workflow/workflow-manager.js'
 import { ProcessorSession } from './processor-session.js'
 
 export const PROCESSOR_TYPE = 'com.openmethods.iserver.processor'
 
-const prepareSessionData = TypeCompiler.Compile(PrepareSessionDataSchema)
+/** The one check of prepareSession's data, whichever face sent it (REST documents the same schema). */
+const prepareSessionData = compileCheck(PrepareSessionDataSchema, 'prepareSession data')
 
 export interface InteractionProcessorOptions {
   id: string
@@ -112,11 +113,7 @@ export class InteractionProcessor implements Service {
   }
 
   async #prepareSession (ctx: RequestContext, data: unknown): Promise<ServiceResult> {
-    if (!prepareSessionData.Check(data)) {
-      const first = prepareSessionData.Errors(data).First()
-      throw new INVALID_MESSAGE(`prepareSession data${first?.path ?? ''}: ${first?.message ?? 'invalid'}`)
-    }
-    const request = data as PrepareSessionData
+    const request = prepareSessionData.parse(data)
     const availability = this.availability()
     if (!availability.acceptingClients) {
       if (availability.status === 'OutOfService') throw new CTI_UNAVAILABLE(`the CTI behind ${this.name} is unavailable`)
@@ -207,6 +204,11 @@ export class InteractionProcessor implements Service {
       this.#byOwner.set(clientId, set)
     }
     return set
+  }
+
+  /** Whether a client owns any session. */
+  ownsSessions (clientId: string): boolean {
+    return this.#byOwner.has(clientId)
   }
 
   /** The sessions a client prepared. */

@@ -1,39 +1,6 @@
-import { Type, type Static, type TUnsafe } from '@sinclair/typebox'
-import { FAILURE_STATUS, type FailureCode } from '../errors.js'
-
-/**
- * One of a vocabulary's strings: `{type: string, enum: […]}` (what OpenAPI readers and client
- * generators expect), typed as the union of the values. Only for schemas Ajv checks.
- */
-export function literalUnion<T extends string> (values: readonly T[], options: object = {}): TUnsafe<T> {
-  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
-}
-
-export const FAILURE_CODE_LIST = Object.keys(FAILURE_STATUS) as FailureCode[]
-
-export const FailureSchema = Type.Object({
-  code: literalUnion(FAILURE_CODE_LIST, { description: 'a code from the failure catalogue (PROTOCOL.md §8)' }),
-  message: Type.String({ description: 'for people; never carries a secret or a stack trace' })
-}, { $id: 'Failure', additionalProperties: false, examples: [{ code: 'INVALID_STATE', message: 'session.ready is not enabled now (view state ready)' }] })
-export type FailureBody = Static<typeof FailureSchema>
-
-/** Every REST failure body: the HIS result form. */
-export const FailureAnswerSchema = Type.Object({
-  command: Type.Optional(Type.String()),
-  result: Type.Literal('failure'),
-  failure: Type.Ref(FailureSchema),
-  original: Type.Optional(Type.Unknown({ description: 'the request, with any password removed' }))
-}, {
-  $id: 'FailureAnswer',
-  additionalProperties: true,
-  examples: [{
-    command: 'session.ready',
-    result: 'failure',
-    failure: { code: 'INVALID_STATE', message: 'session.ready is not enabled now (view state ready)' },
-    original: { command: 'session.ready' }
-  }]
-})
-export type FailureAnswer = Static<typeof FailureAnswerSchema>
+import { Type, type Static } from '@sinclair/typebox'
+import { FailureAnswerSchema, FailureSchema } from './failures.js'
+import { literalUnion } from './vocabulary.js'
 
 export const SERVICE_STATUS = ['OutOfService', 'Starting', 'InService', 'Stopping'] as const
 export type ServiceStatusName = typeof SERVICE_STATUS[number]

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
-import { FAILURE_CODE_LIST } from './common.schema.js'
+import { FAILURE_CODE_LIST } from './failures.js'
 import { RESULT_ACTIONS } from './session-requests.schema.js'
 import { scopeOf, TARGET_SCOPES, type TargetScope } from './target.js'
 import {

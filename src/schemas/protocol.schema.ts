@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox'
-import {
-  CommandSchema, FailureSchema, RequestIdSchema, ServiceSchema, TargetSchema, literalUnion
-} from './common.schema.js'
+import { CommandSchema, RequestIdSchema, ServiceSchema, TargetSchema } from './common.schema.js'
+import { literalUnion } from './vocabulary.js'
+import { FailureSchema } from './failures.js'
 
 /**
  * The HIS wire messages (PROTOCOL.md §2): what a WebSocket carries one per text frame and what
@@ -38,6 +38,7 @@ export const CoreResponseSchema = Type.Object({
   serviceType: Type.Optional(Type.String()),
   resourceName: Type.Optional(Type.String()),
   resourceType: Type.Optional(Type.String()),
+  clientId: Type.Optional(Type.String({ description: '[extension] resume: the client record this socket took back' })),
   data: Type.Optional(Type.Unknown()),
   result: Result,
   failure: Type.Optional(Type.Ref(FailureSchema))

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { FAILURE_MEANING, FAILURE_STATUS, type FailureCode } from '../errors.js'
-import { FailureAnswerSchema, IdSchema, RequestIdSchema, ServiceSchema, TargetSchema, CommandSchema, literalUnion } from './common.schema.js'
+import { IdSchema, RequestIdSchema, ServiceSchema, TargetSchema, CommandSchema } from './common.schema.js'
+import { literalUnion } from './vocabulary.js'
+import { FAILURE_MEANING, FAILURE_STATUS, FailureAnswerSchema, type FailureCode } from './failures.js'
 import { CapabilityStateSchema, ResourceAnswerSchema, ServiceAnswerSchema } from './protocol.schema.js'
 import { SIMULATOR_SCHEMAS } from './simulator.schema.js'
 
@@ -118,36 +119,56 @@ export const EventStreamQuery = Type.Object({
 
 export type OpenClientBody = Static<typeof OpenClientBodySchema>
 
+/** A response that is not JSON (an event stream, text): its media types and what each carries. */
+export interface ContentResponse {
+  content: Record<string, { schema: TSchema }>
+}
+
+/** A route's response map: each status with its schema (or content) and its description. */
+export type Responses = Record<number, TSchema | ContentResponse>
+
 /**
  * The response map of a route: its answers with a description each, and for each failure code
  * listed the failure body under its status, described by the codes it stands for. A status that
  * is both (409: confirm, INVALID_STATE) keeps the answer's schema and lists both.
  */
-export function answers (success: Record<number, [TSchema, string]>, ...failures: FailureCode[]): Record<number, TSchema> {
-  const map: Record<number, TSchema> = {}
-  const described: Record<number, string[]> = {}
-  for (const [status, [schema, description]] of Object.entries(success)) {
-    map[Number(status)] = schema
-    described[Number(status)] = [description]
-  }
+export function answers (success: Record<number, [TSchema | ContentResponse, string]>, ...failures: FailureCode[]): Responses {
+  const map: Responses = {}
+  for (const [status, [schema, description]] of Object.entries(success)) map[Number(status)] = { ...schema, description }
+  return withFailures(map, ...failures)
+}
+
+/** The response map with these failure codes added under their statuses (as `answers` lists them). */
+export function withFailures (responses: Responses, ...failures: FailureCode[]): Responses {
+  const map: Responses = { ...responses }
   for (const code of new Set(failures)) {
     const status = FAILURE_STATUS[code]
-    map[status] ??= Type.Ref(FailureAnswerSchema)
-    ;(described[status] ??= []).push(`${code}: ${FAILURE_MEANING[code]}`)
-  }
-  for (const [status, lines] of Object.entries(described)) {
-    map[Number(status)] = { ...map[Number(status)], description: lines.join('; ') } as TSchema
+    const line = `${code}: ${FAILURE_MEANING[code]}`
+    const existing = map[status]
+    const description = existing !== undefined && 'description' in existing && typeof existing.description === 'string' ? existing.description : undefined
+    if (description?.split('; ').includes(line) === true) continue
+    map[status] = { ...(existing ?? Type.Ref(FailureAnswerSchema)), description: description === undefined ? line : `${description}; ${line}` }
   }
   return map
 }
 
-/** Routes that need the client token (Authorization: Bearer, or ?token=). */
+/**
+ * The statuses of answers that are not failures (a failure's is its code's: FAILURE_STATUS).
+ * prepareSession creates a session: `created`; a confirm asks the user first: `confirm`.
+ */
+export const ANSWER_STATUS = { success: 200, created: 201, confirm: 409 } as const
+
+/** The security requirement of the routes that need the client token (Authorization: Bearer, or ?token=). */
 export const TOKEN = [{ clientToken: [] }]
 
 /** Failures any route can answer: bad input, and the unexpected. */
 export const ANY_ROUTE = ['INVALID_MESSAGE', 'INTERNAL'] as const
-/** Failures of routes that need a client token. */
-export const CLIENT_ROUTE = [...ANY_ROUTE, 'AUTH_FAILED'] as const
+
+/** The REST body of a core answer: the coreResponse without its envelope fields. */
+export function coreBody<T extends { messageType?: string, requestId?: string }> (answer: T): Omit<T, 'messageType' | 'requestId'> {
+  const { messageType: _type, requestId: _id, ...body } = answer
+  return body
+}
 
 export const MediaBarConfigSchema = Type.Object({
   servers: Type.Array(Type.String(), { description: 'base URLs the media bar chooses from; empty: the serving server' }),

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
-import { literalUnion } from './common.schema.js'
+import { literalUnion } from './vocabulary.js'
 
 /**
  * The simulator's control face (/simulator/*): what it shows of agents, calls and queues, and

@@ -1,4 +1,4 @@
-import { Type, type TLiteral, type TUnion } from '@sinclair/typebox'
+import { Type, type TLiteral, type TUnion, type TUnsafe } from '@sinclair/typebox'
 
 /**
  * The words events and snapshots use for states, as `as const` lists: the one source of the
@@ -37,4 +37,12 @@ export const MERGE_TYPES = ['transfer', 'conference'] as const
  */
 export function oneOf<const T extends readonly string[]> (values: T): TUnion<Array<TLiteral<T[number]>>> {
   return Type.Union(values.map(v => Type.Literal(v)))
+}
+
+/**
+ * One of a vocabulary's strings: `{type: string, enum: […]}` (what OpenAPI readers and client
+ * generators expect), typed as the union of the values. Only for schemas Ajv checks.
+ */
+export function literalUnion<T extends string> (values: readonly T[], options: object = {}): TUnsafe<T> {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
 }

@@ -81,8 +81,8 @@ t.test('a client\'s requests run strictly in arrival order, whatever each awaits
 })
 
 t.test('client registry: tokens are checked, kept only as hashes, forgotten on close', async t => {
-  const clients = new ClientRegistry({ size: 8, replay: 8 })
-  const { client, token } = clients.open('bar', 0)
+  const clients = new ClientRegistry({ outbox: { size: 8, replay: 8 }, maxClients: 8, clock: new ManualClock(0) })
+  const { client, token } = clients.open('bar')
   t.equal(clients.byToken(token), client)
   t.equal(clients.byToken(token + 'x'), undefined)
   t.notOk(JSON.stringify(client).includes(token), 'the record does not hold the token')
@@ -90,6 +90,25 @@ t.test('client registry: tokens are checked, kept only as hashes, forgotten on c
   t.equal(clients.byToken(token), undefined)
   t.equal(clients.get(client.id), undefined)
   t.equal(client.closed, true)
+})
+
+t.test('admission: records within MAX_CLIENTS, none once the instance stops, stamped by the instance clock; resume needs id and token', async t => {
+  const clock = new ManualClock(Date.UTC(2026, 0, 1))
+  const clients = new ClientRegistry({ outbox: { size: 8, replay: 8 }, maxClients: 2, clock })
+  const first = clients.open('a')
+  t.equal(first.client.createdAt, clock.now(), 'the injected clock, not Date.now()')
+  clients.open('b')
+  t.throws(() => clients.open('c'), { code: 'NOT_ACCEPTING_CLIENTS', message: /client limit/ })
+  t.equal(clients.size, 2)
+  clients.remove(first.client)
+  const third = clients.open('c')
+  t.equal(clients.size, 2, 'a closed record frees its place')
+  t.equal(clients.resume(third.client.id, third.token), third.client)
+  t.throws(() => clients.resume(third.client.id, first.token), { code: 'AUTH_FAILED' }, 'another client\'s token')
+  t.throws(() => clients.resume('nobody', third.token), { code: 'AUTH_FAILED' }, 'the token of another id')
+  clients.remove(third.client)
+  clients.stopAccepting()
+  t.throws(() => clients.open('d'), { code: 'NOT_ACCEPTING_CLIENTS', message: /shutting down/ })
 })
 
 t.test('withoutSecrets removes secret-named keys at any depth and leaves the input alone', async t => {

@@ -287,7 +287,7 @@ export interface paths {
         put?: never;
         /**
          * A session request (session.login, session.ready, conversation.hold …)
-         * @description The commands of PROTOCOL.md §5. `target` defaults to the session. Success means the request was carried out; the state changes arrive as events. A request whose capability is disabled in the current view is refused with INVALID_STATE. Interaction requests (and channel.dial) also produce one result event, `interaction.<action>.done` or `error.interaction.<action>`, carrying `requestid`.
+         * @description The commands of docs/protocol.md (Session requests). `target` defaults to the session. Success means the request was carried out; the state changes arrive as events. A request whose capability is disabled in the current view is refused with INVALID_STATE. Interaction requests (and channel.dial) also produce one result event, `interaction.<action>.done` or `error.interaction.<action>`, carrying `requestid`.
          */
         post: operations["resourceRequest"];
         delete?: never;
@@ -423,7 +423,7 @@ export interface paths {
         };
         /**
          * The HIS wire protocol over a WebSocket
-         * @description Upgrade to a WebSocket and send the messages of PROTOCOL.md (coreRequest, serviceRequest, resourceRequest), one JSON object per text frame; answers and events (resourceEvent, serviceEvent, coreEvent) come back the same way. One connection is one client. The message catalogue is asyncapi.yaml and the README's WebSocket section; a plain GET (no upgrade) answers 426.
+         * @description Upgrade to a WebSocket and send the messages of docs/protocol.md (coreRequest, serviceRequest, resourceRequest), one JSON object per text frame; answers and events (resourceEvent, serviceEvent, coreEvent) come back the same way. One connection is one client. The message catalogue is asyncapi.yaml and docs/protocol.md; a plain GET (no upgrade) answers 426.
          */
         get: operations["websocket"];
         put?: never;
@@ -555,6 +555,8 @@ export interface components {
          *     }
          */
         CoreResponse: {
+            /** @description [extension] resume: the client record this socket took back */
+            clientId?: string;
             command: string;
             data?: unknown;
             failure?: components["schemas"]["Failure"];
@@ -578,7 +580,7 @@ export interface components {
          */
         Failure: {
             /**
-             * @description a code from the failure catalogue (PROTOCOL.md §8)
+             * @description a code from the failure catalogue (docs/protocol.md, Failures)
              * @enum {string}
              */
             code: "INVALID_MESSAGE" | "UNKNOWN_COMMAND" | "UNKNOWN_SERVICE" | "UNKNOWN_RESOURCE" | "NOT_BOUND" | "ALREADY_BOUND" | "AUTH_FAILED" | "LOCKED_OUT" | "UNKNOWN_MODEL" | "INVALID_TARGET" | "INVALID_STATE" | "UNSUPPORTED" | "NOT_ACCEPTING_CLIENTS" | "RATE_LIMITED" | "CTI_UNAVAILABLE" | "INTERNAL";

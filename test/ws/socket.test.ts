@@ -2,6 +2,7 @@ import t, { type Test } from 'tap'
 import { AGENT1, PROCESSOR_ID, RestClient, WM, body, buildTestApp, type TestApp } from '../helpers/app.js'
 import { SseReader } from '../helpers/sse.js'
 import { WsPeer, type Message } from '../helpers/ws.js'
+import { waitFor } from '../helpers/wait.js'
 
 const RID = 'Simulator-agent1'
 
@@ -275,27 +276,43 @@ for (const [gone, config] of [['more events than OUTBOX_SIZE', { OUTBOX_SIZE: 16
   })
 }
 
-t.test('a dead peer is found by the ping and dropped; its bindings are released, its session waits', async t => {
-  const test = await buildTestApp({ WS_PING_INTERVAL_MS: 50 })
+t.test('a dead peer is found by the ping and dropped; its bindings are released, its session waits (pings on the instance clock)', async t => {
+  const PING = 15000
+  const test = await buildTestApp({ WS_PING_INTERVAL_MS: PING })
   t.teardown(async () => { await test.app.close() })
   const base = await test.listen()
   const peer = await WsPeer.connect(base, { autoPong: false })
   t.teardown(() => { peer.close() })
+  let unanswered = 0
+  peer.socket.on('ping', () => { unanswered++ })
   await loginOver(peer, test.clock)
   t.equal(test.app.hisSockets.count, 1)
-  await waitFor(() => test.app.hisSockets.count === 0, 3000)
-  t.equal(await peer.closed(), 1006, 'terminated without a close frame')
+  test.clock.advance(PING)
+  await waitFor(() => unanswered === 1)
+  t.equal(test.app.hisSockets.count, 1, 'the first ping is sent: the peer had just sent requests')
+  test.clock.advance(PING)
+  t.equal(await peer.closed(), 1006, 'no answer by the next ping: terminated without a close frame')
+  await waitFor(() => test.app.hisSockets.count === 0)
   const services = body(await test.app.inject('/services')).data.services as Message[]
   t.equal(services.find(s => s.id === PROCESSOR_ID)?.serviceStatus.clientCount, 0, 'bindings released')
   t.equal(test.app.his.processor.sessionCount, 1, 'the agent session survives the drop')
   t.not(test.app.his.processor.session(RID)?.snapshot().client.awayUntil, null)
 
+  // A peer that answers every ping (and sends nothing else) stays.
   const alive = await WsPeer.connect(base)
   t.teardown(() => { alive.close() })
   let pings = 0
   alive.socket.on('ping', () => { pings++ })
-  await waitFor(() => pings >= 3, 3000)
+  for (let i = 1; i <= 3; i++) {
+    test.clock.advance(PING)
+    await waitFor(() => pings === i)
+    // The peer's pong left before its own ping, so the server's pong to it means the server has read the peer's.
+    await new Promise<void>(resolve => { alive.socket.once('pong', () => { resolve() }); alive.socket.ping() })
+  }
+  test.clock.advance(PING)
+  await waitFor(() => pings === 4)
   t.equal(test.app.hisSockets.count, 1, 'a peer that answered three pings stays')
+  t.equal(alive.closeCode, undefined)
 })
 
 t.test('the grace period: after it, the agent is logged out (client_lost) and the client cannot resume', async t => {
@@ -379,11 +396,3 @@ t.test('GET /ws without an upgrade answers 426', async t => {
   t.equal(res.statusCode, 426)
   t.equal(body(res).failure.code, 'INVALID_MESSAGE')
 })
-
-async function waitFor (condition: () => boolean, timeoutMs = 2000): Promise<void> {
-  const start = Date.now()
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time')
-    await new Promise(resolve => setTimeout(resolve, 5))
-  }
-}

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import fastifyStatic from '@fastify/static'
 import { Type } from '@sinclair/typebox'
-import { MediaBarConfigSchema, answers } from '../src/schemas/rest.schema.js'
-import { projectPath } from '../src/paths.js'
-import { urlList } from '../src/config.js'
+import { MediaBarConfigSchema, answers } from '../../src/schemas/rest.schema.js'
+import { projectPath } from '../../src/paths.js'
+import { urlList } from '../../src/config.js'
 
 /** The browser media bar: the static page from web/ at `/`, and the settings it reads first. */
 const web: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { HealthAnswerSchema, answers } from '../src/schemas/rest.schema.js'
-import { VERSION } from '../src/version.js'
+import { HealthAnswerSchema, answers } from '../../src/schemas/rest.schema.js'
+import { VERSION } from '../../src/version.js'
 
 /** Health and metrics for operators and load balancers. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
@@ -20,7 +20,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       })
     }
   }, async (_request, reply) => {
-    const cti = his.simulator.health()
+    const cti = his.cti.health()
     const services = his.registry.list().map(s => ({ id: s.id, name: s.name, ...s.serviceStatus }))
     const stopping = services.some(s => s.status === 'Stopping')
     const status = stopping ? 'stopping' as const : cti.ok ? 'ok' as const : 'degraded' as const

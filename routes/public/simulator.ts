@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { UNSUPPORTED } from '../src/errors.js'
-import { ManualClock } from '../src/core/clock.js'
-import { ANY_ROUTE, SuccessAnswerSchema, answers } from '../src/schemas/rest.schema.js'
+import { UNSUPPORTED } from '../../src/errors.js'
+import { ManualClock } from '../../src/core/clock.js'
+import { ANY_ROUTE, SuccessAnswerSchema, answers } from '../../src/schemas/rest.schema.js'
 import {
   SimAgentsAnswerSchema, SimCallParams, SimCallsAnswerSchema, SimClockAnswerSchema, SimClockBodySchema,
   SimPlaceCallAnswerSchema, SimPlaceCallBodySchema, SimQueuesAnswerSchema
-} from '../src/schemas/simulator.schema.js'
+} from '../../src/schemas/simulator.schema.js'
 
 /** Control of the built-in simulator: ring agents, hang up as the caller, look, move a manual clock. */
 const simulator: FastifyPluginAsyncTypebox = async (app) => {

@@ -1,89 +1,79 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ResourceAnswerSchema } from '../src/schemas/protocol.schema.js'
+import { ResourceAnswerSchema } from '../../src/schemas/protocol.schema.js'
 import {
-  CLIENT_ROUTE, CoreAnswerSchema, ResourceParams, ResourceRequestBodySchema, SnapshotAnswerSchema, TOKEN, answers
-} from '../src/schemas/rest.schema.js'
-import { clientOf } from '../plugins/auth.js'
-import { coreBody, sendAnswer } from './answer.js'
+  ANY_ROUTE, CoreAnswerSchema, ResourceParams, ResourceRequestBodySchema, SnapshotAnswerSchema, answers, coreBody
+} from '../../src/schemas/rest.schema.js'
 
 /** Resources: binding, requests (login, ready, answer, hold …) and snapshots. */
 const resources: FastifyPluginAsyncTypebox = async (app) => {
   const { his } = app
 
   app.post('/services/:serviceId/resources/:resourceId/binding', {
-    preHandler: app.requireClient,
     schema: {
       tags: ['resources'],
       operationId: 'bindResource',
-      security: TOKEN,
       summary: 'bindResource',
       description: 'A session resource admits one bound client. Binding the workflow session sends its current views as `state.updated`.',
       params: ResourceParams,
-      response: answers({ 200: [Type.Ref(CoreAnswerSchema), 'bound'] }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND', 'ALREADY_BOUND')
+      response: answers({ 200: [Type.Ref(CoreAnswerSchema), 'bound'] }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND', 'ALREADY_BOUND')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
-    const answer = await his.dispatcher.core(clientOf(request), { command: 'bindResource', serviceId, resourceId })
-    return sendAnswer(reply, coreBody(answer))
+    const answer = await his.dispatcher.core(request.client, { command: 'bindResource', serviceId, resourceId })
+    return reply.answer(coreBody(answer))
   })
 
   app.delete('/services/:serviceId/resources/:resourceId/binding', {
-    preHandler: app.requireClient,
     schema: {
       tags: ['resources'],
       operationId: 'unbindResource',
-      security: TOKEN,
       summary: 'unbindResource',
       params: ResourceParams,
-      response: answers({ 200: [Type.Ref(CoreAnswerSchema), 'unbound'] }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND')
+      response: answers({ 200: [Type.Ref(CoreAnswerSchema), 'unbound'] }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
-    const answer = await his.dispatcher.core(clientOf(request), { command: 'unbindResource', serviceId, resourceId })
-    return sendAnswer(reply, coreBody(answer))
+    const answer = await his.dispatcher.core(request.client, { command: 'unbindResource', serviceId, resourceId })
+    return reply.answer(coreBody(answer))
   })
 
   app.post('/services/:serviceId/resources/:resourceId/requests', {
-    preHandler: app.requireClient,
     schema: {
       tags: ['resources'],
       operationId: 'resourceRequest',
-      security: TOKEN,
       summary: 'A session request (session.login, session.ready, conversation.hold …)',
-      description: 'The commands of PROTOCOL.md §5. `target` defaults to the session. Success means the request was carried out; ' +
+      description: 'The commands of docs/protocol.md (Session requests). `target` defaults to the session. Success means the request was carried out; ' +
         'the state changes arrive as events. A request whose capability is disabled in the current view is refused with INVALID_STATE. ' +
         'Interaction requests (and channel.dial) also produce one result event, `interaction.<action>.done` or ' +
         '`error.interaction.<action>`, carrying `requestid`.',
       params: ResourceParams,
       body: Type.Ref(ResourceRequestBodySchema),
-      response: answers({ 200: [Type.Ref(ResourceAnswerSchema), 'carried out; the state changes arrive as events'] }, ...CLIENT_ROUTE,
+      response: answers({ 200: [Type.Ref(ResourceAnswerSchema), 'carried out; the state changes arrive as events'] }, ...ANY_ROUTE,
         'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'INVALID_TARGET', 'INVALID_STATE', 'UNSUPPORTED', 'CTI_UNAVAILABLE')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
     const { command, target, data } = request.body
     const requestId = request.body.requestId ?? randomUUID()
-    const answer = await his.dispatcher.resource(clientOf(request), { serviceId, resourceId, command, target, data, requestId })
-    return sendAnswer(reply, { ...answer, requestId })
+    const answer = await his.dispatcher.resource(request.client, { serviceId, resourceId, command, target, data, requestId })
+    return reply.answer({ ...answer, requestId })
   })
 
   app.get('/services/:serviceId/resources/:resourceId', {
-    preHandler: app.requireClient,
     schema: {
       tags: ['resources'],
       operationId: 'getResource',
-      security: TOKEN,
       summary: 'A resource snapshot',
       description: 'Processor session: the session, its channels, interactions and conversations. Workflow session: every view\'s state ' +
         'and capabilities. Clients re-read these after `resync`. Needs a binding to the resource.',
       params: ResourceParams,
-      response: answers({ 200: [Type.Ref(SnapshotAnswerSchema), 'the resource\'s current state'] }, ...CLIENT_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND')
+      response: answers({ 200: [Type.Ref(SnapshotAnswerSchema), 'the resource\'s current state'] }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
-    return sendAnswer(reply, await his.dispatcher.snapshot(clientOf(request), serviceId, resourceId))
+    return reply.answer(await his.dispatcher.snapshot(request.client, serviceId, resourceId))
   })
 }
 

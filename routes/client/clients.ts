@@ -1,0 +1,63 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { INVALID_MESSAGE } from '../../src/errors.js'
+import { ANY_ROUTE, ClientParams, EventStreamQuery, SuccessAnswerSchema, answers } from '../../src/schemas/rest.schema.js'
+import { CoreEventSchema, ResourceEventSchema, ServiceEventSchema } from '../../src/schemas/protocol.schema.js'
+
+/** A client's own record: close it, and its SSE event stream. */
+const clients: FastifyPluginAsyncTypebox = async (app) => {
+  const { his } = app
+
+  app.delete('/clients/:clientId', {
+    schema: {
+      tags: ['clients'],
+      operationId: 'closeClient',
+      summary: 'Close a client record',
+      description: 'Unbinds everything the client holds, ends its agent sessions (the agents are logged out, reason client_closed) and forgets it.',
+      params: ClientParams,
+      response: answers({ 200: [Type.Ref(SuccessAnswerSchema), 'closed'] }, ...ANY_ROUTE)
+    }
+  }, async (request) => {
+    const { client } = request
+    await client.run(async () => { await his.presence.expire(client, 'closed') })
+    return { result: 'success' as const }
+  })
+
+  app.get('/clients/:clientId/events', {
+    schema: {
+      tags: ['events'],
+      operationId: 'eventStream',
+      summary: 'The client\'s event stream (Server-Sent Events)',
+      description: 'Every event addressed to the client: `id` is the outbox sequence number, `event` the inner event name, ' +
+        '`data` the whole envelope as one JSON line. Reconnect with `Last-Event-ID` (or `?lastEventId=`) to resume; ' +
+        'when the gap is gone the stream sends `event: resync` and the client re-reads the snapshots.',
+      params: ClientParams,
+      querystring: EventStreamQuery,
+      headers: Type.Object({ 'last-event-id': Type.Optional(Type.String()) }),
+      response: answers({
+        200: [{
+          content: {
+            'text/event-stream': {
+              schema: Type.Union([Type.Ref(ResourceEventSchema), Type.Ref(ServiceEventSchema), Type.Ref(CoreEventSchema)], {
+                description: 'Each SSE event: `id:` the event id, `event:` the inner event name, `data:` one of these envelopes as one ' +
+                  'JSON line. Comment lines (`:hb`) are heartbeats.'
+              })
+            }
+          }
+        }, 'an endless text/event-stream of events (resourceEvent, serviceEvent, coreEvent envelopes)']
+      }, ...ANY_ROUTE)
+    }
+  }, async (request, reply) => {
+    const raw = request.headers['last-event-id'] ?? request.query.lastEventId
+    let lastEventId: number | undefined
+    if (raw !== undefined && raw !== '') {
+      if (!/^[0-9]{1,15}$/.test(raw)) throw new INVALID_MESSAGE('Last-Event-ID must be a non-negative integer')
+      lastEventId = Number(raw)
+    }
+    reply.header('X-Accel-Buffering', 'no')
+    reply.sse(app.eventStreams.open(request.client, reply.raw, lastEventId, request.query.names !== 'false'))
+    request.log.debug({ clientId: request.client.id, lastEventId }, 'event stream opened')
+  })
+}
+
+export default clients

@@ -1,0 +1,200 @@
+import type { RawData, WebSocket } from 'ws'
+import { INVALID_MESSAGE } from '../errors.js'
+import type { ClientRecord, ClientRegistry, CloseReason, Transport, TransportKind } from '../core/client.js'
+import type { Clock } from '../core/clock.js'
+import { requestIdOf, type Dispatcher } from '../core/dispatcher.js'
+import type { Logger } from '../core/logger.js'
+import type { Presence } from '../core/presence.js'
+import { CLOSE_TABLE, closeWords } from './close-reasons.js'
+import { shutdownFrame } from './frames.js'
+import { Liveness } from './liveness.js'
+import { isResume, resume } from './ws-resume.js'
+import { SocketSender } from './ws-sender.js'
+
+/** The parts of an instance a WebSocket speaks to: all core. */
+export interface WsFace {
+  readonly dispatcher: Dispatcher
+  readonly clients: ClientRegistry
+  readonly presence: Presence
+  readonly clock: Clock
+}
+
+export interface WsOptions {
+  /** WS_PING_INTERVAL_MS */
+  pingMs: number
+  /** WS_MAX_MESSAGE_BYTES: larger messages get a coreError. */
+  maxBytes: number
+}
+
+/**
+ * One WebSocket: one client (docs/protocol.md, WebSocket). It carries protocol messages, one per
+ * text frame, through the same dispatcher as REST, in arrival order, and sends the client's
+ * outbox (the same envelopes SSE sends). The socket gets a client record from admission with its
+ * first request, or takes an earlier one back with `resume`.
+ */
+export class WsConnection {
+  readonly #face: WsFace
+  readonly #socket: WebSocket
+  readonly #log: Logger
+  readonly #maxBytes: number
+  readonly #transport: Transport
+  readonly #sender: SocketSender
+  readonly #liveness: Liveness
+  readonly #gone: (connection: WsConnection) => void
+  #client: ClientRecord | undefined
+  /** The record was opened by this socket (no token was ever handed out for it). */
+  #provisional = true
+  #chain: Promise<void> = Promise.resolve()
+  #closing = false
+
+  constructor (face: WsFace, socket: WebSocket, log: Logger, options: WsOptions, gone: (connection: WsConnection) => void) {
+    this.#face = face
+    this.#socket = socket
+    this.#log = log
+    this.#maxBytes = options.maxBytes
+    this.#gone = gone
+    this.#transport = { kind: 'ws', close: (reason, by) => { this.close(reason, by) } }
+    this.#sender = new SocketSender(socket, buffered => {
+      this.#log.warn({ clientId: this.#client?.id, buffered }, 'websocket peer reads too slowly; disconnected (it can resume)')
+      this.close('slow_consumer')
+    })
+    this.#liveness = new Liveness(face.clock, options.pingMs, () => { socket.ping() }, () => {
+      this.#log.info({ clientId: this.#client?.id }, 'websocket peer did not answer the ping; dropped')
+      socket.terminate()
+    })
+    // Listeners first and synchronously: messages sent right after `open` must not be lost.
+    socket.on('message', (data, isBinary) => {
+      this.#liveness.seen()
+      this.#chain = this.#chain.then(async () => { await this.#handle(data, isBinary) }).catch(err => {
+        this.#log.error({ err }, 'websocket message failed')
+      })
+    })
+    socket.on('pong', () => { this.#liveness.seen() })
+    socket.on('close', () => { this.#closed() })
+  }
+
+  /** The client this socket serves, once it has one. */
+  get clientId (): string | undefined {
+    return this.#client?.id
+  }
+
+  /** Tells the peer why (a `shutdown` coreEvent) and closes with the reason's code. */
+  close (reason: CloseReason, by?: TransportKind): void {
+    if (this.#closing) return
+    this.#closing = true
+    const words = closeWords(reason, by)
+    this.#sender.flush()
+    this.#sender.send(shutdownFrame(words))
+    this.#socket.close(CLOSE_TABLE[reason].code, words.slice(0, 120))
+  }
+
+  async #handle (data: RawData, isBinary: boolean): Promise<void> {
+    if (this.#closing) return
+    if (isBinary) {
+      this.#refuse(undefined, new INVALID_MESSAGE('send each message as one JSON text frame'))
+      return
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8')
+    const bytes = Buffer.byteLength(text)
+    if (bytes > this.#maxBytes) {
+      this.#refuse(undefined, new INVALID_MESSAGE(`message of ${bytes} bytes; the limit is ${this.#maxBytes}`))
+      return
+    }
+    let message: unknown
+    try {
+      message = JSON.parse(text)
+    } catch {
+      this.#refuse(undefined, new INVALID_MESSAGE('the message is not JSON'))
+      return
+    }
+    if (isResume(message)) {
+      this.#resume(message)
+      return
+    }
+    const client = this.#client ?? this.#admit(message)
+    if (client === undefined) return
+    const answer = await this.#face.dispatcher.handle(client, message)
+    this.#sender.flush()
+    this.#sender.send(JSON.stringify(answer))
+  }
+
+  #refuse (requestId: string | undefined, err: unknown): void {
+    this.#sender.send(JSON.stringify(this.#face.dispatcher.refusal(this.#client, requestId, err)))
+  }
+
+  /**
+   * The socket's first request: admission opens its client record. When the instance is full or
+   * shutting down the request gets NOT_ACCEPTING_CLIENTS and the socket closes (1013).
+   */
+  #admit (message: unknown): ClientRecord | undefined {
+    try {
+      const { client } = this.#face.clients.open('websocket')
+      this.#attach(client, 0)
+      return client
+    } catch (err) {
+      this.#refuse(requestIdOf(message), err)
+      this.close('not_accepting')
+      return undefined
+    }
+  }
+
+  #attach (client: ClientRecord, after: number): void {
+    this.#client = client
+    this.#face.presence.attach(client, this.#transport)
+    this.#sender.follow(client.outbox, after)
+  }
+
+  #resume (message: unknown): void {
+    const { clients, presence } = this.#face
+    const result = resume(clients, presence, this.#client, this.#provisional, message)
+    this.#sender.send(JSON.stringify(result.answer))
+    if (!result.ok) return
+    this.#provisional = false
+    this.#attach(result.client, result.after)
+    this.#log.info({ clientId: result.client.id, lastEventId: result.after }, 'websocket resumed a client')
+  }
+
+  #closed (): void {
+    this.#liveness.stop()
+    this.#sender.stop()
+    this.#gone(this)
+    const client = this.#client
+    if (client === undefined) return
+    const { clients, presence } = this.#face
+    if (this.#provisional && !presence.holdsState(client)) {
+      // Nobody can resume a socket's own record, and nothing hangs off it: forget it now.
+      client.transport = undefined
+      if (!client.closed) clients.remove(client)
+      return
+    }
+    presence.detach(client, this.#transport, true)
+  }
+}
+
+/** Every open WebSocket, for shutdown and metrics. */
+export class WsConnections {
+  readonly #open = new Set<WsConnection>()
+  readonly #face: WsFace
+  readonly #options: WsOptions
+
+  constructor (face: WsFace, options: WsOptions) {
+    this.#face = face
+    this.#options = options
+  }
+
+  get count (): number {
+    return this.#open.size
+  }
+
+  /** Serves a newly opened socket. */
+  accept (socket: WebSocket, log: Logger): WsConnection {
+    const connection = new WsConnection(this.#face, socket, log, this.#options, c => { this.#open.delete(c) })
+    this.#open.add(connection)
+    return connection
+  }
+
+  /** Tells every socket the server is going away, and closes it (1001). */
+  closeAll (): void {
+    for (const connection of [...this.#open]) connection.close('shutdown')
+  }
+}
