@@ -1,5 +1,5 @@
 // npm run lint: neostandard (standard's style, for TypeScript) and the design's import
-// boundaries (DESIGN.md §5, README "Code map"): dependencies point one way,
+// boundaries (README, Code map): dependencies point one way,
 //   routes → plugins → src/{processor, workflow, cti, transport} → src/core → src/schemas,
 // and nothing under src/ but app.ts and server.ts knows fastify.
 import neostandard from 'neostandard'

@@ -30,12 +30,12 @@ function convert (schema: unknown): unknown {
 }
 
 function id (schema: TSchema): string {
-  return schema.$id as string
+  return String(schema.$id)
 }
 
 /** A message whose payload is one of the protocol's envelopes. */
 function envelopeMessage (schema: TSchema, title: string, summary: string): Json {
-  const examples = (schema.examples as unknown[] | undefined) ?? []
+  const examples: unknown[] = Array.isArray(schema.examples) ? schema.examples : []
   return {
     name: id(schema),
     title,

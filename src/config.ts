@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { envSchema } from 'env-schema'
+import { messageOf } from './errors.js'
 import { projectPath } from './paths.js'
 
 /**
@@ -117,7 +118,7 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     })
     return Object.freeze(parsed)
   } catch (err) {
-    throw new Error(`invalid configuration: ${(err as Error).message}`)
+    throw new Error(`invalid configuration: ${messageOf(err)}`)
   }
 }
 

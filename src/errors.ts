@@ -45,3 +45,8 @@ export function toFailure (err: unknown): Failure {
   if (err instanceof Error && isFailureCode(code)) return { code, message: err.message }
   return { code: 'INTERNAL', message: 'internal error; see the server log' }
 }
+
+/** What went wrong, for a log line or a start-up message (anything can be thrown). */
+export function messageOf (err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}

@@ -2,6 +2,7 @@ import { setFlagsFromString } from 'node:v8'
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { loadConfig } from './config.js'
+import { messageOf } from './errors.js'
 import { createLogger } from './logger.js'
 
 /**
@@ -13,7 +14,7 @@ async function main (): Promise<void> {
   try {
     config = loadConfig()
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`)
+    process.stderr.write(`${messageOf(err)}\n`)
     process.exit(1)
   }
   // V8 otherwise lets the heap grow to up to four times its live data between full collections
@@ -26,7 +27,7 @@ async function main (): Promise<void> {
     app = await buildApp({ config, logger })
   } catch (err) {
     logger.fatal({ err }, 'start-up failed')
-    process.stderr.write(`start-up failed: ${(err as Error).message}\n`)
+    process.stderr.write(`start-up failed: ${messageOf(err)}\n`)
     process.exit(1)
   }
   closeWithGrace({ delay: 10000 }, async ({ signal, err }) => {

@@ -1,13 +1,12 @@
 import t from 'tap'
-import { body, buildTestApp } from './helpers/app.js'
+import { body, build } from './helpers/app.js'
 import { WsPeer } from './helpers/ws.js'
 import { waitFor } from './helpers/wait.js'
 
 const getServices = { messageType: 'coreRequest', command: 'getServices' }
 
 t.test('MAX_CLIENTS holds for any mix of REST clients and WebSockets; a resume at the limit still works', async t => {
-  const test = await buildTestApp({ MAX_CLIENTS: 3 })
-  t.teardown(async () => { await test.app.close() })
+  const test = await build(t, { MAX_CLIENTS: 3 })
   const base = await test.listen()
   const { app } = test
   const open = async (): Promise<{ status: number, json: Record<string, any> }> => {
@@ -53,10 +52,8 @@ t.test('MAX_CLIENTS holds for any mix of REST clients and WebSockets; a resume a
 })
 
 t.test('an instance that is stopping admits nobody on either face', async t => {
-  const test = await buildTestApp()
-  t.teardown(async () => { await test.app.close() })
-  const base = await test.listen()
-  const peer = await WsPeer.connect(base)
+  const test = await build(t)
+  const peer = await WsPeer.connect(await test.listen())
   t.teardown(() => { peer.close() })
   test.app.his.stop()
   const res = await test.app.inject({ method: 'POST', url: '/clients', payload: {} })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
-import { AGENT1, AGENT2, PROCESSOR_ID, RestClient, WM, body, buildTestApp } from './helpers/app.js'
+import { AGENT1, AGENT2, PROCESSOR_ID, RestClient, WM, body, build } from './helpers/app.js'
 
 interface Case {
   name: string
@@ -27,8 +27,7 @@ async function observable (app: FastifyInstance, owner: RestClient, rid: string)
 }
 
 t.test('bad input on every route: a clear failure with the right status and code, and no change of state', async t => {
-  const { app, clock } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock } = await build(t)
   const owner = await RestClient.open(app, 'owner')
   const rid = await owner.login(AGENT1)
   clock.advance(100)
@@ -136,8 +135,7 @@ t.test('bad input on every route: a clear failure with the right status and code
 })
 
 t.test('the simulator clock only moves by hand when it is manual', async t => {
-  const { app } = await buildTestApp({}, { realClock: true })
-  t.teardown(async () => { await app.close() })
+  const { app } = await build(t, {}, { realClock: true })
   const res = await app.inject({ method: 'POST', url: '/simulator/clock', payload: { advanceMs: 10 } })
   t.equal(res.statusCode, 422)
   t.equal(body(res).failure.code, 'UNSUPPORTED')
@@ -145,8 +143,7 @@ t.test('the simulator clock only moves by hand when it is manual', async t => {
 })
 
 t.test('repeated bad passwords lock the agent out, and the right password does not unlock it early', async t => {
-  const { app, clock } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock } = await build(t)
   const bar = await RestClient.open(app)
   await bar.bindService(PROCESSOR_ID)
   await bar.bindService(WM)
@@ -162,8 +159,7 @@ t.test('repeated bad passwords lock the agent out, and the right password does n
 })
 
 t.test('a resource request whose target segment contains nothing known is INVALID_TARGET, not a crash', async t => {
-  const { app, clock } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock } = await build(t)
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
   clock.advance(100)

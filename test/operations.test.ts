@@ -1,10 +1,9 @@
 import t from 'tap'
-import { AGENT1, PROCESSOR_ID, RestClient, body, buildTestApp } from './helpers/app.js'
+import { AGENT1, PROCESSOR_ID, RestClient, body, build } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
 
 t.test('Service Monitor over REST + SSE: serviceList first, then serviceUpdated as load moves', async t => {
-  const { app, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, listen } = await build(t)
   const base = await listen()
   const watcher = await RestClient.open(app, 'monitor')
   const sse = await SseReader.connect(`${base}/clients/${watcher.clientId}/events?token=${watcher.token}`)
@@ -29,8 +28,7 @@ t.test('Service Monitor over REST + SSE: serviceList first, then serviceUpdated 
 })
 
 t.test('metrics in Prometheus text format', async t => {
-  const { app, clock } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock } = await build(t)
   const bar = await RestClient.open(app)
   await bar.login(AGENT1)
   clock.advance(100)
@@ -49,8 +47,7 @@ t.test('metrics in Prometheus text format', async t => {
 })
 
 t.test('health: 200 in service, 503 while stopping; new clients are refused while stopping', async t => {
-  const { app } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await build(t)
   let res = await app.inject('/health')
   t.equal(res.statusCode, 200)
   t.match(body(res), { status: 'ok', cti: { ok: true }, clients: 0, sessions: 0, streams: 0 })
@@ -66,8 +63,7 @@ t.test('health: 200 in service, 503 while stopping; new clients are refused whil
 })
 
 t.test('the client limit', async t => {
-  const { app } = await buildTestApp({ MAX_CLIENTS: 2 })
-  t.teardown(async () => { await app.close() })
+  const { app } = await build(t, { MAX_CLIENTS: 2 })
   await RestClient.open(app)
   await RestClient.open(app)
   const res = await app.inject({ method: 'POST', url: '/clients', payload: {} })
@@ -76,8 +72,7 @@ t.test('the client limit', async t => {
 })
 
 t.test('a client that never opened a stream or socket is closed after CLIENT_IDLE_MS without a request', async t => {
-  const { app, clock } = await buildTestApp({ CLIENT_IDLE_MS: 60_000 })
-  t.teardown(async () => { await app.close() })
+  const { app, clock } = await build(t, { CLIENT_IDLE_MS: 60_000 })
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
   clock.advance(59_000)

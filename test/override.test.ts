@@ -1,10 +1,9 @@
 import t from 'tap'
-import { AGENT1, PROCESSOR_ID, RestClient, WM, body, buildTestApp } from './helpers/app.js'
+import { AGENT1, PROCESSOR_ID, RestClient, WM, body, build } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
 
 t.test('a second login of the same agent: confirm first, then override replaces the old session', async t => {
-  const { app, clock, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock, listen } = await build(t)
   const base = await listen()
 
   const first = await RestClient.open(app, 'first bar')
@@ -58,8 +57,7 @@ t.test('a second login of the same agent: confirm first, then override replaces 
 })
 
 t.test('override of a session still logging in; a closed client\'s sessions end with it', async t => {
-  const { app, clock } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock } = await build(t)
   const first = await RestClient.open(app)
   const rid = await first.login(AGENT1)
   // Still logging in (the clock has not moved): replace it.

@@ -1,12 +1,12 @@
 import t from 'tap'
-import { AGENT1, AGENT2, PROCESSOR_ID, RestClient, WM, buildTestApp } from './helpers/app.js'
+import { AGENT1, AGENT2, PROCESSOR_ID, RestClient, WM, build } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
 
 // Agent passwords and client tokens must never appear in a log line, a response body (data and
 // original echoes included) or an event. This test runs every path that carries one, with the
 // log at its most verbose, and scans everything the server produced.
 t.test('no password or token in any log line, response or event', async t => {
-  const { app, clock, logs, listen } = await buildTestApp()
+  const { app, clock, logs, listen } = await build(t)
   const base = await listen()
   const bar = await RestClient.open(app, 'scan')
   const rival = await RestClient.open(app, 'rival')

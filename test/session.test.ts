@@ -1,10 +1,9 @@
 import t, { type Test as TestBase } from 'tap'
-import { AGENT1, PROCESSOR_ID, RestClient, WM, body, buildTestApp, enabled } from './helpers/app.js'
+import { AGENT1, PROCESSOR_ID, RestClient, WM, body, build, enabled } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
 
 async function setup (t: TestBase): Promise<{ bar: RestClient, rid: string, sse: SseReader, advance: (ms: number) => void, app: any }> {
-  const { app, clock, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock, listen } = await build(t)
   const base = await listen()
   const bar = await RestClient.open(app)
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`)
@@ -66,8 +65,7 @@ t.test('ready, not ready with reasons, logout with reason, login again, dispose'
 })
 
 t.test('while the CTI login is under way: logout is not offered, dispose cancels the login', async t => {
-  const { app, clock } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock } = await build(t)
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
   const refused = await bar.request(rid, 'session.logout')
@@ -84,8 +82,7 @@ t.test('while the CTI login is under way: logout is not offered, dispose cancels
 })
 
 t.test('events of a session nobody has bound yet are kept and delivered on bind', async t => {
-  const { app, clock } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock } = await build(t)
   const bar = await RestClient.open(app)
   await bar.bindService(PROCESSOR_ID)
   await bar.bindService(WM)

@@ -9,7 +9,7 @@ import { projectPath } from '../src/paths.js'
 import { EVENT_CATALOGUE } from '../src/schemas/events.schema.js'
 import { ASYNCAPI_FILE, generateAsyncApi } from '../scripts/asyncapi.js'
 import { OPENAPI_FILE } from '../scripts/openapi.js'
-import { buildTestApp } from './helpers/app.js'
+import { build } from './helpers/app.js'
 
 type Json = Record<string, any>
 const spec = parse(readFileSync(OPENAPI_FILE, 'utf8')) as Json
@@ -98,8 +98,7 @@ t.test('the event stream is documented as text/event-stream of the envelope sche
 })
 
 t.test('Swagger UI at /docs; the spec at /openapi.yaml and /openapi.json, the same as the committed file', async t => {
-  const { app } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await build(t)
   const docs = await app.inject('/docs/')
   t.equal(docs.statusCode, 200)
   t.match(docs.body, /swagger-ui/i)

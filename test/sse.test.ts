@@ -1,11 +1,10 @@
 import t from 'tap'
-import { AGENT1, RestClient, body, buildTestApp } from './helpers/app.js'
+import { AGENT1, RestClient, body, build } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
 import { waitFor } from './helpers/wait.js'
 
 t.test('resume with Last-Event-ID: nothing missed, nothing repeated', async t => {
-  const { app, clock, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock, listen } = await build(t)
   const base = await listen()
   const bar = await RestClient.open(app)
   const url = `${base}/clients/${bar.clientId}/events?token=${bar.token}`
@@ -37,8 +36,7 @@ t.test('resume with Last-Event-ID: nothing missed, nothing repeated', async t =>
 })
 
 t.test('delivered events: the last OUTBOX_REPLAY stay for a reconnect, undelivered ones all stay', async t => {
-  const { app, clock, listen } = await buildTestApp({ OUTBOX_REPLAY: 4 })
-  t.teardown(async () => { await app.close() })
+  const { app, clock, listen } = await build(t, { OUTBOX_REPLAY: 4 })
   const base = await listen()
   const bar = await RestClient.open(app)
   const url = `${base}/clients/${bar.clientId}/events?token=${bar.token}`
@@ -75,8 +73,7 @@ t.test('delivered events: the last OUTBOX_REPLAY stay for a reconnect, undeliver
 })
 
 t.test('a reconnect without Last-Event-ID continues after what was last sent', async t => {
-  const { app, clock, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock, listen } = await build(t)
   const base = await listen()
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
@@ -93,8 +90,7 @@ t.test('a reconnect without Last-Event-ID continues after what was last sent', a
 })
 
 t.test('resync when the events after Last-Event-ID are gone', async t => {
-  const { app, clock, listen } = await buildTestApp({ OUTBOX_SIZE: 16 })
-  t.teardown(async () => { await app.close() })
+  const { app, clock, listen } = await build(t, { OUTBOX_SIZE: 16 })
   const base = await listen()
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
@@ -118,8 +114,7 @@ t.test('resync when the events after Last-Event-ID are gone', async t => {
 })
 
 t.test('a Last-Event-ID from the future (another server life) also gets resync', async t => {
-  const { app, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, listen } = await build(t)
   const base = await listen()
   const bar = await RestClient.open(app)
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`, { 'last-event-id': '999' })
@@ -128,8 +123,7 @@ t.test('a Last-Event-ID from the future (another server life) also gets resync',
 })
 
 t.test('heartbeat comments keep an idle stream alive', async t => {
-  const { app, listen } = await buildTestApp({ SSE_HEARTBEAT_MS: 100 })
-  t.teardown(async () => { await app.close() })
+  const { app, listen } = await build(t, { SSE_HEARTBEAT_MS: 100 })
   const base = await listen()
   const bar = await RestClient.open(app)
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`)
@@ -141,8 +135,7 @@ t.test('heartbeat comments keep an idle stream alive', async t => {
 })
 
 t.test('a second stream of the same client replaces the first', async t => {
-  const { app, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, listen } = await build(t)
   const base = await listen()
   const bar = await RestClient.open(app)
   const url = `${base}/clients/${bar.clientId}/events?token=${bar.token}`
@@ -158,7 +151,7 @@ t.test('a second stream of the same client replaces the first', async t => {
 })
 
 t.test('closing the server ends every open stream after telling it', async t => {
-  const { app, listen } = await buildTestApp()
+  const { app, listen } = await build(t)
   const base = await listen()
   const bar = await RestClient.open(app)
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`)
@@ -172,8 +165,7 @@ t.test('closing the server ends every open stream after telling it', async t => 
 })
 
 t.test('the event stream refuses a missing, wrong or foreign token and a bad Last-Event-ID', async t => {
-  const { app, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, listen } = await build(t)
   const base = await listen()
   const a = await RestClient.open(app)
   const b = await RestClient.open(app)

@@ -1,11 +1,10 @@
 import t from 'tap'
-import { AGENT1, PROCESSOR_ID, RestClient, WM, body, buildTestApp, enabled } from './helpers/app.js'
+import { AGENT1, PROCESSOR_ID, RestClient, WM, body, build, enabled } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
 
-// PROTOCOL.md §7, the real trace of a media bar logging in, replayed over REST + SSE.
+// docs/protocol.md: the real trace of a media bar logging in, replayed over REST + SSE.
 t.test('the real trace over REST + SSE: exact answers, exact events, exact order', async t => {
-  const { app, clock, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, clock, listen } = await build(t)
   const base = await listen()
   const bar = await RestClient.open(app, 'media-bar agent1')
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`)
@@ -132,8 +131,7 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
 })
 
 t.test('a getServices reader sees status, acceptingClients and clientCount move', async t => {
-  const { app } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await build(t)
   const count = async (): Promise<number> => {
     const services = body(await app.inject('/services')).data.services as Array<{ id: string, serviceStatus: { clientCount: number, status: string, acceptingClients: boolean } }>
     const processor = services.find(s => s.id === PROCESSOR_ID)
@@ -154,8 +152,7 @@ t.test('a getServices reader sees status, acceptingClients and clientCount move'
 })
 
 t.test('getServices answers are reused only while nothing changed', async t => {
-  const { app } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await build(t)
   const status = async (): Promise<unknown> => {
     const res = await app.inject('/services')
     t.match(res.headers['content-type'], /^application\/json/)

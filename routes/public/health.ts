@@ -43,7 +43,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       operationId: 'metrics',
       summary: 'Metrics in Prometheus text format',
       response: answers({
-        200: [{ content: { 'text/plain': { schema: Type.String({ examples: ['# HELP his_clients open client records\n# TYPE his_clients gauge\nhis_clients 3\n'] }) } } } as never, 'Prometheus exposition format']
+        200: [{ content: { 'text/plain': { schema: Type.String({ examples: ['# HELP his_clients open client records\n# TYPE his_clients gauge\nhis_clients 3\n'] }) } } }, 'Prometheus exposition format']
       })
     }
   }, async (_request, reply) => {

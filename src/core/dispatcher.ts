@@ -1,41 +1,24 @@
 import { INVALID_MESSAGE, UNKNOWN_COMMAND, toFailure } from '../errors.js'
 import type { Failure } from '../schemas/failures.js'
 import {
-  CoreRequestSchema, ResourceRequestSchema, ServiceRequestSchema,
-  type CoreError, type CoreResponse, type ProtocolAnswer, type ResourceAnswer, type ServiceAnswer
+  CoreRequestSchema, ResourceRequestSchema, ServiceRequestSchema, type CoreError, type CoreRequest, type CoreResponse,
+  type ProtocolAnswer, type ResourceAnswer, type ResourceRequest, type ServiceAnswer, type ServiceRequest
 } from '../schemas/protocol.schema.js'
+import type { SnapshotAnswer as SnapshotAnswerBody } from '../schemas/rest.schema.js'
 import { compileCheck } from './check.js'
 import type { ClientRecord } from './client.js'
 import type { Logger } from './logger.js'
 import { withoutSecrets } from './redact.js'
 import type { ServiceRegistry } from './service-registry.js'
 
-export interface CoreCall {
-  command: string
-  serviceId?: string
-  resourceId?: string
-  requestId?: string
-}
-
-export interface ServiceCall {
-  serviceId: string
-  command: string
-  data?: unknown
-  requestId?: string
-}
-
-export interface ResourceCall {
-  serviceId: string
-  resourceId: string
-  command: string
-  target?: string
-  data?: unknown
-  requestId?: string
-}
-
-export type SnapshotAnswer =
-  | { result: 'success', resource: { id: string, name: string, type: string, serviceId: string }, data: unknown }
-  | { result: 'failure', failure: Failure }
+/** A core request, whichever face carried it. */
+export type CoreCall = Pick<CoreRequest, 'command' | 'serviceId' | 'resourceId' | 'requestId'>
+/** A service request: its service, and the request itself. */
+export type ServiceCall = Pick<ServiceRequest, 'serviceId' | 'requestId'> & ServiceRequest['request']
+/** A resource request: its resource, and the request itself. */
+export type ResourceCall = Pick<ResourceRequest, 'serviceId' | 'resourceId' | 'requestId'> & ResourceRequest['request']
+/** A resource's snapshot (GET …/resources/{id}), or why there is none. */
+export type SnapshotAnswer = SnapshotAnswerBody | { result: 'failure', failure: Failure }
 
 const coreRequest = compileCheck(CoreRequestSchema)
 const serviceRequest = compileCheck(ServiceRequestSchema)
@@ -211,6 +194,6 @@ function need (value: string | undefined, field: string, command: string): strin
 /** The `requestId` of a message, when it has a usable one (echoed in whatever answers it). */
 export function requestIdOf (message: unknown): string | undefined {
   if (message === null || typeof message !== 'object') return undefined
-  const id = (message as { requestId?: unknown }).requestId
+  const id: unknown = Reflect.get(message, 'requestId')
   return typeof id === 'string' && id.length <= 128 ? id : undefined
 }

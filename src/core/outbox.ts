@@ -121,7 +121,8 @@ export class Outbox {
     if (after < this.oldest - 1) return { kind: 'gap', oldest: this.oldest, latest: this.#latest }
     const entries: OutboxEntry[] = []
     for (let seq = after + 1; seq <= this.#latest && entries.length < limit; seq++) {
-      entries.push(this.#ring[seq % this.#capacity] as OutboxEntry)
+      const entry = this.#ring[seq % this.#capacity]
+      if (entry !== undefined) entries.push(entry)
     }
     return { kind: 'events', entries }
   }

@@ -24,7 +24,7 @@ export interface ResourceResult {
 }
 
 /**
- * A long-lived endpoint (PROTOCOL.md §1). Services throw catalogued errors (src/errors.ts) for
+ * A long-lived endpoint (docs/protocol.md, Objects). Services throw catalogued errors (src/errors.ts) for
  * failures; the dispatcher turns them into failure answers.
  */
 export interface Service {

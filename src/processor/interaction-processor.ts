@@ -26,7 +26,7 @@ export interface InteractionProcessorOptions {
 }
 
 /**
- * The Interaction Processor service (PROTOCOL.md §4): `getCapabilities` and `prepareSession`,
+ * The Interaction Processor service (docs/protocol.md, Interaction Processor requests): `getCapabilities` and `prepareSession`,
  * and the agent session resources it creates. It reaches the telephony platform only through the
  * CTI adapter port.
  */

@@ -4,7 +4,7 @@ import { literalUnion } from './vocabulary.js'
 import { FailureSchema } from './failures.js'
 
 /**
- * The HIS wire messages (PROTOCOL.md §2): what a WebSocket carries one per text frame and what
+ * The HIS wire messages (docs/protocol.md, Envelopes): what a WebSocket carries one per text frame and what
  * the REST face maps onto HTTP. Fields are checked here for shape only; what a command needs in
  * its `data` is checked by the service that runs it.
  */

@@ -2,11 +2,11 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { IdSchema, RequestIdSchema, ServiceSchema, TargetSchema, CommandSchema } from './common.schema.js'
 import { literalUnion } from './vocabulary.js'
 import { FAILURE_MEANING, FAILURE_STATUS, FailureAnswerSchema, type FailureCode } from './failures.js'
-import { CapabilityStateSchema, ResourceAnswerSchema, ServiceAnswerSchema } from './protocol.schema.js'
+import { CapabilityStateSchema, CoreResponseSchema, ResourceAnswerSchema, ServiceAnswerSchema } from './protocol.schema.js'
 import { SIMULATOR_SCHEMAS } from './simulator.schema.js'
 
 /**
- * The REST face's bodies, parameters and answers (DESIGN.md §2). Answers keep the HIS result
+ * The REST face's bodies, parameters and answers (README, The HTTP face). Answers keep the HIS result
  * form: `{"result":"success", …}`, `{"result":"confirm", …}` or
  * `{"result":"failure","failure":{"code","message"}}`.
  */
@@ -32,17 +32,8 @@ export const SuccessAnswerSchema = Type.Object({
   result: Type.Literal('success')
 }, { $id: 'SuccessAnswer', examples: [{ result: 'success' }] })
 
-/** The REST body of a core operation: the coreResponse without its envelope fields. */
-export const CoreAnswerSchema = Type.Object({
-  command: Type.String(),
-  serviceId: Type.Optional(Type.String()),
-  resourceId: Type.Optional(Type.String()),
-  serviceName: Type.Optional(Type.String()),
-  serviceType: Type.Optional(Type.String()),
-  resourceName: Type.Optional(Type.String()),
-  resourceType: Type.Optional(Type.String()),
-  result: literalUnion(['success', 'failure'])
-}, { $id: 'CoreAnswer', additionalProperties: true, examples: [{ command: 'bindResource', serviceId: 'WorkflowManager', resourceId: 'Simulator-agent1', resourceName: 'Simulator-agent1', resourceType: 'com.openmethods.iserver.workflow.session', result: 'success' }] })
+/** The REST body of a core operation: the coreResponse without its envelope fields (resume is the WebSocket's). */
+export const CoreAnswerSchema = Type.Omit(CoreResponseSchema, ['messageType', 'requestId', 'clientId'], { $id: 'CoreAnswer', additionalProperties: true, examples: [{ command: 'bindResource', serviceId: 'WorkflowManager', resourceId: 'Simulator-agent1', resourceName: 'Simulator-agent1', resourceType: 'com.openmethods.iserver.workflow.session', result: 'success' }] })
 
 export const ServicesAnswerSchema = Type.Object({
   command: Type.Literal('getServices'),
@@ -93,6 +84,8 @@ export const SnapshotAnswerSchema = Type.Object({
     }
   }]
 })
+
+export type SnapshotAnswer = Static<typeof SnapshotAnswerSchema>
 
 export const HealthAnswerSchema = Type.Object({
   status: literalUnion(['ok', 'degraded', 'stopping']),

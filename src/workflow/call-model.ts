@@ -1,8 +1,9 @@
-import { rememberJson } from '../core/outbox.js'
 import { readdirSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { Value } from '@sinclair/typebox/value'
-import { createMachine, guard, state, transition, type Machine } from 'robot3'
+import { createMachine, guard, state, transition, type Machine, type MachineState } from 'robot3'
+import { messageOf } from '../errors.js'
+import { rememberJson } from '../core/outbox.js'
 import { CallModelSchema, type CallModel, type Transition, type View } from '../schemas/call-model.schema.js'
 import type { CapabilityState } from '../schemas/protocol.schema.js'
 import { scopeOf, type TargetScope } from '../schemas/target.js'
@@ -28,10 +29,21 @@ export interface StateView {
 /** What a view is about: the session, or each interaction (not a target's scope: see src/schemas/target.ts). */
 export type ViewScope = 'session' | 'interaction'
 
+/** A view's robot3 machine: states and events are named by the model, so they are strings. */
+export type ViewMachine = Machine<Record<string, MachineState<string>>, Record<string, never>, string>
+
+/** The views of one scope: the main one, then the parallel ones. */
+export type Views = readonly [CompiledView, ...CompiledView[]]
+
+/** Whether a model has views of a scope (it always has the session's). */
+export function hasViews (views: Views | readonly []): views is Views {
+  return views.length > 0
+}
+
 export interface CompiledView {
   readonly name: string
   readonly scope: ViewScope
-  readonly machine: Machine<any, any, any>
+  readonly machine: ViewMachine
   readonly known: ReadonlySet<string>
   readonly states: ReadonlyMap<string, StateView>
 }
@@ -41,8 +53,9 @@ export interface CompiledModel {
   readonly description: string
   readonly settings: Required<Omit<NonNullable<CallModel['settings']>, 'afterWrapUpReason'>> & { afterWrapUpReason?: string }
   /** The views of each scope, in declaration order (the first is the main one). */
-  readonly session: readonly CompiledView[]
-  readonly interaction: readonly CompiledView[]
+  readonly session: Views
+  /** Empty when the model has no interaction view. */
+  readonly interaction: Views | readonly []
 }
 
 /** A call model that cannot be used, with the file and the JSON path of the problem. */
@@ -60,7 +73,7 @@ export function loadCallModels (dir: string): Map<string, CompiledModel> {
   try {
     files = readdirSync(dir).filter(f => f.endsWith('.json')).sort()
   } catch (err) {
-    throw new CallModelError(dir, '', `cannot read the models folder (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    throw new CallModelError(dir, '', `cannot read the models folder (${String(err instanceof Error && 'code' in err ? err.code : 'error')})`)
   }
   const raw = new Map<string, { path: string, json: unknown }>()
   for (const file of files) {
@@ -69,7 +82,7 @@ export function loadCallModels (dir: string): Map<string, CompiledModel> {
     try {
       json = JSON.parse(readFileSync(path, 'utf8'))
     } catch (err) {
-      throw new CallModelError(path, '', `not valid JSON: ${(err as Error).message}`)
+      throw new CallModelError(path, '', `not valid JSON: ${messageOf(err)}`)
     }
     raw.set(basename(file, '.json'), { path, json })
   }
@@ -80,28 +93,30 @@ export function loadCallModels (dir: string): Map<string, CompiledModel> {
 
 type RawModel = Record<string, unknown>
 
+function isRecord (value: unknown): value is RawModel {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
 /**
  * A model with `extends` resolved: the base's settings under its own, the base's views with its
  * own replacing them by name. Chains are followed; a loop or a missing base is an error.
  */
 function resolveExtends (name: string, raw: ReadonlyMap<string, { path: string, json: unknown }>, chain: string[]): unknown {
   const entry = raw.get(name)
-  const json = entry?.json
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return json
-  const model = json as RawModel
-  if (model.extends === undefined) return json
+  const model = entry?.json
+  if (!isRecord(model) || model.extends === undefined) return model
   const path = entry?.path ?? name
   if (typeof model.extends !== 'string') throw new CallModelError(path, '/extends', 'must be the name of another model')
   if (chain.includes(model.extends) || model.extends === name) throw new CallModelError(path, '/extends', `extends itself through ${[...chain, name].join(' → ')}`)
   if (!raw.has(model.extends)) throw new CallModelError(path, '/extends', `there is no model ${model.extends} in the folder`)
-  const base = resolveExtends(model.extends, raw, [...chain, name]) as RawModel
+  const base = resolveExtends(model.extends, raw, [...chain, name])
+  if (!isRecord(base)) return base
   const { extends: _extends, ...own } = model
-  void _extends
   return {
     ...base,
     ...own,
-    settings: { ...(base.settings as object | undefined), ...(own.settings as object | undefined) },
-    views: { ...(base.views as object | undefined), ...(own.views as object | undefined) }
+    settings: { ...(isRecord(base.settings) ? base.settings : {}), ...(isRecord(own.settings) ? own.settings : {}) },
+    views: { ...(isRecord(base.views) ? base.views : {}), ...(isRecord(own.views) ? own.views : {}) }
   }
 }
 
@@ -111,7 +126,7 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
     const first = Value.Errors(CallModelSchema, json).First()
     throw new CallModelError(file, first?.path ?? '', first?.message ?? 'invalid')
   }
-  const model = json as CallModel
+  const model: CallModel = json
   const settings = model.settings ?? {}
   if (model.views.session === undefined) throw new CallModelError(file, '/views/session', 'the session view is missing')
   const views: Record<ViewScope, CompiledView[]> = { session: [], interaction: [] }
@@ -133,6 +148,9 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
     if (viewName === scope) views[scope].unshift(compiled)
     else views[scope].push(compiled)
   }
+  const [mainSession] = views.session
+  const [mainInteraction] = views.interaction
+  if (mainSession === undefined) throw new CallModelError(file, '/views/session', 'the session view is missing')
   if (views.interaction.length > 0 && model.views.interaction === undefined) {
     throw new CallModelError(file, '/views/interaction', 'parallel interaction views need the interaction view')
   }
@@ -145,8 +163,8 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
       afterWrapUp: settings.afterWrapUp ?? 'ready',
       ...(settings.afterWrapUpReason !== undefined && { afterWrapUpReason: settings.afterWrapUpReason })
     },
-    session: views.session,
-    interaction: views.interaction
+    session: [mainSession, ...views.session.slice(1)],
+    interaction: mainInteraction === undefined ? [] : [mainInteraction, ...views.interaction.slice(1)]
   }
 }
 
@@ -169,7 +187,7 @@ function compileView (name: string, scope: ViewScope, view: View, file: string, 
   checkTransitions(view.on, `${at}/on`)
 
   const states = new Map<string, StateView>()
-  const robotStates: Record<string, ReturnType<typeof state>> = {}
+  const robotStates: Record<string, MachineState<string>> = {}
   const common = (view.on ?? []).map(compileTransition)
   for (const [stateName, def] of Object.entries(view.states)) {
     const path = `${at}/states/${stateName}`
@@ -194,7 +212,7 @@ function compileView (name: string, scope: ViewScope, view: View, file: string, 
 function compileTransition (t: Transition): ReturnType<typeof transition> {
   const checks = Object.entries(t.when ?? {}).map(([path, expected]) => {
     const read = path === '@target' ? (ev: ViewEvent) => ev.target : path === '@scope' ? scopeOfEvent : pathReader(path)
-    if (Array.isArray(expected)) return (ev: ViewEvent) => (expected as unknown[]).includes(normalize(read(ev)))
+    if (Array.isArray(expected)) return (ev: ViewEvent) => { const value = normalize(read(ev)); return expected.some(e => e === value) }
     return (ev: ViewEvent) => normalize(read(ev)) === expected
   })
   if (checks.length === 0) return transition(t.event, t.target)
@@ -217,7 +235,7 @@ function pathReader (path: string): (ev: ViewEvent) => unknown {
     let value: unknown = ev.data
     for (const part of parts) {
       if (value === null || typeof value !== 'object') return undefined
-      value = (value as Record<string, unknown>)[part]
+      value = Reflect.get(value, part)
     }
     return value
   }

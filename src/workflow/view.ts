@@ -1,7 +1,7 @@
 import { interpret, type Service as RobotService } from 'robot3'
 import { rememberJson } from '../core/outbox.js'
 import type { CapabilityState } from '../schemas/protocol.schema.js'
-import type { CompiledView, StateView, ViewEvent } from './call-model.js'
+import type { CompiledView, StateView, ViewEvent, ViewMachine } from './call-model.js'
 
 /**
  * One running view (the session's, or one interaction's): a robot3 service over the compiled
@@ -9,21 +9,27 @@ import type { CompiledView, StateView, ViewEvent } from './call-model.js'
  */
 export class ViewInstance {
   readonly #view: CompiledView
-  readonly #service: RobotService<any>
+  readonly #service: RobotService<ViewMachine>
 
   constructor (view: CompiledView) {
     this.#view = view
-    // robot3 throws on the first transition when no onChange is given (STACK.md pitfall 10).
+    // robot3 throws on the first transition when no onChange is given.
     this.#service = interpret(view.machine, noop)
   }
 
-  get state (): string {
-    return this.#service.machine.current as string
+  get name (): string {
+    return this.#view.name
   }
 
-  /** What the current state shows. */
+  get state (): string {
+    return this.#service.machine.current
+  }
+
+  /** What the current state shows (every state of a compiled view shows something). */
   get current (): StateView {
-    return this.#view.states.get(this.state) as StateView
+    const shown = this.#view.states.get(this.state)
+    if (shown === undefined) throw new Error(`view ${this.#view.name} has no state ${this.state}`)
+    return shown
   }
 
   send (event: ViewEvent): void {
@@ -56,53 +62,55 @@ const COMBINED = new WeakMap<readonly CompiledView[], Map<string, readonly Capab
  * target's capability list is theirs in order; it changes when any of them changes.
  */
 export class ViewSet {
-  readonly #views: ViewInstance[]
-  readonly #names: string[]
+  readonly #main: ViewInstance
+  readonly #parallel: ViewInstance[]
   /** Combined lists by key, shared by every ViewSet of the same views (one model's). */
   readonly #combined: Map<string, readonly CapabilityState[]>
 
-  constructor (views: readonly CompiledView[]) {
+  /** `views`: the main view first, then its parallel views (a model has at least the main one). */
+  constructor (views: readonly [CompiledView, ...CompiledView[]]) {
     let combined = COMBINED.get(views)
     if (combined === undefined) {
       combined = new Map()
       COMBINED.set(views, combined)
     }
     this.#combined = combined
-    this.#views = views.map(v => new ViewInstance(v))
-    this.#names = views.map(v => v.name)
+    const [main, ...parallel] = views
+    this.#main = new ViewInstance(main)
+    this.#parallel = parallel.map(v => new ViewInstance(v))
   }
 
   send (event: ViewEvent): void {
-    for (const view of this.#views) view.send(event)
+    this.#main.send(event)
+    for (const view of this.#parallel) view.send(event)
   }
 
   /** The main view's state. */
   get state (): string {
-    return this.#views[0]?.state ?? ''
+    return this.#main.state
   }
 
   /** Every view's state by view name. */
   get states (): Record<string, string> {
-    const out: Record<string, string> = {}
-    this.#views.forEach((v, i) => { out[this.#names[i] as string] = v.state })
+    const out: Record<string, string> = { [this.#main.name]: this.#main.state }
+    for (const view of this.#parallel) out[view.name] = view.state
     return out
   }
 
   /** Identifies the capability set; equal keys mean an identical list. */
   get key (): string {
-    const views = this.#views
-    let key = (views[0] as ViewInstance).current.key
-    for (let i = 1; i < views.length; i++) key += '|' + (views[i] as ViewInstance).current.key
+    let key = this.#main.current.key
+    for (const view of this.#parallel) key += '|' + view.current.key
     return key
   }
 
   /** The combined list, built once per key (a key names one list; events repeat them often). */
   get capabilities (): readonly CapabilityState[] {
-    if (this.#views.length === 1) return (this.#views[0] as ViewInstance).current.capabilities
+    if (this.#parallel.length === 0) return this.#main.current.capabilities
     const key = this.key
     let list = this.#combined.get(key)
     if (list === undefined) {
-      list = rememberJson(this.#views.flatMap(v => v.current.capabilities))
+      list = rememberJson([this.#main, ...this.#parallel].flatMap(v => v.current.capabilities))
       this.#combined.set(key, list)
     }
     return list
@@ -110,9 +118,11 @@ export class ViewSet {
 
   /** See capabilityAllows; the view that knows the command decides. */
   allows (command: string): boolean | undefined {
-    for (const view of this.#views) {
-      const allowed = view.allows(command)
-      if (allowed !== undefined) return allowed
+    const allowed = this.#main.allows(command)
+    if (allowed !== undefined) return allowed
+    for (const view of this.#parallel) {
+      const decided = view.allows(command)
+      if (decided !== undefined) return decided
     }
     return undefined
   }

@@ -3,7 +3,7 @@ import type { ClientRecord } from '../core/client.js'
 import type { Resource, ResourceEventSink, ResourceResult } from '../core/service.js'
 import type { ResourceEventBody } from '../schemas/protocol.schema.js'
 import { interactionOf, scopeOf } from '../schemas/target.js'
-import type { CompiledModel } from './call-model.js'
+import { hasViews, type CompiledModel } from './call-model.js'
 import { ViewSet } from './view.js'
 
 export const WORKFLOW_SESSION_TYPE = 'com.openmethods.iserver.workflow.session'
@@ -52,8 +52,9 @@ export class WorkflowSession implements Resource {
   handle (event: ResourceEventBody): void {
     const ev = { type: event.name, target: event.target, data: event.data, scope: scopeOf(event.target) }
     const path = interactionOf(event.target)
-    if (event.name === 'interaction.added' && path !== undefined && this.model.interaction.length > 0 && !this.#interactions.has(path)) {
-      this.#interactions.set(path, new ViewSet(this.model.interaction))
+    const views = this.model.interaction
+    if (event.name === 'interaction.added' && path !== undefined && hasViews(views) && !this.#interactions.has(path)) {
+      this.#interactions.set(path, new ViewSet(views))
     }
     this.#session.send(ev)
     this.#publish(this.id, this.#session)

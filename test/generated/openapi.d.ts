@@ -461,6 +461,8 @@ export interface components {
          */
         CoreAnswer: {
             command: string;
+            data?: unknown;
+            failure?: components["schemas"]["Failure"];
             resourceId?: string;
             resourceName?: string;
             resourceType?: string;

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream'
+import type { Test } from 'tap'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { pino } from 'pino'
 import { buildApp } from '../../src/app.js'
@@ -35,14 +36,16 @@ export interface TestApp {
 
 /**
  * The real application with a manual clock and every log line captured (level trace, so the
- * secret scan sees everything the server could ever log).
+ * secret scan sees everything the server could ever log). It is closed when `t` ends, whatever
+ * happened (closing it earlier in the test is fine).
  */
-export async function buildTestApp (overrides: Partial<Record<keyof Config, string | number>> = {}, options: { realClock?: boolean } = {}): Promise<TestApp> {
+export async function build (t: Test, overrides: Partial<Record<keyof Config, string | number>> = {}, options: { realClock?: boolean } = {}): Promise<TestApp> {
   const config = configWith({ SIM_LOGIN_DELAY_MS: 100, ...overrides })
   const clock = new ManualClock()
   const logs = new LogCapture()
   const logger = pino({ ...loggerOptions({ LOG_LEVEL: 'trace', LOG_FORMAT: 'json' }, false), level: 'trace' }, logs)
   const app = await buildApp({ config, logger, ...(options.realClock !== true && { clock }) })
+  t.teardown(async () => { await app.close() })
   await app.ready()
   return {
     app,

@@ -1,6 +1,6 @@
 import type { Test } from 'tap'
 import { checkEvent } from '../../src/schemas/events.schema.js'
-import { PROCESSOR_ID, RestClient, WM, body, buildTestApp, type Json, type TestApp } from './app.js'
+import { PROCESSOR_ID, RestClient, WM, body, build, type Json, type TestApp } from './app.js'
 
 type Envelope = { serviceId: string, resourceId: string, event: { name: string, target: string, data: any } }
 
@@ -151,8 +151,7 @@ export class Center {
   }
 
   static async open (t: Test, overrides: Record<string, string | number> = {}): Promise<Center> {
-    const test = await buildTestApp({ SIM_LOGIN_DELAY_MS: 0, ...overrides })
-    t.teardown(async () => { await test.app.close() })
+    const test = await build(t, { SIM_LOGIN_DELAY_MS: 0, ...overrides })
     return new Center(test)
   }
 

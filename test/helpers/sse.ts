@@ -91,8 +91,8 @@ export class SseReader {
   /** The next event frame (comments and the retry frame are skipped). */
   async next (timeoutMs = 2000): Promise<SseFrame> {
     for (;;) {
-      while (this.#cursor < this.frames.length) {
-        const frame = this.frames[this.#cursor++] as SseFrame
+      for (let frame = this.frames[this.#cursor]; frame !== undefined; frame = this.frames[this.#cursor]) {
+        this.#cursor++
         if (frame.event !== undefined || frame.data !== undefined) return frame
       }
       if (this.ended) throw new Error('stream ended')
@@ -117,8 +117,7 @@ export class SseReader {
   async until (predicate: (frame: SseFrame) => boolean, timeoutMs = 2000): Promise<SseFrame> {
     let seen = 0
     for (;;) {
-      for (; seen < this.frames.length; seen++) {
-        const frame = this.frames[seen] as SseFrame
+      for (let frame = this.frames[seen]; frame !== undefined; frame = this.frames[++seen]) {
         if (predicate(frame)) return frame
       }
       if (this.ended) throw new Error('stream ended')

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import { WebSocket } from 'ws'
 
 export type Message = Record<string, any>
@@ -19,7 +20,8 @@ export class WsPeer {
   private constructor (socket: WebSocket) {
     this.socket = socket
     socket.on('message', (data: Buffer) => {
-      this.received.push(JSON.parse(data.toString('utf8')) as Message)
+      const message: Message = JSON.parse(data.toString('utf8'))
+      this.received.push(message)
       this.#notify()
     })
     socket.on('close', (code: number, reason: Buffer) => {
@@ -36,6 +38,17 @@ export class WsPeer {
       socket.once('open', () => { resolve() })
       socket.once('error', reject)
     })
+    return peer
+  }
+
+  /**
+   * A peer on the app's /ws without a port (@fastify/websocket's injectWS): for tests where the
+   * network adds nothing (what the server answers, and closes it initiates).
+   */
+  static async inject (app: FastifyInstance): Promise<WsPeer> {
+    let peer: WsPeer | undefined
+    await app.injectWS('/ws', {}, { onInit: socket => { peer = new WsPeer(socket) } })
+    if (peer === undefined) throw new Error('injectWS did not start a socket')
     return peer
   }
 
@@ -59,11 +72,15 @@ export class WsPeer {
 
   /** The next frame not read yet. */
   async next (timeoutMs = 2000): Promise<Message> {
-    while (this.#cursor >= this.received.length) {
+    for (;;) {
+      const frame = this.received[this.#cursor]
+      if (frame !== undefined) {
+        this.#cursor++
+        return frame
+      }
       if (this.closeCode !== undefined) throw new Error(`socket closed (${this.closeCode})`)
       await this.#change(timeoutMs, 'the next frame')
     }
-    return this.received[this.#cursor++] as Message
   }
 
   /**

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, body, RestClient } from '../helpers/app.js'
+import { build, body, RestClient } from '../helpers/app.js'
 import { SseReader } from '../helpers/sse.js'
 import { configWith } from '../../src/config.js'
 
@@ -7,8 +7,7 @@ import { configWith } from '../../src/config.js'
 // for a bar served by another instance, and the EventSource-friendly stream without names.
 
 t.test('the page, its modules and styles are served from web/', async (t) => {
-  const { app } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await build(t)
   const page = await app.inject({ method: 'GET', url: '/' })
   t.equal(page.statusCode, 200)
   t.match(page.headers['content-type'], /^text\/html/)
@@ -24,14 +23,12 @@ t.test('the page, its modules and styles are served from web/', async (t) => {
 })
 
 t.test('GET /mediabar/config names the servers to choose from', async (t) => {
-  const plain = await buildTestApp()
-  t.teardown(async () => { await plain.app.close() })
+  const plain = await build(t)
   t.same(body(await plain.app.inject({ method: 'GET', url: '/mediabar/config' })), {
     servers: [], simulator: true, processorId: plain.config.PROCESSOR_ID
   }, 'by default: only the serving server')
 
-  const listed = await buildTestApp({ MEDIA_BAR_SERVERS: 'http://cti-a.example:3000, https://cti-b.example/' })
-  t.teardown(async () => { await listed.app.close() })
+  const listed = await build(t, { MEDIA_BAR_SERVERS: 'http://cti-a.example:3000, https://cti-b.example/' })
   t.same(body(await listed.app.inject({ method: 'GET', url: '/mediabar/config' })).servers,
     ['http://cti-a.example:3000', 'https://cti-b.example'], 'the configured list, trimmed')
 
@@ -40,14 +37,12 @@ t.test('GET /mediabar/config names the servers to choose from', async (t) => {
 })
 
 t.test('cross-origin access only for the origins in CORS_ORIGINS', async (t) => {
-  const closed = await buildTestApp()
-  t.teardown(async () => { await closed.app.close() })
+  const closed = await build(t)
   const plain = await closed.app.inject({ method: 'GET', url: '/services', headers: { origin: 'http://bar.example' } })
   t.equal(plain.statusCode, 200)
   t.notOk(plain.headers['access-control-allow-origin'], 'no CORS headers by default')
 
-  const open = await buildTestApp({ CORS_ORIGINS: 'http://bar.example' })
-  t.teardown(async () => { await open.app.close() })
+  const open = await build(t, { CORS_ORIGINS: 'http://bar.example' })
   const allowed = await open.app.inject({ method: 'GET', url: '/services', headers: { origin: 'http://bar.example' } })
   t.equal(allowed.headers['access-control-allow-origin'], 'http://bar.example', 'a listed origin may read answers')
   const other = await open.app.inject({ method: 'GET', url: '/services', headers: { origin: 'http://evil.example' } })
@@ -70,8 +65,7 @@ t.test('cross-origin access only for the origins in CORS_ORIGINS', async (t) => 
 })
 
 t.test('?names=false leaves out the event lines, for EventSource onmessage', async (t) => {
-  const { app, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app, listen } = await build(t)
   const base = await listen()
   const client = await RestClient.open(app)
   await client.login()

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { CallModelError, compileCallModel, loadCallModels, type CompiledView } from '../../src/workflow/call-model.js'
+import { CallModelError, compileCallModel, loadCallModels } from '../../src/workflow/call-model.js'
 import { ViewInstance, capabilityAllows } from '../../src/workflow/view.js'
 import { projectPath } from '../../src/paths.js'
 
@@ -80,7 +80,7 @@ t.test('guards: @scope, @target, data paths, lists and null', async t => {
       }
     }
   })
-  const session = model.session[0] as CompiledView
+  const session = model.session[0]
   const run = (event: { type: string, target: string, data: unknown }): string => {
     const view = new ViewInstance(session)
     view.send(event)
@@ -102,7 +102,7 @@ t.test('guards: @scope, @target, data paths, lists and null', async t => {
 
 t.test('capabilityAllows: enabled, disabled, unknown', async t => {
   const model = compileCallModel('x', defaultModel)
-  const session = model.session[0] as CompiledView
+  const session = model.session[0]
   const view = new ViewInstance(session)
   t.equal(capabilityAllows(view.current, session.known, 'session.login'), true)
   t.equal(capabilityAllows(view.current, session.known, 'session.logout'), false)

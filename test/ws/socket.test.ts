@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { AGENT1, PROCESSOR_ID, RestClient, WM, body, buildTestApp, type TestApp } from '../helpers/app.js'
+import { AGENT1, PROCESSOR_ID, RestClient, WM, body, build, type TestApp } from '../helpers/app.js'
 import { SseReader } from '../helpers/sse.js'
 import { WsPeer, type Message } from '../helpers/ws.js'
 import { waitFor } from '../helpers/wait.js'
@@ -53,8 +53,7 @@ function normalize (events: Message[]): Message[] {
 
 t.test('one scenario over REST + SSE and over the WebSocket: the same answers and the same events', async t => {
   // WebSocket
-  const wsApp = await buildTestApp()
-  t.teardown(async () => { await wsApp.app.close() })
+  const wsApp = await build(t)
   const peer = await WsPeer.connect(await wsApp.listen())
   t.teardown(() => { peer.close() })
   const wsAnswers = await scenario(wsApp, {
@@ -67,8 +66,7 @@ t.test('one scenario over REST + SSE and over the WebSocket: the same answers an
   const wsEvents = peer.received.filter(m => m.messageType === 'resourceEvent' || m.messageType === 'serviceEvent')
 
   // REST + SSE
-  const restApp = await buildTestApp()
-  t.teardown(async () => { await restApp.app.close() })
+  const restApp = await build(t)
   const base = await restApp.listen()
   const bar = await RestClient.open(restApp.app)
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`)
@@ -103,9 +101,8 @@ t.test('one scenario over REST + SSE and over the WebSocket: the same answers an
 })
 
 t.test('malformed frames: each is answered, none crashes the server, the socket stays usable, nothing reaches the CTI', async t => {
-  const { app, listen } = await buildTestApp({ WS_MAX_MESSAGE_BYTES: 2048 })
-  t.teardown(async () => { await app.close() })
-  const peer = await WsPeer.connect(await listen())
+  const { app } = await build(t, { WS_MAX_MESSAGE_BYTES: 2048 })
+  const peer = await WsPeer.inject(app)
   t.teardown(() => { peer.close() })
   await peer.request({ messageType: 'coreRequest', command: 'bindService', serviceId: PROCESSOR_ID })
   const agentsBefore = app.his.simulator.agents()
@@ -147,8 +144,7 @@ t.test('malformed frames: each is answered, none crashes the server, the socket 
 })
 
 t.test('a frame over 1 MiB closes the socket (1009); the server carries on', async t => {
-  const { app, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { listen } = await build(t)
   const base = await listen()
   const peer = await WsPeer.connect(base)
   peer.send('x'.repeat(1_048_577))
@@ -159,8 +155,7 @@ t.test('a frame over 1 MiB closes the socket (1009); the server carries on', asy
 })
 
 t.test('Service Monitor over the socket: serviceList first, then serviceUpdated as load moves', async t => {
-  const { app, listen } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { listen } = await build(t)
   const base = await listen()
   const monitor = await WsPeer.connect(base)
   t.teardown(() => { monitor.close() })
@@ -201,8 +196,7 @@ async function loginOver (peer: WsPeer, clock: TestApp['clock']): Promise<void> 
 const events = (frames: Message[]): Message[] => frames.filter(m => m.eventId !== undefined)
 
 t.test('resume across a dropped socket: nothing lost, nothing repeated; the session waits with a deadline', async t => {
-  const test = await buildTestApp({ SESSION_GRACE_MS: 60000 })
-  t.teardown(async () => { await test.app.close() })
+  const test = await build(t, { SESSION_GRACE_MS: 60000 })
   const base = await test.listen()
   const first = await resumableBar(t, test, base)
   await loginOver(first.peer, test.clock)
@@ -239,8 +233,7 @@ t.test('resume across a dropped socket: nothing lost, nothing repeated; the sess
 })
 
 t.test('resume replays what the outbox holds after the last event seen', async t => {
-  const test = await buildTestApp()
-  t.teardown(async () => { await test.app.close() })
+  const test = await build(t)
   const base = await test.listen()
   const first = await resumableBar(t, test, base)
   await loginOver(first.peer, test.clock)
@@ -256,8 +249,7 @@ t.test('resume replays what the outbox holds after the last event seen', async t
 
 for (const [gone, config] of [['more events than OUTBOX_SIZE', { OUTBOX_SIZE: 16 }], ['delivered events beyond OUTBOX_REPLAY', { OUTBOX_REPLAY: 4 }]] as const) {
   t.test(`resume when the gap is gone (${gone}): resync`, async t => {
-    const test = await buildTestApp(config)
-    t.teardown(async () => { await test.app.close() })
+    const test = await build(t, config)
     const base = await test.listen()
     const first = await resumableBar(t, test, base)
     await loginOver(first.peer, test.clock)
@@ -278,8 +270,7 @@ for (const [gone, config] of [['more events than OUTBOX_SIZE', { OUTBOX_SIZE: 16
 
 t.test('a dead peer is found by the ping and dropped; its bindings are released, its session waits (pings on the instance clock)', async t => {
   const PING = 15000
-  const test = await buildTestApp({ WS_PING_INTERVAL_MS: PING })
-  t.teardown(async () => { await test.app.close() })
+  const test = await build(t, { WS_PING_INTERVAL_MS: PING })
   const base = await test.listen()
   const peer = await WsPeer.connect(base, { autoPong: false })
   t.teardown(() => { peer.close() })
@@ -316,8 +307,7 @@ t.test('a dead peer is found by the ping and dropped; its bindings are released,
 })
 
 t.test('the grace period: after it, the agent is logged out (client_lost) and the client cannot resume', async t => {
-  const test = await buildTestApp({ SESSION_GRACE_MS: 60000 })
-  t.teardown(async () => { await test.app.close() })
+  const test = await build(t, { SESSION_GRACE_MS: 60000 })
   const base = await test.listen()
   const first = await resumableBar(t, test, base)
   await loginOver(first.peer, test.clock)
@@ -336,8 +326,7 @@ t.test('the grace period: after it, the agent is logged out (client_lost) and th
 })
 
 t.test('the grace period over SSE: back in time with Last-Event-ID, nothing lost; or logged out after it', async t => {
-  const test = await buildTestApp({ SESSION_GRACE_MS: 60000 })
-  t.teardown(async () => { await test.app.close() })
+  const test = await build(t, { SESSION_GRACE_MS: 60000 })
   const base = await test.listen()
   const bar = await RestClient.open(test.app)
   let sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`)
@@ -366,7 +355,7 @@ t.test('the grace period over SSE: back in time with Last-Event-ID, nothing lost
 })
 
 t.test('shutdown tells every socket and closes it with 1001', async t => {
-  const test = await buildTestApp()
+  const test = await build(t)
   const peer = await WsPeer.connect(await test.listen())
   await peer.request({ messageType: 'coreRequest', command: 'getServices' })
   const closing = test.app.close()
@@ -377,8 +366,7 @@ t.test('shutdown tells every socket and closes it with 1001', async t => {
 })
 
 t.test('a resume elsewhere takes the client over: the older socket is told and closed (4001)', async t => {
-  const test = await buildTestApp()
-  t.teardown(async () => { await test.app.close() })
+  const test = await build(t)
   const base = await test.listen()
   const first = await resumableBar(t, test, base)
   const second = await WsPeer.connect(base)
@@ -390,8 +378,7 @@ t.test('a resume elsewhere takes the client over: the older socket is told and c
 })
 
 t.test('GET /ws without an upgrade answers 426', async t => {
-  const { app } = await buildTestApp()
-  t.teardown(async () => { await app.close() })
+  const { app } = await build(t)
   const res = await app.inject('/ws')
   t.equal(res.statusCode, 426)
   t.equal(body(res).failure.code, 'INVALID_MESSAGE')

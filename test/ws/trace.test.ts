@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { projectPath } from '../../src/paths.js'
-import { buildTestApp } from '../helpers/app.js'
+import { build } from '../helpers/app.js'
 import { WsPeer, type Message } from '../helpers/ws.js'
 
-// PROTOCOL.md §7: the real wire trace of a media bar logging in (seeds/002), replayed over the
+// docs/protocol.md: the real wire trace of a media bar logging in (seeds/002), replayed over the
 // socket message for message: the same requests (ids, processor id, model, credentials), and the
 // answers and events the real server sent, in the same order.
 const fixture = JSON.parse(readFileSync(projectPath('test/fixtures/trace-002.json'), 'utf8')) as {
@@ -13,13 +13,12 @@ const fixture = JSON.parse(readFileSync(projectPath('test/fixtures/trace-002.jso
 }
 
 t.test('the real trace replayed over the WebSocket', async t => {
-  const { app, clock, listen } = await buildTestApp({
+  const { clock, listen } = await build(t, {
     PROCESSOR_ID: 'e70f36a4-982f-47e2-9420-780ebe581f36',
     PROCESSOR_NAME: 'PureCloud',
     MODELS_DIR: projectPath('test/fixtures/trace-models'),
     SIM_DIRECTORY_FILE: projectPath('test/fixtures/trace-directory.json')
   })
-  t.teardown(async () => { await app.close() })
   const bar = await WsPeer.connect(await listen())
   t.teardown(() => { bar.close() })
 

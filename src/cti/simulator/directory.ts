@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { timingSafeEqual, createHash } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { messageOf } from '../../errors.js'
 import type { Clock } from '../../core/clock.js'
 import type { AuthResult, ReasonCode } from '../port.js'
 
@@ -39,13 +40,13 @@ export function readDirectory (path: string): DirectoryFile {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'))
   } catch (err) {
-    throw new Error(`simulator directory ${path}: ${(err as Error).message}`)
+    throw new Error(`simulator directory ${path}: ${messageOf(err)}`)
   }
   if (!Value.Check(DirectorySchema, json)) {
     const first = Value.Errors(DirectorySchema, json).First()
     throw new Error(`simulator directory ${path}: ${first?.path ?? '/'}: ${first?.message ?? 'invalid'}`)
   }
-  const file = json as DirectoryFile
+  const file: DirectoryFile = json
   const seen = new Set<string>()
   for (const [i, a] of file.agents.entries()) {
     if (seen.has(a.id) || seen.has(a.extension)) throw new Error(`simulator directory ${path}: /agents/${i}: duplicate id or extension`)
