@@ -1,5 +1,6 @@
 import type { Test } from 'tap'
 import { checkEvent } from '../../src/schemas/events.schema.js'
+import { parseTarget } from '../../src/schemas/target.js'
 import { PROCESSOR_ID, RestClient, WM, body, build, type Json, type TestApp } from './app.js'
 
 type Envelope = { serviceId: string, resourceId: string, event: { name: string, target: string, data: any } }
@@ -56,19 +57,20 @@ export class Agent {
 
   #line (env: Envelope): string {
     const { name, target, data } = env.event
-    const parts = target.split('.')
-    const ix = parts[2]
+    const ids = parseTarget(target)
+    const scope = ids?.scope
+    const ix = ids !== undefined && 'interactionId' in ids ? ids.interactionId : undefined
     if (env.serviceId === WM) {
       this.views.set(target, data)
       const on = (data as Array<{ name: string, type: string }>).filter(c => c.type === 'enable').map(c => short(c.name))
       return `view ${ix ?? 'session'}: ${on.join(' ')}`
     }
-    if (parts.length === 1) {
+    if (scope === 'session') {
       if (name === 'state.updated') return `agent ${data.state}${data.reason !== null ? ' ' + String(data.reason) : ''}`
       return `${name}${data.reason !== undefined ? ' ' + String(data.reason) : ''}`
     }
-    if (parts.length === 2) return `${name}`
-    if (parts.length === 4) {
+    if (scope === 'channel') return `${name}`
+    if (scope === 'conversation') {
       const n = name === 'state.updated' ? 'conversation' : name
       return `${ix} ${n} ${String(data.role)} ${String(data.state)}`
     }

@@ -1,6 +1,7 @@
 import t, { type Test } from 'tap'
 import { PROCESSOR_ID, WM } from '../helpers/app.js'
 import { Center, short, type Agent } from '../helpers/contact-center.js'
+import { parseTarget } from '../../src/schemas/target.js'
 
 // Every request the default model disables, in every view state a media bar can see, is refused
 // with INVALID_STATE before it reaches the CTI, and changes nothing: no event but the request's
@@ -29,9 +30,10 @@ async function sweep (t: Test, cc: Center, agent: Agent, seen: Seen, lastConvers
   cc.drainAll()
   const workflow = (await agent.bar.snapshot(WM, agent.rid)).data.views as Array<{ target: string, states: Record<string, string>, capabilities: Array<{ name: string, type: string }> }>
   for (const view of workflow) {
-    const label = `${view.target.split('.').slice(2).join('.') || 'session'} [${Object.values(view.states).join(', ')}]`
+    const ids = parseTarget(view.target)
+    const ix = ids !== undefined && 'interactionId' in ids ? ids.interactionId : undefined
+    const label = `${ix ?? 'session'} [${Object.values(view.states).join(', ')}]`
     for (const state of Object.entries(view.states)) seen.views.add(state.join(':'))
-    const ix = view.target.split('.')[2]
     for (const capability of view.capabilities.filter(c => c.type === 'disable').map(c => c.name)) {
       if (capability.startsWith('notice.')) continue
       let target: string | undefined
