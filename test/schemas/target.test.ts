@@ -14,7 +14,7 @@ const cases: Array<[string, TargetIds | undefined, string | undefined, string | 
   [`${S}.`, undefined, 'channel', undefined],
   [`${S}..ix-1`, undefined, 'interaction', `${S}..ix-1`],
   [`${S}.voice.ix-1.`, undefined, 'conversation', `${S}.voice.ix-1`],
-  [`.voice`, undefined, 'channel', undefined]
+  ['.voice', undefined, 'channel', undefined]
 ]
 
 for (const [target, ids, scope, interaction] of cases) {
