@@ -14,6 +14,7 @@ declare module 'fastify' {
 export interface InstancePluginOptions {
   config: Config
   clock?: Clock
+  transportClock?: Clock
 }
 
 /**
@@ -21,7 +22,8 @@ export interface InstancePluginOptions {
  * closes. The services are marked Stopping as soon as closing begins.
  */
 export default fp(async function instancePlugin (app: FastifyInstance, opts: InstancePluginOptions) {
-  const instance = createInstance(opts.config, { log: app.log, ...(opts.clock !== undefined && { clock: opts.clock }) })
+  const { config, ...clocks } = opts
+  const instance = createInstance(config, { log: app.log, ...clocks })
   app.decorate('his', instance)
   app.addHook('preClose', async () => { instance.stop() })
   app.addHook('onClose', async () => { await instance.close() })

@@ -19,6 +19,8 @@ declare module 'fastify' {
      * request fastify itself refused: 413, 415 …).
      */
     answer: (answer: Answer, successStatus?: number) => FastifyReply
+    /** Sends a core answer (a coreResponse) as REST does: without its envelope fields. */
+    answerCore: (answer: Answer & { messageType?: string, requestId?: string }) => FastifyReply
     /** Sends `{"result":"failure","failure":{code, message}}` (the error handler's reply). */
     fail: (failure: Failure, status?: number) => FastifyReply
   }
@@ -31,6 +33,9 @@ export default fp(async function replyPlugin (app: FastifyInstance) {
       ? successStatus
       : body.result === 'confirm' ? ANSWER_STATUS.confirm : statusOf(body.failure?.code ?? 'INTERNAL')
     return this.code(status).send(body)
+  })
+  app.decorateReply('answerCore', function answerCore (this: FastifyReply, { messageType: _type, requestId: _id, ...body }: Answer) {
+    return this.answer(body)
   })
   app.decorateReply('fail', function fail (this: FastifyReply, failure: Failure, status = statusOf(failure.code)) {
     return this.code(status).send({ result: 'failure', failure })

@@ -5,7 +5,7 @@ import { WsConnections } from '../src/transport/ws-connection.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The open WebSockets (src/transport/ws-connection.ts): routes/ws.ts hands each new one here. */
+    /** The open WebSockets (src/transport/ws-connection.ts): routes/public/ws.ts hands each new one here. */
     hisSockets: WsConnections
   }
 }
@@ -16,7 +16,8 @@ declare module 'fastify' {
  */
 export default fp(async function websocketPlugin (app: FastifyInstance) {
   const { his } = app
-  const sockets = new WsConnections(his, { pingMs: his.config.WS_PING_INTERVAL_MS, maxBytes: his.config.WS_MAX_MESSAGE_BYTES })
+  const face = { dispatcher: his.dispatcher, clients: his.clients, presence: his.presence, clock: his.transportClock }
+  const sockets = new WsConnections(face, { pingMs: his.config.WS_PING_INTERVAL_MS, maxBytes: his.config.WS_MAX_MESSAGE_BYTES })
   app.decorate('hisSockets', sockets)
   await app.register(websocket, {
     options: { maxPayload: 1_048_576 },

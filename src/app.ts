@@ -25,6 +25,8 @@ export interface AppOptions {
   config: Config
   /** Overrides SIM_CLOCK (tests pass a ManualClock). */
   clock?: Clock
+  /** Overrides the transports' real-time clock (tests pass a ManualClock). */
+  transportClock?: Clock
 }
 
 /**
@@ -33,7 +35,8 @@ export interface AppOptions {
  * routes a client's token opens). Only server.ts listens.
  */
 export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
-  await fastify.register(instancePlugin, { config: opts.config, ...(opts.clock !== undefined && { clock: opts.clock }) })
+  const { config, clock, transportClock } = opts
+  await fastify.register(instancePlugin, { config, ...(clock !== undefined && { clock }), ...(transportClock !== undefined && { transportClock }) })
   await fastify.register(schemasPlugin)
   await fastify.register(replyPlugin)
   await fastify.register(errorsPlugin)

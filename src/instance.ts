@@ -18,6 +18,11 @@ import { WorkflowManager } from './workflow/workflow-manager.js'
 export interface Instance {
   readonly config: Config
   readonly clock: Clock
+  /**
+   * The transports' time (WebSocket pings): real time even when SIM_CLOCK=manual stops the
+   * contact center's, so moving that clock never drops a socket. Tests inject their own.
+   */
+  readonly transportClock: Clock
   readonly clients: ClientRegistry
   readonly registry: ServiceRegistry
   readonly dispatcher: Dispatcher
@@ -38,6 +43,8 @@ export interface InstanceOptions {
   log: Logger
   /** Overrides the clock SIM_CLOCK would choose (tests pass a ManualClock). */
   clock?: Clock
+  /** Overrides the transports' real-time clock (tests pass a ManualClock). */
+  transportClock?: Clock
 }
 
 /**
@@ -48,6 +55,7 @@ export interface InstanceOptions {
 export function createInstance (config: Config, options: InstanceOptions): Instance {
   const { log } = options
   const clock = options.clock ?? (config.SIM_CLOCK === 'manual' ? new ManualClock(Date.now()) : new SystemClock())
+  const transportClock = options.transportClock ?? new SystemClock()
   const models = loadCallModels(config.MODELS_DIR)
   const simulator = new Simulator({
     clock,
@@ -83,6 +91,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
   return {
     config,
     clock,
+    transportClock,
     clients,
     registry,
     dispatcher,
@@ -102,7 +111,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
       presence.close()
       await processor.destroyAll('shutdown')
       simulator.close()
-      if (clock instanceof SystemClock) clock.clearAll()
+      for (const c of [clock, transportClock]) if (c instanceof SystemClock) c.clearAll()
     }
   }
 }

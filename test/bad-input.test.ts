@@ -171,3 +171,36 @@ t.test('a resource request whose target segment contains nothing known is INVALI
   const res = await bar.request(rid, 'session.notready', undefined, 'x'.repeat(513))
   t.equal(res.statusCode, 400, 'an over-long target is refused by the schema')
 })
+
+t.test('a malformed target of the session says it is not a target path; one of another session says so', async t => {
+  const { app, clock } = await build(t)
+  const bar = await RestClient.open(app)
+  const rid = await bar.login(AGENT1)
+  clock.advance(100)
+  for (const target of [`${rid}.`, `${rid}..ix-1`, `${rid}.voice.ix-1.leg-2.x`]) {
+    const res = await bar.request(rid, 'conversation.hold', undefined, target)
+    t.match(body(res), { result: 'failure', failure: { code: 'INVALID_TARGET', message: /is not a target path/ } }, JSON.stringify(target))
+  }
+  t.match(body(await bar.request(rid, 'conversation.hold', undefined, 'Simulator-agent2.voice.ix-1.leg-2')), { failure: { code: 'INVALID_TARGET', message: /not in session/ } })
+})
+
+t.test('a command that needs data fields, sent without data, is refused before anything reaches the CTI', async t => {
+  const { app, clock } = await build(t, { SIM_LOGIN_DELAY_MS: 0 })
+  const bar = await RestClient.open(app)
+  const rid = await bar.login(AGENT1)
+  clock.advance(0)
+  await bar.request(rid, 'session.ready')
+  await app.inject({ method: 'POST', url: '/simulator/calls', payload: { from: '+15551234567', to: '1001', data: { account: '42' } } })
+  const ix = `${rid}.voice.ix-1`
+  await bar.request(rid, 'conversation.answer', undefined, `${ix}.leg-2`)
+  const cases: Array<[string, string]> = [['conversation.dtmf', `${ix}.leg-2`], ['interaction.setdata', ix], ['conversation.transfer', `${ix}.leg-2`], ['channel.dial', `${rid}.voice`]]
+  for (const [command, target] of cases) {
+    for (const data of [undefined, '', null]) {
+      const res = await bar.request(rid, command, data, target)
+      t.equal(res.statusCode, 400, `${command} with data ${JSON.stringify(data)}`)
+      t.match(body(res), { result: 'failure', failure: { code: 'INVALID_MESSAGE', message: new RegExp(`^${command.replace('.', '\\.')} data`) } })
+    }
+  }
+  const calls = body(await app.inject('/simulator/calls')).calls
+  t.same(calls[0]?.data, { account: '42' }, 'the call\'s attached data is untouched')
+})

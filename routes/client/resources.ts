@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { ResourceAnswerSchema } from '../../src/schemas/protocol.schema.js'
+import { ResourceAnswerSchema, SnapshotAnswerSchema } from '../../src/schemas/protocol.schema.js'
 import {
-  ANY_ROUTE, CoreAnswerSchema, ResourceParams, ResourceRequestBodySchema, SnapshotAnswerSchema, answers, coreBody
+  ANY_ROUTE, CoreAnswerSchema, ResourceParams, ResourceRequestBodySchema, answers
 } from '../../src/schemas/rest.schema.js'
 
 /** Resources: binding, requests (login, ready, answer, hold …) and snapshots. */
@@ -22,7 +22,7 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
     const answer = await his.dispatcher.core(request.client, { command: 'bindResource', serviceId, resourceId })
-    return reply.answer(coreBody(answer))
+    return reply.answerCore(answer)
   })
 
   app.delete('/services/:serviceId/resources/:resourceId/binding', {
@@ -36,7 +36,7 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params
     const answer = await his.dispatcher.core(request.client, { command: 'unbindResource', serviceId, resourceId })
-    return reply.answer(coreBody(answer))
+    return reply.answerCore(answer)
   })
 
   app.post('/services/:serviceId/resources/:resourceId/requests', {

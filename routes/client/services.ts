@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { PrepareSessionDataSchema } from '../../src/schemas/session-requests.schema.js'
 import { ServiceAnswerSchema } from '../../src/schemas/protocol.schema.js'
 import {
-  ANSWER_STATUS, ANY_ROUTE, CoreAnswerSchema, ServiceParams, ServiceRequestBodySchema, answers, coreBody
+  ANSWER_STATUS, ANY_ROUTE, CoreAnswerSchema, ServiceParams, ServiceRequestBodySchema, answers
 } from '../../src/schemas/rest.schema.js'
 
 /** A service, for a client: binding, service requests, getCapabilities and prepareSession. */
@@ -20,7 +20,7 @@ const services: FastifyPluginAsyncTypebox = async (app) => {
       response: answers({ 200: [Type.Ref(CoreAnswerSchema), 'bound'] }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'NOT_ACCEPTING_CLIENTS')
     }
   }, async (request, reply) => {
-    return reply.answer(coreBody(await his.dispatcher.core(request.client, { command: 'bindService', serviceId: request.params.serviceId })))
+    return reply.answerCore(await his.dispatcher.core(request.client, { command: 'bindService', serviceId: request.params.serviceId }))
   })
 
   app.delete('/services/:serviceId/binding', {
@@ -33,7 +33,7 @@ const services: FastifyPluginAsyncTypebox = async (app) => {
       response: answers({ 200: [Type.Ref(CoreAnswerSchema), 'unbound'] }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND')
     }
   }, async (request, reply) => {
-    return reply.answer(coreBody(await his.dispatcher.core(request.client, { command: 'unbindService', serviceId: request.params.serviceId })))
+    return reply.answerCore(await his.dispatcher.core(request.client, { command: 'unbindService', serviceId: request.params.serviceId }))
   })
 
   app.post('/services/:serviceId/requests', {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { OpenClientAnswerSchema, OpenClientBodySchema, answers } from '../../src/schemas/rest.schema.js'
+import { ANSWER_STATUS, OpenClientAnswerSchema, OpenClientBodySchema, answers } from '../../src/schemas/rest.schema.js'
 
 /** POST /clients: open a client record (admission is the instance's: src/core/client.ts). */
 const clients: FastifyPluginAsyncTypebox = async (app) => {
@@ -20,7 +20,7 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
     const { client, token } = his.clients.open(name)
     his.presence.opened(client)
     request.log.info({ clientId: client.id, name }, 'client opened')
-    return reply.code(201).send({ result: 'success', clientId: client.id, token, events: `/clients/${client.id}/events` })
+    return reply.code(ANSWER_STATUS.created).send({ result: 'success', clientId: client.id, token, events: `/clients/${client.id}/events` })
   })
 }
 

@@ -3,6 +3,9 @@ import { Type } from '@sinclair/typebox'
 import { HealthAnswerSchema, answers } from '../../src/schemas/rest.schema.js'
 import { VERSION } from '../../src/version.js'
 
+/** What a load balancer reads: 200 in service, 503 otherwise. */
+const HEALTH_STATUS = { ok: 200, degraded: 503, stopping: 503 } as const
+
 /** Health and metrics for operators and load balancers. */
 const health: FastifyPluginAsyncTypebox = async (app) => {
   const { his } = app
@@ -24,7 +27,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
     const services = his.registry.list().map(s => ({ id: s.id, name: s.name, ...s.serviceStatus }))
     const stopping = services.some(s => s.status === 'Stopping')
     const status = stopping ? 'stopping' as const : cti.ok ? 'ok' as const : 'degraded' as const
-    return reply.code(status === 'ok' ? 200 : 503).send({
+    return reply.code(HEALTH_STATUS[status]).send({
       status,
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { UNSUPPORTED } from '../../src/errors.js'
 import { ManualClock } from '../../src/core/clock.js'
-import { ANY_ROUTE, SuccessAnswerSchema, answers } from '../../src/schemas/rest.schema.js'
+import { ANSWER_STATUS, ANY_ROUTE, SuccessAnswerSchema, answers } from '../../src/schemas/rest.schema.js'
 import {
   SimAgentsAnswerSchema, SimCallParams, SimCallsAnswerSchema, SimClockAnswerSchema, SimClockBodySchema,
   SimPlaceCallAnswerSchema, SimPlaceCallBodySchema, SimQueuesAnswerSchema
@@ -36,7 +36,7 @@ const simulator: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const call = his.simulator.placeCall(request.body)
-    return reply.code(201).send({ result: 'success' as const, callId: call.id })
+    return reply.code(ANSWER_STATUS.created).send({ result: 'success' as const, callId: call.id })
   })
 
   app.delete('/simulator/calls/:callId', {

@@ -2,9 +2,9 @@ import { INVALID_MESSAGE, UNKNOWN_COMMAND, toFailure } from '../errors.js'
 import type { Failure } from '../schemas/failures.js'
 import {
   CoreRequestSchema, ResourceRequestSchema, ServiceRequestSchema, type CoreError, type CoreRequest, type CoreResponse,
-  type ProtocolAnswer, type ResourceAnswer, type ResourceRequest, type ServiceAnswer, type ServiceRequest
+  type ProtocolAnswer, type ResourceAnswer, type ResourceRequest, type ServiceAnswer, type ServiceRequest,
+  type SnapshotAnswer as SnapshotAnswerBody
 } from '../schemas/protocol.schema.js'
-import type { SnapshotAnswer as SnapshotAnswerBody } from '../schemas/rest.schema.js'
 import { compileCheck } from './check.js'
 import type { ClientRecord } from './client.js'
 import type { Logger } from './logger.js'
@@ -71,7 +71,7 @@ export class Dispatcher {
    */
   async handle (client: ClientRecord, message: unknown): Promise<ProtocolAnswer> {
     const requestId = requestIdOf(message)
-    const messageType = message !== null && typeof message === 'object' ? Reflect.get(message, 'messageType') : undefined
+    const messageType: unknown = message !== null && typeof message === 'object' ? Reflect.get(message, 'messageType') : undefined
     try {
       switch (messageType) {
         case 'coreRequest':

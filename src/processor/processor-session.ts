@@ -213,8 +213,9 @@ export class ProcessorSession implements Resource {
       if (scope === 'session' || scope === 'channel') return {}
       throw new INVALID_TARGET(`${command} needs a ${scope} target`)
     }
+    if (target.split('.', 1)[0] !== this.id) throw new INVALID_TARGET(`target ${target} is not in session ${this.id}`)
     const ids = parseTarget(target)
-    if (ids?.sessionId !== this.id) throw new INVALID_TARGET(`target ${target} is not in session ${this.id}`)
+    if (ids === undefined) throw new INVALID_TARGET(`${target} is not a target path (${this.id}[.<channel>[.<interaction>[.<conversation>]]])`)
     if (ids.scope !== scope) throw new INVALID_TARGET(`${command} targets a ${scope}, not ${target}`)
     if (ids.scope === 'session') return { target }
     if ((ids.scope === 'interaction' || ids.scope === 'conversation') && !this.model.hasInteraction(ids.channelId, ids.interactionId)) {

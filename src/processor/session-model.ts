@@ -110,11 +110,15 @@ export class SessionModel {
   }
 
   #channelEvent (event: CtiEventOf<'channel'>): void {
-    if (event.name === 'channel.activated') {
-      const { media, extension } = event.data
-      this.channels.set(event.channelId, { id: event.channelId, media, ...(extension !== undefined && { extension }) })
-    } else {
-      this.channels.delete(event.channelId)
+    switch (event.name) {
+      case 'channel.activated': {
+        const { media, extension } = event.data
+        this.channels.set(event.channelId, { id: event.channelId, media, ...(extension !== undefined && { extension }) })
+        break
+      }
+      case 'channel.deactivated':
+        this.channels.delete(event.channelId)
+        break
     }
   }
 
@@ -158,7 +162,7 @@ export class SessionModel {
         const { partyid, focusresource, partystate } = event.data
         const existing = ix.parties.find(p => p.partyid === partyid)
         if (existing === undefined) ix.parties.push({ partyid, focusresource, partystate })
-        else Object.assign(existing, { focusresource, partystate })
+        else Object.assign(existing, focusresource === '' ? { partystate } : { focusresource, partystate })
         break
       }
       case 'interaction.partydeleted':

@@ -224,6 +224,41 @@ export const CoreErrorSchema = Type.Object({
 }, { $id: 'CoreError', examples: [{ messageType: 'coreError', requestId: 'r9', failure: { code: 'INVALID_MESSAGE', message: 'unknown messageType; expected coreRequest, serviceRequest or resourceRequest' } }] })
 export type CoreError = Static<typeof CoreErrorSchema>
 
+export const SnapshotAnswerSchema = Type.Object({
+  result: Type.Literal('success'),
+  resource: Type.Object({ id: Type.String(), name: Type.String(), type: Type.String(), serviceId: Type.String() }),
+  data: Type.Unknown({ description: 'processor session: session, channels, interactions, conversations; workflow session: every view\'s state' })
+}, {
+  $id: 'SnapshotAnswer',
+  examples: [{
+    result: 'success',
+    resource: { id: 'Simulator-agent1', name: 'Simulator-agent1', type: 'com.openmethods.iserver.processor.session', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' },
+    data: {
+      session: { id: 'Simulator-agent1', agentId: 'agent1', agentName: 'Ada Lovelace', extension: '1001', model: 'default', loggedIn: true, loggingIn: false, state: 'busy', reason: null },
+      channels: [{ id: 'voice', media: 'voice', extension: '1001', target: 'Simulator-agent1.voice' }],
+      interactions: [{
+        id: 'ix-1',
+        target: 'Simulator-agent1.voice.ix-1',
+        channelId: 'voice',
+        state: 'STARTED',
+        direction: 'inbound',
+        from: '+15551234567',
+        to: 'sales',
+        queue: 'sales',
+        recording: 'off',
+        udata: { account: '42' },
+        parties: [{ partyid: 'leg-1', focusresource: '+15551234567', partystate: 'connected' }],
+        conversations: [{ id: 'leg-2', target: 'Simulator-agent1.voice.ix-1.leg-2', role: 'primary', state: 'connected' }]
+      }],
+      client: { id: '0b8e5a8f-2f1c-4d6e-9b7a-3c2d1e0f9a8b', awayUntil: null },
+      reasonCodes: [{ code: 'BREAK', label: 'Break' }]
+    }
+  }]
+})
+
+/** A resource snapshot (the REST face's GET …/resources/{id}; resync re-reads it). */
+export type SnapshotAnswer = Static<typeof SnapshotAnswerSchema>
+
 export type ProtocolRequest = CoreRequest | ServiceRequest | ResourceRequest
 export type ProtocolAnswer = CoreResponse | ServiceResponse | ResourceResponse | CoreError
 export type ProtocolEvent = ResourceEvent | ServiceEvent | CoreEvent

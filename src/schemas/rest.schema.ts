@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { IdSchema, RequestIdSchema, ServiceSchema, TargetSchema, CommandSchema } from './common.schema.js'
 import { literalUnion } from './vocabulary.js'
 import { FAILURE_MEANING, FAILURE_STATUS, FailureAnswerSchema, type FailureCode } from './failures.js'
-import { CapabilityStateSchema, CoreResponseSchema, ResourceAnswerSchema, ServiceAnswerSchema } from './protocol.schema.js'
+import { CapabilityStateSchema, CoreResponseSchema, ResourceAnswerSchema, ServiceAnswerSchema, SnapshotAnswerSchema } from './protocol.schema.js'
 import { SIMULATOR_SCHEMAS } from './simulator.schema.js'
 
 /**
@@ -52,40 +52,6 @@ export const ResourceRequestBodySchema = Type.Object({
   data: Type.Optional(Type.Unknown()),
   requestId: Type.Optional({ ...RequestIdSchema, description: 'echoed as `requestid` in the request\'s result event; made up when missing' })
 }, { $id: 'ResourceRequestBody', additionalProperties: false, examples: [{ command: 'session.notready', data: { reason: 'LUNCH' } }, { command: 'conversation.hold', target: 'Simulator-agent1.voice.ix-1.leg-2', requestId: 'r42' }, { command: 'channel.dial', data: { destination: '1002' } }] })
-
-export const SnapshotAnswerSchema = Type.Object({
-  result: Type.Literal('success'),
-  resource: Type.Object({ id: Type.String(), name: Type.String(), type: Type.String(), serviceId: Type.String() }),
-  data: Type.Unknown({ description: 'processor session: session, channels, interactions, conversations; workflow session: every view\'s state' })
-}, {
-  $id: 'SnapshotAnswer',
-  examples: [{
-    result: 'success',
-    resource: { id: 'Simulator-agent1', name: 'Simulator-agent1', type: 'com.openmethods.iserver.processor.session', serviceId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' },
-    data: {
-      session: { id: 'Simulator-agent1', agentId: 'agent1', agentName: 'Ada Lovelace', extension: '1001', model: 'default', loggedIn: true, loggingIn: false, state: 'busy', reason: null },
-      channels: [{ id: 'voice', media: 'voice', extension: '1001', target: 'Simulator-agent1.voice' }],
-      interactions: [{
-        id: 'ix-1',
-        target: 'Simulator-agent1.voice.ix-1',
-        channelId: 'voice',
-        state: 'STARTED',
-        direction: 'inbound',
-        from: '+15551234567',
-        to: 'sales',
-        queue: 'sales',
-        recording: 'off',
-        udata: { account: '42' },
-        parties: [{ partyid: 'leg-1', focusresource: '+15551234567', partystate: 'connected' }],
-        conversations: [{ id: 'leg-2', target: 'Simulator-agent1.voice.ix-1.leg-2', role: 'primary', state: 'connected' }]
-      }],
-      client: { id: '0b8e5a8f-2f1c-4d6e-9b7a-3c2d1e0f9a8b', awayUntil: null },
-      reasonCodes: [{ code: 'BREAK', label: 'Break' }]
-    }
-  }]
-})
-
-export type SnapshotAnswer = Static<typeof SnapshotAnswerSchema>
 
 export const HealthAnswerSchema = Type.Object({
   status: literalUnion(['ok', 'degraded', 'stopping']),
@@ -156,12 +122,6 @@ export const TOKEN = [{ clientToken: [] }]
 
 /** Failures any route can answer: bad input, and the unexpected. */
 export const ANY_ROUTE = ['INVALID_MESSAGE', 'INTERNAL'] as const
-
-/** The REST body of a core answer: the coreResponse without its envelope fields. */
-export function coreBody<T extends { messageType?: string, requestId?: string }> (answer: T): Omit<T, 'messageType' | 'requestId'> {
-  const { messageType: _type, requestId: _id, ...body } = answer
-  return body
-}
 
 export const MediaBarConfigSchema = Type.Object({
   servers: Type.Array(Type.String(), { description: 'base URLs the media bar chooses from; empty: the serving server' }),

@@ -1,9 +1,10 @@
-import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox'
+import { Type, type Static, type TObject } from '@sinclair/typebox'
 import type { TargetScope } from './target.js'
 
 /**
  * What each Interaction Processor request carries (docs/protocol.md, Service requests and Session
- * requests). The processor checks `data` against these before anything reaches the CTI.
+ * requests). The processor checks a request's data against its `fields` before anything reaches
+ * the CTI.
  */
 export const AgentIdSchema = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_@-]+$', description: 'the agent id (no dots)' })
 
@@ -21,8 +22,6 @@ export const PrepareSessionDataSchema = Type.Object({
 })
 export type PrepareSessionData = Static<typeof PrepareSessionDataSchema>
 
-/** No data: absent, `""` (as real media bars send) or `{}`. */
-const NoData = Type.Union([Type.Literal(''), Type.Object({}, { additionalProperties: false }), Type.Null()])
 const Strict = { additionalProperties: false }
 const Reason = Type.String({ minLength: 1, maxLength: 64 })
 const Destination = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9+*#_@-]+$', description: 'an outside number or an agent extension' })
@@ -37,16 +36,15 @@ export interface SessionRequestSpec<F extends TObject = TObject> {
   /** What the request acts on: the depth of its target. */
   target: TargetScope
   category: RequestCategory
-  /** The data's fields, as the CTI receives them (no-data forms become `{}`). */
+  /**
+   * The data's fields, as the CTI receives them. A client's `data` may also be absent, `""` (as
+   * real media bars send) or null, which mean `{}`.
+   */
   fields: F
-  /** What a client may send as `data`: the fields, or (when none is required) a no-data form. */
-  data: TSchema
 }
 
 function spec<F extends TObject> (target: TargetScope, category: RequestCategory, fields: F): SessionRequestSpec<F> {
-  const required = fields.required ?? []
-  const data = Object.keys(fields.properties).length === 0 ? NoData : required.length > 0 ? fields : Type.Union([NoData, fields])
-  return { target, category, fields, data }
+  return { target, category, fields }
 }
 
 /** Every session request: its target, its category (getCapabilities) and its data. */

@@ -53,11 +53,6 @@ export function scopeOf (target: string): TargetScope | undefined {
   return TARGET_SCOPES[parts - 1]
 }
 
-/** How many parts a target of `scope` has (session 1 … conversation 4). */
-export function depthOf (scope: TargetScope): number {
-  return TARGET_SCOPES.indexOf(scope) + 1
-}
-
 /**
  * The interaction a target belongs to (`<session>.<channel>.<interaction>`, for the
  * interaction itself and its conversations); undefined for sessions and channels.

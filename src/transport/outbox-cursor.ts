@@ -26,11 +26,6 @@ export class OutboxCursor {
     return this.#after
   }
 
-  /** Whether the outbox holds something after the cursor. */
-  get pending (): boolean {
-    return this.#outbox.latest !== this.#after
-  }
-
   /** What to send next: at most `limit` events, or a resync (which counts as delivered at once). */
   read (limit = Infinity): CursorRead {
     const read = this.#outbox.read(this.#after, limit)

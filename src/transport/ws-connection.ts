@@ -16,6 +16,7 @@ export interface WsFace {
   readonly dispatcher: Dispatcher
   readonly clients: ClientRegistry
   readonly presence: Presence
+  /** The transports' clock: pings run on it. */
   readonly clock: Clock
 }
 
@@ -146,9 +147,13 @@ export class WsConnection {
 
   #resume (message: unknown): void {
     const { clients, presence } = this.#face
-    const result = resume(clients, presence, this.#client, this.#provisional, message)
+    const current = this.#client
+    const result = resume(clients, presence, current, this.#provisional, message)
     this.#sender.send(JSON.stringify(result.answer))
     if (!result.ok) return
+    // A record this socket had resumed before (it holds nothing) is left as if its socket had
+    // dropped: away, and gone after the grace period unless something takes it back.
+    if (current !== undefined && current !== result.client && !this.#provisional) presence.detach(current, this.#transport, true)
     this.#provisional = false
     this.#attach(result.client, result.after)
     this.#log.info({ clientId: result.client.id, lastEventId: result.after }, 'websocket resumed a client')

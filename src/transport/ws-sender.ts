@@ -51,7 +51,7 @@ export class SocketSender {
     } else if (read.entries.length > 0) {
       // ws writes a frame's header and payload separately; cork the TCP socket so the whole
       // burst leaves in one write (ws exposes it as _socket).
-      const tcp = (this.#socket as unknown as { _socket?: { cork: () => void, uncork: () => void } })._socket
+      const tcp = tcpOf(this.#socket)
       tcp?.cork()
       const last = read.entries.length - 1
       read.entries.forEach((entry, i) => {
@@ -71,4 +71,19 @@ export class SocketSender {
     this.#unsubscribe()
     this.#unsubscribe = () => {}
   }
+}
+
+interface Corkable {
+  cork: () => void
+  uncork: () => void
+}
+
+function isCorkable (value: unknown): value is Corkable {
+  return value !== null && typeof value === 'object' && typeof Reflect.get(value, 'cork') === 'function' && typeof Reflect.get(value, 'uncork') === 'function'
+}
+
+/** The TCP socket under a ws WebSocket (ws keeps it, undeclared, as `_socket`), when it can cork. */
+function tcpOf (socket: WebSocket): Corkable | undefined {
+  const tcp: unknown = Reflect.get(socket, '_socket')
+  return isCorkable(tcp) ? tcp : undefined
 }

@@ -28,6 +28,8 @@ export class LogCapture extends Writable {
 export interface TestApp {
   app: Awaited<ReturnType<typeof buildApp>>
   clock: ManualClock
+  /** The transports' clock (WebSocket pings): nothing moves it but the test. */
+  transportClock: ManualClock
   config: Config
   logs: LogCapture
   /** Listens on a free loopback port; returns the base URL. */
@@ -42,14 +44,16 @@ export interface TestApp {
 export async function build (t: Test, overrides: Partial<Record<keyof Config, string | number>> = {}, options: { realClock?: boolean } = {}): Promise<TestApp> {
   const config = configWith({ SIM_LOGIN_DELAY_MS: 100, ...overrides })
   const clock = new ManualClock()
+  const transportClock = new ManualClock()
   const logs = new LogCapture()
   const logger = pino({ ...loggerOptions({ LOG_LEVEL: 'trace', LOG_FORMAT: 'json' }, false), level: 'trace' }, logs)
-  const app = await buildApp({ config, logger, ...(options.realClock !== true && { clock }) })
+  const app = await buildApp({ config, logger, ...(options.realClock !== true && { clock, transportClock }) })
   t.teardown(async () => { await app.close() })
   await app.ready()
   return {
     app,
     clock,
+    transportClock,
     config,
     logs,
     async listen () {

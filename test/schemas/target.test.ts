@@ -1,5 +1,5 @@
 import t from 'tap'
-import { depthOf, formatTarget, interactionOf, parseTarget, scopeOf, type TargetIds } from '../../src/schemas/target.js'
+import { TARGET_SCOPES, formatTarget, interactionOf, parseTarget, scopeOf, type TargetIds } from '../../src/schemas/target.js'
 
 const S = 'Simulator-agent1'
 
@@ -25,7 +25,7 @@ for (const [target, ids, scope, interaction] of cases) {
     if (ids !== undefined) {
       const { scope: _scope, sessionId, ...parts } = ids
       t.equal(formatTarget(sessionId, parts), target, 'format is the inverse of parse')
-      t.equal(target.split('.').length, depthOf(ids.scope), 'depth')
+      t.equal(target.split('.').length, TARGET_SCOPES.indexOf(ids.scope) + 1, 'depth')
     }
   })
 }

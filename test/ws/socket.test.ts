@@ -268,7 +268,7 @@ for (const [gone, config] of [['more events than OUTBOX_SIZE', { OUTBOX_SIZE: 16
   })
 }
 
-t.test('a dead peer is found by the ping and dropped; its bindings are released, its session waits (pings on the instance clock)', async t => {
+t.test('a dead peer is found by the ping and dropped; its bindings are released, its session waits (pings on the transports\' clock)', async t => {
   const PING = 15000
   const test = await build(t, { WS_PING_INTERVAL_MS: PING })
   const base = await test.listen()
@@ -278,10 +278,10 @@ t.test('a dead peer is found by the ping and dropped; its bindings are released,
   peer.socket.on('ping', () => { unanswered++ })
   await loginOver(peer, test.clock)
   t.equal(test.app.hisSockets.count, 1)
-  test.clock.advance(PING)
+  test.transportClock.advance(PING)
   await waitFor(() => unanswered === 1)
   t.equal(test.app.hisSockets.count, 1, 'the first ping is sent: the peer had just sent requests')
-  test.clock.advance(PING)
+  test.transportClock.advance(PING)
   t.equal(await peer.closed(), 1006, 'no answer by the next ping: terminated without a close frame')
   await waitFor(() => test.app.hisSockets.count === 0)
   const services = body(await test.app.inject('/services')).data.services as Message[]
@@ -295,15 +295,26 @@ t.test('a dead peer is found by the ping and dropped; its bindings are released,
   let pings = 0
   alive.socket.on('ping', () => { pings++ })
   for (let i = 1; i <= 3; i++) {
-    test.clock.advance(PING)
+    test.transportClock.advance(PING)
     await waitFor(() => pings === i)
     // The peer's pong left before its own ping, so the server's pong to it means the server has read the peer's.
     await new Promise<void>(resolve => { alive.socket.once('pong', () => { resolve() }); alive.socket.ping() })
   }
-  test.clock.advance(PING)
+  test.transportClock.advance(PING)
   await waitFor(() => pings === 4)
   t.equal(test.app.hisSockets.count, 1, 'a peer that answered three pings stays')
   t.equal(alive.closeCode, undefined)
+})
+
+t.test('the contact center\'s clock (SIM_CLOCK=manual) moving a long way drops no socket: pings keep their own time', async t => {
+  const test = await build(t)
+  const peer = await WsPeer.connect(await test.listen())
+  t.teardown(() => { peer.close() })
+  await loginOver(peer, test.clock)
+  test.clock.advance(10 * 60_000)
+  const { answer } = await peer.request({ messageType: 'resourceRequest', serviceId: PROCESSOR_ID, resourceId: RID, request: { command: 'session.notready' } })
+  t.equal(answer.response.result, 'success', 'the socket and the session are still there')
+  t.equal(test.app.hisSockets.count, 1)
 })
 
 t.test('the grace period: after it, the agent is logged out (client_lost) and the client cannot resume', async t => {
@@ -382,4 +393,19 @@ t.test('GET /ws without an upgrade answers 426', async t => {
   const res = await app.inject('/ws')
   t.equal(res.statusCode, 426)
   t.equal(body(res).failure.code, 'INVALID_MESSAGE')
+})
+
+t.test('a socket that resumes one client and then another leaves the first away, so it expires after the grace period', async t => {
+  const test = await build(t, { SESSION_GRACE_MS: 60000 })
+  const base = await test.listen()
+  const open = async (): Promise<Message> => body(await test.app.inject({ method: 'POST', url: '/clients', payload: {} }))
+  const [one, two] = [await open(), await open()]
+  const peer = await WsPeer.connect(base)
+  t.teardown(() => { peer.close() })
+  t.match((await peer.request({ messageType: 'coreRequest', command: 'resume', clientId: one.clientId, token: one.token })).answer, { result: 'success' })
+  t.match((await peer.request({ messageType: 'coreRequest', command: 'resume', clientId: two.clientId, token: two.token })).answer, { result: 'success' })
+  t.equal(test.app.his.clients.get(one.clientId)?.transport, undefined, 'the first record has no transport now')
+  test.clock.advance(60_000)
+  await waitFor(() => test.app.his.clients.get(one.clientId) === undefined)
+  t.not(test.app.his.clients.get(two.clientId), undefined, 'the one the socket serves stays')
 })

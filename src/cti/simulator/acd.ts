@@ -1,3 +1,4 @@
+import type { Calls } from './calls.js'
 import type { Interactions } from './interactions.js'
 import type { SimAgent, SimCall } from './model.js'
 import type { World } from './world.js'
@@ -10,10 +11,12 @@ import type { World } from './world.js'
  */
 export class Acd {
   readonly #w: World
+  readonly #calls: Calls
   readonly #interactions: Interactions
 
-  constructor (world: World, interactions: Interactions) {
+  constructor (world: World, calls: Calls, interactions: Interactions) {
     this.#w = world
+    this.#calls = calls
     this.#interactions = interactions
   }
 
@@ -26,9 +29,7 @@ export class Acd {
       if (ready.length === 0) return
       const offer = this.#next(waiting, ready)
       if (offer === undefined) return
-      const queue = offer.call.queueId === undefined ? undefined : this.#w.queues.get(offer.call.queueId)
-      queue?.waiting.splice(queue.waiting.indexOf(offer.call), 1)
-      offer.call.queued = false
+      this.#calls.dequeue(offer.call)
       this.#interactions.offer(offer.call, offer.agent, 'inbound')
     }
   }

@@ -10,7 +10,7 @@ import { Calls } from './calls.js'
 import { Directory, type DirectoryFile } from './directory.js'
 import { Interactions } from './interactions.js'
 import { agentStateViolations, interactionViolations } from './invariants.js'
-import { isLive, onCall, type AgentLeg, type SimAgent, type SimCall, type SimInteraction } from './model.js'
+import { isLive, legsOf, onCall, type AgentLeg, type SimAgent, type SimCall, type SimInteraction } from './model.js'
 import { Transfers } from './transfers.js'
 import { agentViews, callViews, queueViews } from './views.js'
 import { VOICE_CHANNEL, World } from './world.js'
@@ -57,7 +57,7 @@ export class Simulator implements CtiPort {
     this.#calls = new Calls(this.#world)
     this.#interactions = new Interactions(this.#world, this.#calls)
     this.#transfers = new Transfers(this.#world, this.#calls, this.#interactions)
-    this.#acd = new Acd(this.#world, this.#interactions)
+    this.#acd = new Acd(this.#world, this.#calls, this.#interactions)
     for (const profile of options.directory.agents) {
       this.#world.agents.set(profile.id, {
         profile,
@@ -210,6 +210,10 @@ export class Simulator implements CtiPort {
       case 'session.dispose':
         // The processor carries these out through login and logout; they never reach execute.
         throw new UNSUPPORTED(`the simulator does not support ${request.command}`)
+      default: {
+        const unhandled: never = request
+        throw new UNSUPPORTED(`the simulator does not support ${JSON.stringify(unhandled)}`)
+      }
     }
   }
 
@@ -223,7 +227,7 @@ export class Simulator implements CtiPort {
   /** A conversation request: acts on the request's conversation, returns its interaction. */
   #onLeg (agent: SimAgent, request: CtiRequest, act: (leg: AgentLeg) => void): CtiResult {
     const ix = this.#interaction(agent, request)
-    const leg = [ix.primary, ix.consult].find(l => l !== undefined && l.id === request.conversationId)
+    const leg = legsOf(ix).find(l => l.id === request.conversationId)
     if (leg === undefined) throw new INVALID_TARGET(`no conversation ${request.conversationId ?? ''} in ${ix.id}`)
     act(leg)
     return { interactionId: ix.id }
