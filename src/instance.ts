@@ -75,7 +75,9 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     cti: simulator,
     workflow,
     registry,
-    log: log.child({ component: 'processor' })
+    log: log.child({ component: 'processor' }),
+    now: () => clock.now(),
+    ownerPresent: clientId => clients.get(clientId) !== undefined
   })
   registry.add(monitor)
   registry.add(processor)

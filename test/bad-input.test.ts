@@ -1,6 +1,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { AGENT1, AGENT2, PROCESSOR_ID, RestClient, WM, body, build } from './helpers/app.js'
+import { hasResultEvent, isSessionCommand } from '../src/schemas/session-requests.schema.js'
 
 interface Case {
   name: string
@@ -21,9 +22,14 @@ async function observable (app: FastifyInstance, owner: RestClient, rid: string)
     agents: body(await app.inject('/simulator/agents')).agents,
     session: await owner.snapshot(PROCESSOR_ID, rid),
     workflow: await owner.snapshot(WM, rid),
-    clients: app.his.clients.size,
-    outbox: app.his.clients.get(owner.clientId)?.outbox.latest
+    clients: app.his.clients.size
   }
+}
+
+/** The names of the events the client was sent after `after`. */
+function eventsAfter (app: FastifyInstance, owner: RestClient, after: number): string[] {
+  const read = app.his.clients.get(owner.clientId)?.outbox.read(after)
+  return read?.kind === 'events' ? read.entries.map(e => e.name) : ['(gap)']
 }
 
 t.test('bad input on every route: a clear failure with the right status and code, and no change of state', async t => {
@@ -116,6 +122,7 @@ t.test('bad input on every route: a clear failure with the right status and code
 
   const before = await observable(app, owner, rid)
   for (const c of cases) {
+    const latest = app.his.clients.get(owner.clientId)?.outbox.latest ?? 0
     const res = await app.inject({
       method: c.method,
       url: c.url,
@@ -130,6 +137,10 @@ t.test('bad input on every route: a clear failure with the right status and code
     t.type(b?.failure?.message, 'string', `${c.name}: message`)
     t.notMatch(b?.failure?.message ?? '', /at .*\.js:\d+/, `${c.name}: no stack trace`)
     t.same(await observable(app, owner, rid), before, `${c.name}: state unchanged`)
+    // An interaction request that fails tells the client by its error event too; nothing else is sent.
+    const command = c.payload !== null && typeof c.payload === 'object' ? String(Reflect.get(c.payload, 'command')) : ''
+    const refused = c.url.endsWith('/requests') && c.url.includes(`/${PROCESSOR_ID}/resources/`) && isSessionCommand(command) && hasResultEvent(command) && c.status !== 401
+    t.same(eventsAfter(app, owner, latest), refused ? [`error.interaction.${command.slice(command.indexOf('.') + 1)}`] : [], `${c.name}: events`)
   }
   t.notOk(app.his.processor.sessionOfAgent('agent2'), 'no session was created by any bad prepareSession')
 })

@@ -52,8 +52,8 @@ t.test('a second login of the same agent: confirm first, then override replaces 
   clock.advance(100)
   const snap = await second.snapshot(PROCESSOR_ID, rid)
   t.equal(snap.data.session.loggedIn, true)
-  t.equal(snap.data.session.state, 'not_ready', 'the new session is a fresh login')
-  t.equal((await second.request(rid, 'session.ready')).statusCode, 200)
+  t.equal(snap.data.session.state, 'ready', 'the new session adopted the agent as they were: ready, no second login')
+  t.equal((await second.request(rid, 'session.notready')).statusCode, 200)
 })
 
 t.test('override of a session still logging in; a closed client\'s sessions end with it', async t => {

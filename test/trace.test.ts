@@ -46,10 +46,10 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
   t.same(body(res), {
     command: 'prepareSession',
     result: 'success',
-    resource: { id: 'Simulator-agent1' },
+    resource: { id: 'Simulator-agent1', data: { agent: { id: 'agent1' }, model: '', override: true, cti: PROCESSOR_ID } },
     data: { agent: { id: 'agent1' }, model: '', override: true, cti: PROCESSOR_ID },
     workflow: { serviceId: WM, resourceId: 'Simulator-agent1' }
-  }, 'success echoes the request data without the password')
+  }, 'success echoes the request data without the password, at the top (as the trace) and under resource (as seed 004 writes it)')
   const rid = 'Simulator-agent1'
 
   res = await bar.bindResource(PROCESSOR_ID, rid)

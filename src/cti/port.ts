@@ -1,5 +1,6 @@
 import type { CtiEventData, CtiEventName } from '../schemas/events.schema.js'
 import type { RequestFields, SessionCommand } from '../schemas/session-requests.schema.js'
+import type { AgentSnapshot } from '../schemas/snapshot.schema.js'
 import type { TargetScope } from '../schemas/target.js'
 
 /**
@@ -72,6 +73,8 @@ export interface CtiSessionSettings {
 /** What a request produced, when it made something new (channel.dial: the interaction). */
 export interface CtiResult {
   interactionId?: string
+  /** interaction.clear: the party cleared (its id). */
+  resource?: string
 }
 
 export interface CtiHealth {
@@ -90,11 +93,19 @@ export interface CtiPort {
   attach: (agentId: string, listener: CtiListener) => () => void
   /** Starts the agent's login; `session.started` follows when it completes. */
   login: (agentId: string, settings: CtiSessionSettings) => Promise<void>
+  /** The agent's own logout: refused (INVALID_STATE) while the agent has calls. */
+  logout: (agentId: string, reason: string) => Promise<void>
   /**
-   * Logs the agent out. Refused while the agent has calls, unless `force` (the session is being
-   * replaced or ended): then every call of the agent is released first.
+   * The session must end (its client is gone, or it was disposed): logs the agent out now when
+   * they have no call (`done`), else marks them pending logout (`session.pendinglogout`), routes
+   * them no new call, and logs them out when the last call and its wrap-up end (`pending`).
+   * Never ends a call.
    */
-  logout: (agentId: string, reason: string, force?: boolean) => Promise<void>
+  logoutWhenIdle: (agentId: string, reason: string) => Promise<'done' | 'pending'>
+  /** A new session takes the agent back: a pending logout is called off. */
+  cancelLogout: (agentId: string) => Promise<void>
+  /** The agent's life at the CTI now, whole (adoption): logged in or not, state, calls. */
+  snapshot: (agentId: string) => Promise<AgentSnapshot>
   /** Carries out a request (throws a catalogued error when it cannot); effects arrive as events. */
   execute: (agentId: string, request: CtiRequest) => Promise<CtiResult | undefined>
   health: () => CtiHealth

@@ -23,6 +23,10 @@ export interface InteractionProcessorOptions {
   workflow: WorkflowManager
   registry: ServiceRegistry
   log: Logger
+  /** The instance clock. */
+  now: () => number
+  /** Whether a client record still exists (a session whose owner is gone is adopted without a confirm). */
+  ownerPresent: (clientId: string) => boolean
 }
 
 /**
@@ -39,6 +43,8 @@ export class InteractionProcessor implements Service {
   readonly #workflow: WorkflowManager
   readonly #registry: ServiceRegistry
   readonly #log: Logger
+  readonly #now: () => number
+  readonly #ownerPresent: (clientId: string) => boolean
   readonly #sessions = new Map<string, ProcessorSession>()
   readonly #byAgent = new Map<string, ProcessorSession>()
   readonly #byOwner = new Map<string, Set<ProcessorSession>>()
@@ -53,6 +59,8 @@ export class InteractionProcessor implements Service {
     this.#workflow = options.workflow
     this.#registry = options.registry
     this.#log = options.log
+    this.#now = options.now
+    this.#ownerPresent = options.ownerPresent
     this.info = {
       vendor: 'his-cti-server',
       version: options.version,
@@ -128,16 +136,14 @@ export class InteractionProcessor implements Service {
     const echo = withoutSecrets(request)
 
     const existing = this.#byAgent.get(auth.agent.id)
-    if (existing !== undefined) {
-      if (request.override !== true) {
-        return {
-          result: 'confirm',
-          message: `Agent ${auth.agent.id} already has a session on ${this.name}. Take it over? The other media bar will be signed out.`,
-          original: { command: 'prepareSession', data: echo }
-        }
+    if (existing !== undefined && request.override !== true && !existing.orphaned && this.#ownerPresent(existing.owner)) {
+      return {
+        result: 'confirm',
+        message: `Agent ${auth.agent.id} already has a session on ${this.name}. Take it over? The other media bar will be signed out; calls in progress carry on here.`,
+        original: { command: 'prepareSession', data: echo }
       }
-      await this.destroy(existing, 'replaced')
     }
+    if (existing !== undefined) this.#release(existing, 'replaced')
 
     const id = `${this.name}-${auth.agent.id}`
     const workflow = this.#workflow.createSession(id, model, ctx.client.id)
@@ -149,52 +155,89 @@ export class InteractionProcessor implements Service {
       workflow,
       emit: event => this.#registry.publishResource(this.id, id, event),
       log: this.#log,
-      dispose: async (s, reason) => { await this.destroy(s, reason) }
+      now: this.#now,
+      dispose: async s => { await this.#retire(s, 'disposed', false) },
+      ended: (s, reason) => { this.#forget(s, reason) }
     })
     this.#sessions.set(id, session)
     this.#byAgent.set(auth.agent.id, session)
     this.#owned(ctx.client.id).add(session)
     const away = this.#away.get(ctx.client.id)
     if (away !== undefined) session.ownerAwayUntil = away
+    let adopted = false
     try {
-      await session.login()
+      // The agent may be logged in at the CTI already (a takeover, a reload, a client gone):
+      // the session adopts the agent's life there, calls and all, instead of logging in again.
+      const snapshot = await this.#cti.snapshot(auth.agent.id)
+      adopted = snapshot.loggedIn || snapshot.loggingIn
+      if (adopted) {
+        session.adopt(snapshot)
+        if (snapshot.pendingLogout !== null) await this.#cti.cancelLogout(auth.agent.id)
+      } else {
+        await session.login()
+      }
     } catch (err) {
-      this.#forget(session)
+      this.#forget(session, 'failed')
       throw err
     }
-    this.#log.info({ sessionId: id, agentId: auth.agent.id, model: model.name, clientId: ctx.client.id }, 'session prepared')
+    this.#log.info({ sessionId: id, agentId: auth.agent.id, model: model.name, clientId: ctx.client.id, adopted }, 'session prepared')
     return {
       result: 'success',
-      resource: { id },
+      resource: { id, data: echo },
       data: echo,
       workflow: { serviceId: WORKFLOW_MANAGER_ID, resourceId: id }
     }
   }
 
   /**
-   * Ends a session for good: the agent is logged out of the CTI, the bound client hears
-   * `session.ended` with `reason`, and both session resources disappear.
+   * The session resource ends (takeover, shutdown): its client hears `session.ended` with
+   * `reason`, both resources go. The agent's life at the CTI, calls included, is untouched.
    */
-  async destroy (session: ProcessorSession, reason: string): Promise<void> {
+  #release (session: ProcessorSession, reason: string): void {
     if (this.#sessions.get(session.id) !== session) return
+    session.release(reason)
+    this.#forget(session, reason)
+  }
+
+  /**
+   * The session must end while the agent may be on calls (docs/protocol.md, Pending logout): the
+   * CTI logs the agent out now, or when the last call and its wrap-up end. Meanwhile the session
+   * waits for nobody (`keep`: a new prepareSession adopts it), or goes at once (disposed).
+   */
+  async #retire (session: ProcessorSession, reason: string, keep: boolean): Promise<void> {
+    if (this.#sessions.get(session.id) !== session) return
+    let outcome: 'done' | 'pending' = 'done'
     try {
-      await session.end(reason, true)
+      outcome = await session.retire(reason)
     } catch (err) {
       this.#log.warn({ err, sessionId: session.id }, 'logout while ending the session failed')
     }
-    this.#forget(session)
-    this.#log.info({ sessionId: session.id, reason }, 'session ended')
+    if (outcome === 'done') {
+      this.#forget(session, reason)
+    } else if (keep) {
+      session.orphaned = true
+      this.#disown(session)
+      this.#log.info({ sessionId: session.id, reason }, 'session waits for the agent\'s last call (pending logout)')
+    } else {
+      this.#release(session, reason)
+    }
   }
 
-  #forget (session: ProcessorSession): void {
+  #forget (session: ProcessorSession, reason: string): void {
+    if (this.#sessions.get(session.id) !== session) return
     session.detach()
     this.#sessions.delete(session.id)
     if (this.#byAgent.get(session.agent.id) === session) this.#byAgent.delete(session.agent.id)
+    this.#disown(session)
+    this.#workflow.destroySession(session.id)
+    this.#registry.resourceRemoved(this.id, session.id)
+    this.#log.info({ sessionId: session.id, reason }, 'session ended')
+  }
+
+  #disown (session: ProcessorSession): void {
     const owned = this.#byOwner.get(session.owner)
     owned?.delete(session)
     if (owned?.size === 0) this.#byOwner.delete(session.owner)
-    this.#workflow.destroySession(session.id)
-    this.#registry.resourceRemoved(this.id, session.id)
   }
 
   #owned (clientId: string): Set<ProcessorSession> {
@@ -227,14 +270,20 @@ export class InteractionProcessor implements Service {
     for (const session of this.#byOwner.get(clientId) ?? []) session.ownerAwayUntil = undefined
   }
 
-  /** The owner is gone for good: its agents are logged out and their sessions end. */
+  /**
+   * The owner is gone for good: its agents are logged out, at once or after their last call,
+   * and their sessions end (`client_lost`, `client_closed`). No call ends for it.
+   */
   async ownerGone (clientId: string, reason: string): Promise<void> {
     this.#away.delete(clientId)
-    for (const session of this.sessionsOwnedBy(clientId)) await this.destroy(session, reason)
+    for (const session of this.sessionsOwnedBy(clientId)) await this.#retire(session, reason, true)
   }
 
-  /** Ends every session (shutdown). */
+  /**
+   * Ends every session resource (shutdown). The agents stay logged in at the CTI with their
+   * calls: an embedded simulator ends with the process, a remote CTI carries on for the next start.
+   */
   async destroyAll (reason: string): Promise<void> {
-    for (const session of [...this.#sessions.values()]) await this.destroy(session, reason)
+    for (const session of [...this.#sessions.values()]) this.#release(session, reason)
   }
 }

@@ -4,14 +4,16 @@ import { INVALID_MESSAGE, INVALID_STATE, INVALID_TARGET, UNKNOWN_COMMAND, UNSUPP
 import type { ClientRecord } from '../core/client.js'
 import type { Logger } from '../core/logger.js'
 import type { RequestContext, Resource, ResourceEventSink, ResourceResult } from '../core/service.js'
-import type { CtiAgent, CtiEvent, CtiPort, CtiRequest, CtiSessionSettings, ReasonCode } from '../cti/port.js'
+import type { CtiAgent, CtiEvent, CtiPort, CtiRequest, CtiResult, CtiSessionSettings, ReasonCode } from '../cti/port.js'
 import type { RequestDoneData, RequestErrorData } from '../schemas/events.schema.js'
+import type { AgentSnapshot } from '../schemas/snapshot.schema.js'
 import type { ResourceEventBody } from '../schemas/protocol.schema.js'
 import {
   SESSION_COMMANDS, SESSION_REQUESTS, actionOf, hasResultEvent, isSessionCommand, type SessionCommand
 } from '../schemas/session-requests.schema.js'
 import { formatTarget, parseTarget, type TargetParts } from '../schemas/target.js'
 import type { WorkflowSession } from '../workflow/workflow-session.js'
+import { restoreEvents, viewHistory } from './adoption.js'
 import { SessionModel, type SessionSnapshot } from './session-model.js'
 
 export const PROCESSOR_SESSION_TYPE = 'com.openmethods.iserver.processor.session'
@@ -37,8 +39,12 @@ export interface ProcessorSessionOptions {
   workflow: WorkflowSession
   emit: ResourceEventSink
   log: Logger
-  /** Called when the session has ended and must be removed (dispose). */
-  dispose: (session: ProcessorSession, reason: string) => Promise<void>
+  /** The instance clock: the picture says since when things are in their state. */
+  now: () => number
+  /** The client asked to end the session (session.dispose). */
+  dispose: (session: ProcessorSession) => Promise<void>
+  /** The CTI logged out the agent of a session nobody holds any more (a pending logout completed). */
+  ended: (session: ProcessorSession, reason: string) => void
 }
 
 /**
@@ -58,11 +64,17 @@ export class ProcessorSession implements Resource {
   readonly #emit: ResourceEventSink
   readonly #log: Logger
   readonly #dispose: ProcessorSessionOptions['dispose']
+  readonly #ended: ProcessorSessionOptions['ended']
   readonly #detach: () => void
   #pending: ResourceEventBody[] = []
   #endedSeen = false
   /** Set while the owner's client is away: when the session ends unless it comes back. */
   ownerAwayUntil: number | undefined
+  /**
+   * The owner is gone but the agent has calls: the session waits for the CTI's logout after the
+   * last call (pending logout), for nobody but a new session that adopts the agent.
+   */
+  orphaned = false
 
   constructor (options: ProcessorSessionOptions) {
     this.id = options.id
@@ -74,7 +86,8 @@ export class ProcessorSession implements Resource {
     this.#emit = options.emit
     this.#log = options.log
     this.#dispose = options.dispose
-    this.model = new SessionModel(options.id, options.agent, options.workflow.model.name)
+    this.#ended = options.ended
+    this.model = new SessionModel(options.id, options.agent, options.workflow.model.name, options.now)
     this.#detach = this.#cti.attach(this.agent.id, event => { this.#onCtiEvent(event) })
   }
 
@@ -110,35 +123,55 @@ export class ProcessorSession implements Resource {
     // No data, `""` and null are all "no fields"; what is sent must fit the command (CtiRequest).
     const fields = data === undefined || data === '' || data === null ? {} : data
     const unchecked = { command, data: fields }
-    if (!isCtiRequest(unchecked)) throw invalidData(command, fields)
-    const parsed = this.#parse(command, target)
-    // The view governing the target decides first (even when a conversation named is gone),
-    // then the channel and conversation must exist.
-    const governing = parsed.target ?? this.id
     if (!hasResultEvent(command)) {
-      this.#checkAllowed(governing, command)
+      if (!isCtiRequest(unchecked)) throw invalidData(command, fields)
+      const parsed = this.#parse(command, target)
+      this.#checkAllowed(parsed.target ?? this.id, command)
       const resolved = this.#resolve(command, parsed)
       await this.#run(unchecked, resolved, ctx.requestId)
       return { target: resolved.target }
     }
-    // Interaction requests: one result event each, after the events the action caused.
+    // Interaction requests: one result event each, after the events the action caused, whatever
+    // refused them (bad data, a target that is not there, a disabled button, the CTI).
     const requestid = ctx.requestId ?? randomUUID()
     const action = actionOf(command)
-    const ixTarget = parsed.interactionId === undefined ? governing : formatTarget(this.id, { channelId: parsed.channelId, interactionId: parsed.interactionId })
+    let parsed: Partial<ResolvedTarget> = {}
     try {
-      this.#checkAllowed(governing, command)
+      if (!isCtiRequest(unchecked)) throw invalidData(command, fields)
+      parsed = this.#parse(command, target)
+      // The view governing the target decides first (even when a conversation named is gone),
+      // then the channel and conversation must exist.
+      this.#checkAllowed(parsed.target ?? this.id, command)
       const resolved = this.#resolve(command, parsed)
-      const interactionId = await this.#run(unchecked, resolved, requestid)
-      const doneTarget = interactionId === undefined ? ixTarget : formatTarget(this.id, { channelId: resolved.channelId, interactionId })
-      const done: RequestDoneData = { requestid, interactionid: interactionId ?? resolved.interactionId ?? null }
+      const result = await this.#run(unchecked, resolved, requestid)
+      const interactionId = result?.interactionId
+      const doneTarget = interactionId === undefined ? this.#resultTarget(parsed) : formatTarget(this.id, { channelId: resolved.channelId, interactionId })
+      const done: RequestDoneData = {
+        requestid, interactionid: interactionId ?? resolved.interactionId ?? null, ...(result?.resource !== undefined && { resource: result.resource })
+      }
       this.#publish({ name: `interaction.${action}.done`, target: doneTarget, context: {}, data: done })
       return { target: resolved.target, ...(interactionId !== undefined && command === 'channel.dial' && { data: { interactionid: interactionId, target: doneTarget } }) }
     } catch (err) {
       const failure = toFailure(err)
-      const error: RequestErrorData = { requestid, interactionid: parsed.interactionId ?? null, error: failure.code, description: failure.message }
-      this.#publish({ name: `error.interaction.${action}`, target: ixTarget, context: {}, data: error })
+      // A target that did not parse may still name an interaction of this session.
+      const named = target === undefined ? undefined : parseTarget(target)
+      if (parsed.target === undefined && named?.sessionId === this.id && 'interactionId' in named && this.model.hasInteraction(named.channelId, named.interactionId)) {
+        parsed = { channelId: named.channelId, interactionId: named.interactionId }
+      }
+      const interactionid = parsed.interactionId ?? (named !== undefined && 'interactionId' in named ? named.interactionId : null)
+      const error: RequestErrorData = { requestid, interactionid, error: failure.code, description: failure.message }
+      this.#publish({ name: `error.interaction.${action}`, target: this.#resultTarget(parsed), context: {}, data: error })
       throw err
     }
+  }
+
+  /**
+   * The target of a request's result event: its interaction when it names one that exists, else
+   * the target it named in this session (a channel: dial, pick), else the session.
+   */
+  #resultTarget (parsed: Partial<ResolvedTarget>): string {
+    if (parsed.interactionId !== undefined) return formatTarget(this.id, { channelId: parsed.channelId, interactionId: parsed.interactionId })
+    return parsed.target ?? this.id
   }
 
   /** INVALID_STATE when the view governing `target` disables `command`. */
@@ -149,8 +182,8 @@ export class ProcessorSession implements Resource {
     }
   }
 
-  /** The request itself. Returns the interaction it made or acted on. */
-  async #run (request: CtiRequest, resolved: ResolvedTarget, requestId: string | undefined): Promise<string | undefined> {
+  /** The request itself. Returns what the CTI says it made or acted on. */
+  async #run (request: CtiRequest, resolved: ResolvedTarget, requestId: string | undefined): Promise<CtiResult | undefined> {
     switch (request.command) {
       case 'session.login':
         if (this.model.loggedIn || this.model.loggingIn) throw new INVALID_STATE('the agent is already logged in')
@@ -161,26 +194,62 @@ export class ProcessorSession implements Resource {
         await this.end(request.data.reason ?? 'logout')
         return undefined
       case 'session.dispose':
-        await this.#dispose(this, 'disposed')
+        await this.#dispose(this)
         return undefined
       default: {
         const { target: _target, ...ids } = resolved
-        const result = await this.#cti.execute(this.agent.id, { ...request, ...ids, ...(requestId !== undefined && { requestId }) })
-        return result?.interactionId
+        return await this.#cti.execute(this.agent.id, { ...request, ...ids, ...(requestId !== undefined && { requestId }) })
       }
     }
   }
 
   /**
-   * Ends the agent's CTI session (logout), making sure the client hears `session.ended` with
-   * `reason` even when the CTI had nothing to log out. `force` releases the agent's calls first
-   * (the session is being replaced or disposed); without it a logout with calls is refused.
+   * The agent's own logout (refused by the CTI while they have calls), making sure the client
+   * hears `session.ended` with `reason` even when the CTI had nothing to log out.
    */
-  async end (reason: string, force = false): Promise<void> {
+  async end (reason: string): Promise<void> {
+    await this.#untilEnded(reason, async () => { await this.#cti.logout(this.agent.id, reason) })
+  }
+
+  /**
+   * The session must end while its agent may have calls (its client is gone, or it disposed the
+   * session): the CTI logs the agent out now (`done`, and the client hears `session.ended`), or
+   * after the last call and its wrap-up (`pending`). No call ends for it.
+   */
+  async retire (reason: string): Promise<'done' | 'pending'> {
+    let outcome: 'done' | 'pending' = 'done'
+    await this.#untilEnded(reason, async () => { outcome = await this.#cti.logoutWhenIdle(this.agent.id, reason) }, () => outcome === 'done')
+    return outcome
+  }
+
+  /** The session resource ends with `reason` (takeover, shutdown); the agent's life at the CTI goes on. */
+  release (reason: string): void {
+    this.#publish({ name: 'session.ended', target: this.id, context: {}, data: { reason } })
+  }
+
+  async #untilEnded (reason: string, logout: () => Promise<void>, ended: () => boolean = () => true): Promise<void> {
     this.#endedSeen = false
-    if (this.model.loggedIn || this.model.loggingIn) await this.#cti.logout(this.agent.id, reason, force)
+    if (this.model.loggedIn || this.model.loggingIn) await logout()
+    if (!ended()) return
     this.model.loggingIn = false
     if (!this.#endedSeen) this.#publish({ name: 'session.ended', target: this.id, context: {}, data: { reason } })
+  }
+
+  /**
+   * Builds the session from the CTI's picture of an agent who is logged in already (adoption):
+   * the views replay the calls' history, then the client gets the session and every interaction
+   * as they are (see adoption.ts). The CTI's events from now on carry on from there.
+   */
+  adopt (snapshot: AgentSnapshot): void {
+    if (snapshot.loggingIn) this.model.loggingIn = true
+    for (const event of viewHistory(snapshot, this.agent.extension)) this.workflow.handle(this.#body(event))
+    for (const event of restoreEvents(snapshot, this.agent.extension)) {
+      this.model.apply(event)
+      const body = this.#body(event)
+      this.#deliver(body)
+      if (event.name === 'interaction.restored') this.workflow.handle(body)
+    }
+    this.model.since = snapshot.since
   }
 
   /** Stops listening to the CTI (the session is being removed). */
@@ -243,19 +312,31 @@ export class ProcessorSession implements Resource {
 
   #onCtiEvent (event: CtiEvent): void {
     this.model.apply(event)
-    if (event.scope === 'session' && event.name === 'session.ended') this.#endedSeen = true
-    this.#publish({ name: event.name, target: event.scope === 'session' ? this.id : formatTarget(this.id, event), context: {}, data: wireData(event) })
+    this.#publish(this.#body(event))
+    if (event.scope === 'session' && event.name === 'session.ended') {
+      this.#endedSeen = true
+      if (this.orphaned) this.#ended(this, event.data.reason)
+    }
+  }
+
+  /** A CTI event as the client sees it: its target path, and the ids of its object in its data. */
+  #body (event: CtiEvent): ResourceEventBody {
+    return { name: event.name, target: event.scope === 'session' ? this.id : formatTarget(this.id, event), context: {}, data: wireData(event) }
   }
 
   #publish (event: ResourceEventBody): void {
-    if (!this.#emit(event)) {
-      this.#pending.push(event)
-      if (this.#pending.length > PENDING_LIMIT) {
-        this.#pending.shift()
-        this.#log.warn({ sessionId: this.id }, 'undelivered session events overflowed; the oldest was dropped')
-      }
-    }
+    this.#deliver(event)
     this.workflow.handle(event)
+  }
+
+  /** To the bound client, or kept for the next one that binds. */
+  #deliver (event: ResourceEventBody): void {
+    if (this.#emit(event)) return
+    this.#pending.push(event)
+    if (this.#pending.length > PENDING_LIMIT) {
+      this.#pending.shift()
+      this.#log.warn({ sessionId: this.id }, 'undelivered session events overflowed; the oldest was dropped')
+    }
   }
 }
 

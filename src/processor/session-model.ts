@@ -37,6 +37,9 @@ export interface InteractionRecord {
   udata: Record<string, unknown>
   parties: PartyRecord[]
   conversations: Map<string, ConversationRecord>
+  /** When it entered its state, and when it was answered (null: never), ISO 8601. */
+  since: string
+  startedAt: string | null
 }
 
 export interface SessionSnapshot {
@@ -50,6 +53,10 @@ export interface SessionSnapshot {
     loggingIn: boolean
     state: AgentState
     reason: string | null
+    /** When the agent entered this state (ISO 8601). */
+    since: string
+    /** The reason of a logout that waits for the last call and its wrap-up (docs/protocol.md, Pending logout), or null. */
+    pendingLogout: string | null
   }
   channels: Array<ChannelRecord & { target: string }>
   interactions: Array<Omit<InteractionRecord, 'conversations'> & { conversations: ConversationRecord[] }>
@@ -72,13 +79,23 @@ export class SessionModel {
   loggingIn = false
   state: AgentState = 'logged_out'
   reason: string | null = null
+  since: string
+  pendingLogout: string | null = null
+  readonly #now: () => number
   readonly channels = new Map<string, ChannelRecord>()
   readonly interactions = new Map<string, InteractionRecord>()
 
-  constructor (sessionId: string, agent: CtiAgent, modelName: string) {
+  /** `now`: the instance clock (records say since when they are in their state). */
+  constructor (sessionId: string, agent: CtiAgent, modelName: string, now: () => number) {
     this.sessionId = sessionId
     this.agent = agent
     this.modelName = modelName
+    this.#now = now
+    this.since = this.#stamp()
+  }
+
+  #stamp (): string {
+    return new Date(this.#now()).toISOString()
   }
 
   /** Updates the picture from one CTI event. */
@@ -100,11 +117,16 @@ export class SessionModel {
       case 'session.ended':
         this.loggedIn = false
         this.loggingIn = false
+        this.pendingLogout = null
         this.interactions.clear()
         break
       case 'state.updated':
+        if (event.data.state !== this.state || event.data.reason !== this.reason) this.since = this.#stamp()
         this.state = event.data.state
         this.reason = event.data.reason
+        break
+      case 'session.pendinglogout':
+        this.pendingLogout = event.data.reason
         break
     }
   }
@@ -124,8 +146,9 @@ export class SessionModel {
 
   #interactionEvent (event: CtiEventOf<'interaction'>): void {
     const id = event.interactionId
-    if (event.name === 'interaction.added') {
+    if (event.name === 'interaction.added' || event.name === 'interaction.restored') {
       const { data } = event
+      const restored = event.name === 'interaction.restored' ? event.data : undefined
       this.interactions.set(id, {
         id,
         target: formatTarget(this.sessionId, event),
@@ -137,15 +160,24 @@ export class SessionModel {
         queue: data.queue,
         recording: data.recording,
         udata: { ...data.udata },
-        parties: [],
-        conversations: new Map()
+        parties: restored?.parties.map(p => ({ ...p })) ?? [],
+        conversations: new Map(),
+        since: restored?.since ?? this.#stamp(),
+        startedAt: restored?.startedAt ?? (data.state === 'STARTED' ? this.#stamp() : null)
       })
     }
     const ix = this.interactions.get(id)
     if (ix === undefined) return
     switch (event.name) {
       case 'interaction.added':
+      case 'interaction.restored':
+        this.#setConversations(ix, event.data.conversations)
+        break
       case 'state.updated':
+        if (event.data.state !== ix.state) {
+          ix.since = this.#stamp()
+          if (event.data.state === 'STARTED') ix.startedAt ??= ix.since
+        }
         ix.state = event.data.state
         ix.recording = event.data.recording
         this.#setConversations(ix, event.data.conversations)
@@ -223,7 +255,9 @@ export class SessionModel {
         loggedIn: this.loggedIn,
         loggingIn: this.loggingIn,
         state: this.state,
-        reason: this.reason
+        reason: this.reason,
+        since: this.since,
+        pendingLogout: this.pendingLogout
       },
       channels: [...this.channels.values()].map(c => ({ ...c, target: formatTarget(this.sessionId, { channelId: c.id }) })),
       interactions: [...this.interactions.values()].map(ix => ({

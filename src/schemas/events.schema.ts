@@ -46,11 +46,29 @@ const Party = {
   partystate: ConversationState
 }
 const ConversationData = Type.Object({ ...Ix, conversationid: Type.String(), role: Role, state: ConversationState })
+const Hints = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), {
+  description: 'what the platform adds about the event (seed 003: implementation-specific); the simulator says why where it knows (`reason`)'
+})
+const Instant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', description: 'an instant, ISO 8601 in UTC' })
+const PartyState = Type.Object({ partyid: Type.String(), focusresource: Type.String(), partystate: ConversationState })
+/** An interaction as it is now, whole: what a client needs to show it (adoption, associate). */
+export const InteractionPictureSchema = Type.Object({
+  ...InteractionStateData,
+  udata: Udata,
+  parties: Type.Array(PartyState, { description: 'the other participants of its calls' }),
+  startedAt: Type.Union([Instant, Type.Null()], { description: 'when the call was answered (STARTED), or null when it never was' }),
+  since: Instant,
+  wrapUpUntil: Type.Union([Instant, Type.Null()], { description: 'ENDED: when wrap-up ends by itself, or null when only interaction.complete ends it' })
+})
 
 /** What a CTI emits, by the scope of the object each event is about (its target's depth). */
 export const CTI_EVENTS = {
   session: {
     'session.started': { summary: 'the agent is logged in to the CTI', data: Type.Object({ agentId: Type.String(), extension: Type.String() }, Strict) },
+    'session.pendinglogout': {
+      summary: 'the session is ending while the agent has calls: the CTI logs the agent out when the last call and its wrap-up end, and routes no new call to them meanwhile (reason); or no more (null: a new session took the agent back)',
+      data: Type.Object({ reason: NullableString }, Strict)
+    },
     'session.ended': { summary: 'the agent is logged out (reason: logout\'s reason, replaced, disposed, client_lost, client_closed, shutdown)', data: Type.Object({ reason: Type.String() }, Strict) },
     'state.updated': { summary: 'the agent state changed', data: Type.Object({ state: oneOf(AGENT_STATES), reason: NullableString }, Strict) }
   },
@@ -73,13 +91,23 @@ export const CTI_EVENTS = {
     'interaction.notcontrolled': { summary: 'the session no longer controls it (just before deleted)', data: Type.Object(Ix, Strict) },
     'interaction.deleted': { summary: 'the interaction is gone', data: Type.Object({ ...Ix, reason: Type.String() }, Strict) },
     'interaction.partyadded': { summary: 'a party joined the interaction', data: Type.Object(Party, Strict) },
-    'interaction.partystatechanged': { summary: 'a party\'s state changed (held, connected …)', data: Type.Object(Party, Strict) },
-    'interaction.partydeleted': { summary: 'a party left', data: Type.Object({ ...Ix, partyid: Type.String(), partystate: ConversationState }, Strict) },
+    'interaction.partystatechanged': { summary: 'a party\'s state changed (held, connected …)', data: Type.Object({ ...Party, hints: Hints }, Strict) },
+    'interaction.partydeleted': { summary: 'a party left', data: Type.Object({ ...Ix, focusresource: Type.String(), partyid: Type.String(), partystate: ConversationState }, Strict) },
     'interaction.udata.changed': { summary: 'the attached data changed', data: Type.Object({ ...Ix, udata: Udata }, Strict) },
-    'interaction.abandoned': { summary: 'the caller hung up while it rang', data: Type.Object({ ...Ix, focusresource: Type.String(), reason: Type.String() }, Strict) },
+    'interaction.abandoned': { summary: 'the caller hung up while it rang', data: Type.Object({ ...Ix, focusresource: Type.String(), reason: Type.String(), hints: Hints }, Strict) },
+    'interaction.ondivert': {
+      summary: 'the alerting call was diverted from this agent elsewhere: it rang out (back to its queue) or was redirected',
+      data: Type.Object({
+        ...Ix, divertingpartyid: Type.String(), divertingresource: Type.String(), divertingpartystate: ConversationState, newdestination: Type.String(), hints: Hints
+      }, Strict)
+    },
+    'interaction.restored': {
+      summary: 'an interaction the session took over (adoption) or re-read (associate), whole, as it is now',
+      data: Type.Object(InteractionPictureSchema.properties, Strict)
+    },
     'interaction.onsinglesteptransfer': {
       summary: 'this agent transferred the call (single step)',
-      data: Type.Object({ ...Ix, transferringpartyid: Type.String(), transferringresource: Type.String(), transferringpartystate: ConversationState, newdestination: Type.String() }, Strict)
+      data: Type.Object({ ...Ix, transferringpartyid: Type.String(), transferringresource: Type.String(), transferringpartystate: ConversationState, newdestination: Type.String(), hints: Hints }, Strict)
     },
     'interaction.onsinglestepconference': {
       summary: 'this agent conferenced a party in (single step)',
@@ -90,12 +118,24 @@ export const CTI_EVENTS = {
         conferencingpartystate: ConversationState,
         addedpartyid: Type.String(),
         addedresource: Type.String(),
-        addedpartystate: ConversationState
+        addedpartystate: ConversationState,
+        hints: Hints
       }, Strict)
     },
     'interaction.onmerge': {
       summary: 'the consult call was merged (transfer or conference)',
-      data: Type.Object({ ...Ix, hints: Type.Object({ type: oneOf(MERGE_TYPES) }), frominteractionid: Type.String(), tointeractionid: Type.String() }, Strict)
+      data: Type.Object({
+        ...Ix,
+        hints: Type.Object({ type: oneOf(MERGE_TYPES) }),
+        frominteractionid: Type.String(),
+        tointeractionid: Type.String(),
+        activeresource: Type.String({ description: 'the party talking to the agent when the calls merged (the consulted one)' }),
+        activepartyid: Type.String(),
+        activepartystate: ConversationState,
+        heldresource: Type.String({ description: 'the party on hold when the calls merged (the caller)' }),
+        heldpartyid: Type.String(),
+        heldpartystate: ConversationState
+      }, Strict)
     }
   },
   conversation: {
@@ -124,12 +164,16 @@ export const RESULT_EVENTS = {
     name: 'interaction.<action>.done',
     pattern: new RegExp(`^interaction\\.${ACTION}\\.done$`),
     summary: `an interaction request succeeded (one per request, after the events it caused); <action>: ${RESULT_ACTIONS.join(', ')}`,
-    data: Type.Object({ requestid: Type.String(), interactionid: NullableString }, Strict)
+    data: Type.Object({
+      requestid: Type.String(),
+      interactionid: NullableString,
+      resource: Type.Optional(Type.String({ description: 'clear: the party whose connection was cleared' }))
+    }, Strict)
   },
   error: {
     name: 'error.interaction.<action>',
     pattern: new RegExp(`^error\\.interaction\\.${ACTION}$`),
-    summary: 'an interaction request failed; `error` is its failure code. A refused channel.dial targets the session.',
+    summary: 'an interaction request failed, whatever refused it (its data, its target, a disabled button, the CTI); `error` is its failure code. It targets its interaction, or (when there is none: dial, pick, an interaction that is not there) the channel or session the request named.',
     data: Type.Object({ requestid: Type.String(), interactionid: NullableString, error: oneOf(FAILURE_CODE_LIST), description: Type.String() }, Strict)
   }
 } as const
@@ -154,13 +198,16 @@ function entries (scope: TargetScope): CatalogueEntry[] {
   return Object.entries(CTI_EVENTS[scope]).map(([name, spec]) => ({ name, source: 'processor', scope, ...spec }))
 }
 
+const DONE_ENTRY: CatalogueEntry = { ...RESULT_EVENTS.done, source: 'processor', scope: 'interaction' }
+const ERROR_ENTRY: CatalogueEntry = { ...RESULT_EVENTS.error, source: 'processor', scope: 'interaction' }
+
 /** Every resource event in one list: the processor's by scope (result events with the interaction's), then the workflow's. */
 export const EVENT_CATALOGUE: readonly CatalogueEntry[] = [
   ...entries('session'),
   ...entries('channel'),
   ...entries('interaction'),
-  { ...RESULT_EVENTS.done, source: 'processor', scope: 'interaction' },
-  { ...RESULT_EVENTS.error, source: 'processor', scope: 'interaction' },
+  DONE_ENTRY,
+  ERROR_ENTRY,
   ...entries('conversation'),
   { name: 'state.updated', source: 'workflow', scope: 'session', ...WORKFLOW_STATE_EVENT }
 ]
@@ -175,7 +222,7 @@ export function checkEvent (fromWorkflow: boolean, name: string, target: string,
   const scope = scopeOf(target) ?? TARGET_SCOPES[0]
   const source = fromWorkflow ? 'workflow' : 'processor'
   const entry = EVENT_CATALOGUE.find(e => e.source === source && (e.pattern !== undefined ? e.pattern.test(name) : e.name === name) &&
-    (fromWorkflow || e.scope === scope || (e.pattern !== undefined && name === 'error.interaction.dial')))
+    (fromWorkflow || e.scope === scope || (e === ERROR_ENTRY && scope !== 'conversation')))
   const check = entry === undefined ? undefined : checks.get(entry)
   if (check === undefined) return `${source} event ${name} on a ${scope} is not in the catalogue`
   if (check.Check(data)) return undefined

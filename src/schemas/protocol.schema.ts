@@ -72,7 +72,10 @@ export const ServiceAnswerSchema = Type.Object({
   command: Type.String(),
   result: literalUnion(['success', 'confirm', 'failure']),
   data: Type.Optional(Type.Unknown()),
-  resource: Type.Optional(Type.Object({ id: Type.String() })),
+  resource: Type.Optional(Type.Object({
+    id: Type.String(),
+    data: Type.Optional(Type.Unknown({ description: 'prepareSession: the request data, password removed (as seed 004 writes it; also at the top level, as the trace shows)' }))
+  })),
   workflow: Type.Optional(Type.Object({ serviceId: Type.String(), resourceId: Type.String() })),
   message: Type.Optional(Type.String({ description: 'confirm: the prompt to show the user' })),
   original: Type.Optional(Type.Unknown({ description: 'confirm/failure: the request data, password removed' })),

@@ -62,6 +62,15 @@ export const SESSION_REQUESTS = {
   }, Strict)),
   'interaction.accept': spec('interaction', 'telephony', None),
   'interaction.reject': spec('interaction', 'telephony', None),
+  'interaction.redirect': spec('interaction', 'telephony', DestinationFields),
+  'interaction.pick': spec('channel', 'telephony', DestinationFields),
+  'interaction.associate': spec('interaction', 'telephony', None),
+  'interaction.terminate': spec('interaction', 'telephony', None),
+  'interaction.clear': spec('interaction', 'telephony', Type.Object({
+    resource: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the party to drop: its party id or number; none: the agent leaves' }))
+  }, Strict)),
+  'interaction.singlesteptransfer': spec('interaction', 'telephony', DestinationFields),
+  'interaction.singlestepconference': spec('interaction', 'telephony', DestinationFields),
   'interaction.complete': spec('interaction', 'telephony', Type.Object({ disposition: Type.Optional(Type.String({ maxLength: 128 })) }, Strict)),
   'interaction.setdata': spec('interaction', 'telephony', Type.Object({
     data: Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean()]), { maxProperties: 64 })
@@ -103,10 +112,9 @@ export function actionOf (command: string): string {
   return command.slice(command.indexOf('.') + 1).replace(/^request\./, '')
 }
 
-/** Requests that get an `interaction.<action>.done` / `error.interaction.<action>` event. */
+/** Requests that get an `interaction.<action>.done` / `error.interaction.<action>` event: interaction and conversation requests, and dial. */
 export function hasResultEvent (command: SessionCommand): boolean {
-  const { target } = SESSION_REQUESTS[command]
-  return target === 'interaction' || target === 'conversation' || command === 'channel.dial'
+  return command.startsWith('interaction.') || command.startsWith('conversation.') || command === 'channel.dial'
 }
 
 /** The actions that get result events, in catalogue order. */

@@ -12,6 +12,7 @@ export const SimAgentSchema = Type.Object({
   queues: Type.Array(Type.String()),
   state: Type.String(),
   reason: Type.Union([Type.String(), Type.Null()]),
+  pendingLogout: Type.Union([Type.String(), Type.Null()], { description: 'the reason of a logout that waits for the agent\'s last call and its wrap-up' }),
   loggingIn: Type.Boolean(),
   attached: Type.Boolean(),
   interactions: Type.Array(Type.Object({
@@ -20,14 +21,14 @@ export const SimAgentSchema = Type.Object({
     direction: Type.String(),
     conversations: Type.Array(Type.Object({ id: Type.String(), role: Type.String(), state: Type.String() }))
   }))
-}, { $id: 'SimAgent', examples: [{ id: 'agent1', name: 'Ada Lovelace', extension: '1001', queues: ['sales', 'support'], state: 'busy', reason: null, loggingIn: false, attached: true, interactions: [{ id: 'ix-1', state: 'STARTED', direction: 'inbound', conversations: [{ id: 'leg-2', role: 'primary', state: 'connected' }] }] }] })
+}, { $id: 'SimAgent', examples: [{ id: 'agent1', name: 'Ada Lovelace', extension: '1001', queues: ['sales', 'support'], state: 'busy', reason: null, pendingLogout: null, loggingIn: false, attached: true, interactions: [{ id: 'ix-1', state: 'STARTED', direction: 'inbound', conversations: [{ id: 'leg-2', role: 'primary', state: 'connected' }] }] }] })
 
 export type SimAgent = Static<typeof SimAgentSchema>
 
 export const SimAgentsAnswerSchema = Type.Object({
   result: Type.Literal('success'),
   agents: Type.Array(Type.Ref(SimAgentSchema))
-}, { $id: 'SimAgentsAnswer', examples: [{ result: 'success', agents: [{ id: 'agent2', name: 'Grace Hopper', extension: '1002', queues: ['sales', 'support'], state: 'ready', reason: null, loggingIn: false, attached: true, interactions: [] }] }] })
+}, { $id: 'SimAgentsAnswer', examples: [{ result: 'success', agents: [{ id: 'agent2', name: 'Grace Hopper', extension: '1002', queues: ['sales', 'support'], state: 'ready', reason: null, pendingLogout: null, loggingIn: false, attached: true, interactions: [] }] }] })
 
 const Phone = Type.String({ pattern: '^\\+?[0-9]{3,15}$', description: 'a phone number: digits, optionally with a leading +' })
 const Attached = Type.Record(Type.String({ minLength: 1, maxLength: 64 }), Type.Union([Type.String({ maxLength: 1024 }), Type.Number(), Type.Boolean()]), {

@@ -1,4 +1,4 @@
-import { Type, type TLiteral, type TUnion, type TUnsafe } from '@sinclair/typebox'
+import { Type, type SchemaOptions, type TLiteral, type TUnion, type TUnsafe } from '@sinclair/typebox'
 
 /**
  * The words events and snapshots use for states, as `as const` lists: the one source of the
@@ -35,8 +35,8 @@ export const MERGE_TYPES = ['transfer', 'conference'] as const
  * A vocabulary as a union of literals. Unlike `literalUnion` (an `enum` for Ajv and OpenAPI),
  * TypeBox's own checker understands it, so it is the form of every schema TypeBox checks.
  */
-export function oneOf<const T extends readonly string[]> (values: T): TUnion<Array<TLiteral<T[number]>>> {
-  return Type.Union(values.map(v => Type.Literal(v)))
+export function oneOf<const T extends readonly string[]> (values: T, options: SchemaOptions = {}): TUnion<Array<TLiteral<T[number]>>> {
+  return Type.Union(values.map(v => Type.Literal(v)), options)
 }
 
 /**

@@ -966,6 +966,8 @@ export interface components {
             /** @description confirm/failure: the request data, password removed */
             original?: unknown;
             resource?: {
+                /** @description prepareSession: the request data, password removed (as seed 004 writes it; also at the top level, as the trace shows) */
+                data?: unknown;
                 id: string;
             };
             /** @enum {string} */
@@ -1122,6 +1124,7 @@ export interface components {
          *       ],
          *       "state": "busy",
          *       "reason": null,
+         *       "pendingLogout": null,
          *       "loggingIn": false,
          *       "attached": true,
          *       "interactions": [
@@ -1156,6 +1159,8 @@ export interface components {
             }[];
             loggingIn: boolean;
             name: string;
+            /** @description the reason of a logout that waits for the agent's last call and its wrap-up */
+            pendingLogout: string | null;
             queues: string[];
             reason: string | null;
             state: string;
@@ -1174,6 +1179,7 @@ export interface components {
          *           ],
          *           "state": "ready",
          *           "reason": null,
+         *           "pendingLogout": null,
          *           "loggingIn": false,
          *           "attached": true,
          *           "interactions": []

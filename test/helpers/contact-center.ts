@@ -65,6 +65,7 @@ export class Agent {
       const on = (data as Array<{ name: string, type: string }>).filter(c => c.type === 'enable').map(c => short(c.name))
       return `view ${ix ?? 'session'}: ${on.join(' ')}`
     }
+    if (name.startsWith('error.')) return `${ix === undefined ? '' : ix + ' '}${name} ${String(data.error)}`
     if (scope === 'session') {
       if (name === 'state.updated') return `agent ${data.state}${data.reason !== null ? ' ' + String(data.reason) : ''}`
       return `${name}${data.reason !== undefined ? ' ' + String(data.reason) : ''}`
@@ -83,6 +84,8 @@ export class Agent {
       case 'interaction.udata.changed': return `${ix} udata ${JSON.stringify(data.udata)}`
       case 'interaction.deleted': return `${ix} deleted ${String(data.reason)}`
       case 'interaction.abandoned': return `${ix} abandoned`
+      case 'interaction.ondivert': return `${ix} ondivert ${String(data.newdestination)} ${String(data.hints?.reason)}`
+      case 'interaction.restored': return `${ix} restored ${String(data.state)}${conversations(data)}`
       default:
         if (name.endsWith('.done')) return `${ix} ${name.slice('interaction.'.length)}`
         if (name.startsWith('error.')) return `${ix} ${name} ${String(data.error)}`

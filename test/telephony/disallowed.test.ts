@@ -55,8 +55,8 @@ async function sweep (t: Test, cc: Center, agent: Agent, seen: Seen, lastConvers
       // Interaction requests answer with an error result event too; a refused dial has no
       // channel yet, so its event targets the session.
       const expected = capability === 'channel.dial'
-        ? ['error.interaction.dial']
-        : target === undefined ? [] : [`${ix ?? ''} error.interaction.${short(capability)} INVALID_STATE`]
+        ? ['error.interaction.dial INVALID_STATE']
+        : capability.startsWith('session.') ? [] : [`${ix === undefined ? '' : ix + ' '}error.interaction.${short(capability)} INVALID_STATE`]
       t.same(events[agent.id], expected, `${label}: ${capability}: only its error result event`)
       for (const [id, lines] of Object.entries(events)) if (id !== agent.id) t.same(lines, [], `${label}: ${capability}: nothing for ${id}`)
       t.same({

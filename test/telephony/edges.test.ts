@@ -47,17 +47,17 @@ t.test('requests the CTI refuses get a failure answer and an error result event 
   t.same(await cc.agreement(), [])
 })
 
-t.test('targets that do not exist: INVALID_TARGET; an error event only when the interaction exists', async t => {
+t.test('targets that do not exist: INVALID_TARGET, and the error event (on the interaction when it exists, else the session)', async t => {
   const cc = await Center.open(t)
   const [a1, a2] = await cc.login(['agent1', 'agent2'])
   if (a1 === undefined || a2 === undefined) throw new Error('login')
   await cc.call({ from: CALLER, queue: 'sales' })
   cc.drainAll()
   const cases: Array<[string, string, string, string[]]> = [
-    ['an interaction of another session', 'interaction.reject', `${a2.rid}.voice.ix-1`, []],
-    ['an interaction that never was', 'interaction.reject', `${a1.rid}.voice.ix-99`, []],
-    ['an interaction on another channel', 'interaction.reject', `${a1.rid}.email.ix-1`, []],
-    ['a conversation target for an interaction command', 'interaction.reject', a1.target('ix-1', 'primary'), []],
+    ['an interaction of another session', 'interaction.reject', `${a2.rid}.voice.ix-1`, ['error.interaction.reject INVALID_TARGET']],
+    ['an interaction that never was', 'interaction.reject', `${a1.rid}.voice.ix-99`, ['error.interaction.reject INVALID_TARGET']],
+    ['an interaction on another channel', 'interaction.reject', `${a1.rid}.email.ix-1`, ['error.interaction.reject INVALID_TARGET']],
+    ['a conversation target for an interaction command', 'interaction.reject', a1.target('ix-1', 'primary'), ['ix-1 error.interaction.reject INVALID_TARGET']],
     ['a conversation that never was, of a live interaction', 'conversation.answer', `${a1.rid}.voice.ix-1.leg-99`, ['ix-1 error.interaction.answer INVALID_TARGET']]
   ]
   for (const [name, command, target, events] of cases) {
@@ -110,7 +110,7 @@ t.test('a transferred call that rings out goes back to its queue', async t => {
   await a1.do('conversation.transfer', a1.target('ix-1', 'primary'), { destination: '1002' })
   cc.drainAll()
   cc.advance(15_000)
-  t.match(cc.drainAll().agent2, ['ix-2 conversation primary disconnected'], 'agent2 let it ring out')
+  t.match(cc.drainAll().agent2, ['ix-2 ondivert sales ring_no_answer', 'ix-2 conversation primary disconnected'], 'agent2 let it ring out: diverted back to sales')
   t.match(await cc.queues(), [{ id: 'sales', waiting: [{ callId: call }] }], 'the caller waits in sales again')
   t.same(await cc.agreement(), [])
 })

@@ -104,7 +104,8 @@ browserTest('an agent\'s day: takeover, ready, a call answered, held, consulted 
   await logIn(pageA, 'agent2', 'demo-pass-2')
   await pageA.locator('#agent-title', { hasText: 'Grace Hopper · ext. 1002' }).waitFor()
   await goReady(t, pageA)
-  await goReady(t, pageB)
+  await expectState(t, pageB, 'Ready')
+  t.pass('B took agent1 over as they were: still ready, no second login')
 
   // The simulator rings agent1 (B) with attached data.
   await button(pageB, 'Ring me').click()

@@ -43,14 +43,16 @@ t.test('the real trace replayed over the WebSocket', async t => {
       case 'prepareSession': {
         const { password, ...agent } = expected.response.data.agent
         void password
+        const data = { ...expected.response.data, agent }
         t.same(answer, {
           ...expected,
           response: {
             ...expected.response,
-            data: { ...expected.response.data, agent },
+            resource: { ...expected.response.resource, data },
+            data,
             workflow: { serviceId: 'WorkflowManager', resourceId: 'PureCloud-rajat1' }
           }
-        }, 'prepareSession: the trace\'s answer, without the password the real server echoed, plus the workflow reference')
+        }, 'prepareSession: the trace\'s answer, without the password the real server echoed, plus the workflow reference and resource.data (seed 004)')
         break
       }
       default:

@@ -9,7 +9,7 @@ export class SessionPicture {
   }
 
   reset () {
-    this.agent = { state: 'logged_out', reason: null, loggedIn: false, since: Date.now(), name: '', extension: '' }
+    this.agent = { state: 'logged_out', reason: null, loggedIn: false, since: Date.now(), name: '', extension: '', pendingLogout: null }
     this.reasonCodes = []
     /** @type {Map<string, object>} interaction target → interaction */
     this.interactions = new Map()
@@ -27,13 +27,16 @@ export class SessionPicture {
     this.agent.name = session.agentName
     this.agent.extension = session.extension
     this.reasonCodes = data.reasonCodes ?? []
+    if (session.since !== undefined) this.agent.since = Date.parse(session.since)
+    this.agent.pendingLogout = session.pendingLogout ?? null
     this.interactions = new Map()
     for (const ix of data.interactions) {
       const known = previous.get(ix.target)
       this.interactions.set(ix.target, {
         ...ix,
         conversations: ix.conversations.map(c => ({ ...c })),
-        since: known !== undefined && known.state === ix.state ? known.since : Date.now()
+        // The server says since when (a call adopted after a reload counts from its real start).
+        since: ix.since !== undefined ? Date.parse(ix.since) : known !== undefined && known.state === ix.state ? known.since : Date.now()
       })
     }
   }
@@ -80,13 +83,16 @@ export class SessionPicture {
       case 'state.updated':
         this.#setAgentState(data.state ?? this.agent.state, data.reason)
         return true
+      case 'session.pendinglogout':
+        this.agent.pendingLogout = data.reason ?? null
+        return true
       default:
         return false
     }
   }
 
   #interactionEvent (name, target, id, data) {
-    if (name === 'interaction.added') {
+    if (name === 'interaction.added' || name === 'interaction.restored') {
       this.interactions.set(target, {
         id,
         target,
@@ -98,13 +104,14 @@ export class SessionPicture {
         recording: data.recording ?? 'off',
         udata: { ...(data.udata ?? {}) },
         conversations: [],
-        since: Date.now()
+        since: typeof data.since === 'string' ? Date.parse(data.since) : Date.now()
       })
     }
     const ix = this.interactions.get(target)
     if (ix === undefined) return false
     switch (name) {
       case 'interaction.added':
+      case 'interaction.restored':
       case 'state.updated':
         if (data.state !== undefined && data.state !== ix.state) {
           ix.state = data.state

@@ -1,8 +1,8 @@
-import { INVALID_STATE } from '../../errors.js'
+import { INVALID_MESSAGE, INVALID_STATE } from '../../errors.js'
 import type { Direction, RecordingState } from '../../schemas/vocabulary.js'
 import type { Calls } from './calls.js'
 import type { AgentLeg, AttachedData, ExternalLeg, SimAgent, SimCall, SimInteraction, SimLeg } from './model.js'
-import { isLive, legsOf, onCall } from './model.js'
+import { callsOf, isLive, legsOf, onCall } from './model.js'
 import type { World } from './world.js'
 
 /**
@@ -29,6 +29,9 @@ export class Interactions {
       from,
       to,
       queueId,
+      origin: state === 'ALERTING' ? 'offered' : 'dialed',
+      stateSince: this.#w.clock.now(),
+      startedAt: null,
       primary: undefined,
       consult: undefined,
       started: false,
@@ -105,8 +108,9 @@ export class Interactions {
     for (const l of changed) {
       l.state = 'connected'
       if (l.kind === 'agent' && l.role === 'primary' && (l.interaction.state === 'ALERTING' || l.interaction.state === 'DIALING')) {
-        l.interaction.state = 'STARTED'
+        this.#w.moveIx(l.interaction, 'STARTED')
         l.interaction.started = true
+        l.interaction.startedAt = this.#w.clock.now()
       }
     }
     for (const l of changed) {
@@ -204,7 +208,88 @@ export class Interactions {
     leg.call.declinedBy.add(ix.agent.profile.id)
     ix.agent.after = { state: 'not_ready', reason: 'RNA' }
     this.#w.log.info({ agentId: ix.agent.profile.id, callId: leg.call.id }, 'ring no answer')
+    // A queue call goes back to its queue: for the agent it is diverted there.
+    if (leg.call.queueId !== undefined) this.#divert(ix, leg, leg.call.queueId, 'ring_no_answer')
     this.end(ix, 'ring_no_answer')
+  }
+
+  /** `interaction.ondivert`: the alerting call leaves this agent for `destination`. */
+  #divert (ix: SimInteraction, leg: AgentLeg, destination: string, reason: string): void {
+    this.#w.ixEvent(ix, {
+      name: 'interaction.ondivert',
+      data: { divertingpartyid: leg.id, divertingresource: leg.number, divertingpartystate: leg.state, newdestination: destination, hints: { reason } }
+    })
+  }
+
+  /** interaction.redirect: an alerting call is sent on to another extension or number, unanswered. */
+  redirect (ix: SimInteraction, destination: string): void {
+    const leg = ix.primary
+    if (ix.state !== 'ALERTING' || leg === undefined) throw new INVALID_STATE('only an alerting call can be redirected')
+    const dest = this.#calls.destination(ix.agent, destination)
+    const call = leg.call
+    call.declinedBy.add(ix.agent.profile.id)
+    this.#divert(ix, leg, destination, 'redirect')
+    this.end(ix, 'redirected', false)
+    if (dest.kind === 'agent') this.offer(call, dest.agent, 'inbound')
+    else this.ringOutside(call, dest.number)
+    this.#w.syncCall(call)
+  }
+
+  /** interaction.pick: the agent picks up a call ringing at another extension, or the oldest waiting in a queue. */
+  pick (agent: SimAgent, destination: string): SimInteraction {
+    if (!this.#w.isAvailable(agent, false) || onCall(agent)) throw new INVALID_STATE('the agent cannot take a call now')
+    let call: SimCall | undefined
+    const ringing = this.#w.agentByExtension(destination) ?? this.#w.agents.get(destination)
+    if (ringing !== undefined) {
+      const theirs = [...ringing.interactions.values()].find(ix => ix.state === 'ALERTING' && ix.primary !== undefined)
+      if (theirs?.primary === undefined || ringing === agent) throw new INVALID_STATE(`nothing rings at ${destination} to pick`)
+      call = theirs.primary.call
+      this.#divert(theirs, theirs.primary, agent.profile.extension, 'picked')
+      this.end(theirs, 'picked', false)
+    } else {
+      const queue = this.#w.queues.get(destination)
+      if (queue === undefined) throw new INVALID_MESSAGE(`no extension or queue ${destination} to pick from`)
+      call = queue.waiting[0]
+      if (call === undefined) throw new INVALID_STATE(`no call waits in ${destination}`)
+      this.#calls.dequeue(call)
+    }
+    const leg = this.offer(call, agent, 'inbound')
+    this.answer(leg)
+    return leg.interaction
+  }
+
+  /** interaction.terminate: the agent's part of the interaction ends, all its conversations with it. */
+  terminate (ix: SimInteraction): void {
+    if (ix.state === 'ALERTING') {
+      this.reject(ix)
+      return
+    }
+    if (!isLive(ix)) throw new INVALID_STATE(`the interaction is ${ix.state}; complete it instead`)
+    this.end(ix, 'terminated')
+  }
+
+  /**
+   * interaction.clear: drops one party (a party id or number) from the interaction's calls, or,
+   * without one, the agent's own connection. Returns the party cleared.
+   */
+  clear (ix: SimInteraction, resource: string | undefined): string {
+    if (!isLive(ix)) throw new INVALID_STATE(`the interaction is ${ix.state}`)
+    const own = legsOf(ix)
+    if (resource === undefined || own.some(l => l.id === resource || l.number === resource)) {
+      const mine = ix.primary?.id ?? ix.agent.profile.extension
+      this.terminate(ix)
+      return resource ?? mine
+    }
+    const party = callsOf(ix).flatMap(c => c.legs).find(l => !own.some(o => o === l) && (l.id === resource || l.number === resource))
+    if (party === undefined) throw new INVALID_MESSAGE(`no party ${resource} in the interaction`)
+    if (party.kind === 'agent') {
+      this.end(party.interaction, 'cleared')
+    } else {
+      const call = party.call
+      this.#calls.removeLeg(party)
+      this.settle(call, false)
+    }
+    return party.id
   }
 
   /** The outside party hangs up (DELETE /simulator/calls/{id}). */
@@ -224,7 +309,7 @@ export class Interactions {
       // Abandoned while ringing: each ringing agent is told, and their interaction goes.
       for (const leg of [...call.legs]) {
         if (leg.kind === 'agent' && leg.interaction.state === 'ALERTING') {
-          this.#w.ixEvent(leg.interaction, { name: 'interaction.abandoned', data: { focusresource: caller.number, reason: 'caller_hangup' } })
+          this.#w.ixEvent(leg.interaction, { name: 'interaction.abandoned', data: { focusresource: caller.number, reason: 'caller_hangup', hints: {} } })
           this.end(leg.interaction, 'abandoned')
         }
       }
@@ -244,10 +329,11 @@ export class Interactions {
     // A caller left alone by an agent who never answered waits for another agent.
     const requeue = !ix.started
     const legs = legsOf(ix)
+    ix.endedData = { ...ix.primary?.call.data }
     ix.primary = undefined
     ix.consult = undefined
     ix.parties.clear()
-    ix.state = ix.started ? 'ENDED' : 'COMPLETED'
+    w.moveIx(ix, ix.started ? 'ENDED' : 'COMPLETED')
     if (!ix.started) ix.agent.interactions.delete(ix.id)
     for (const leg of legs) {
       w.clock.clear(leg.timer)
@@ -258,13 +344,18 @@ export class Interactions {
     for (const leg of legs) w.legEvent(leg, 'conversation.disposed', 'disconnected')
     if (ix.started) {
       const wrapUpMs = ix.agent.settings.wrapUpMs
-      if (wrapUpMs !== null) ix.wrapUp = w.timer(wrapUpMs, () => { this.complete(ix, null, 'timeout') })
+      if (wrapUpMs !== null) {
+        ix.wrapUp = w.timer(wrapUpMs, () => { this.complete(ix, null, 'timeout') })
+        ix.wrapUpUntil = w.clock.now() + wrapUpMs
+      }
     } else {
       // Never answered: no wrap-up, the interaction goes at once.
       w.ixEvent(ix, { name: 'interaction.notcontrolled', data: {} })
       w.ixEvent(ix, { name: 'interaction.deleted', data: { reason } })
     }
-    w.refreshAgent(ix.agent)
+    // An agent whose logout waits has nobody to end an untimed wrap-up: it ends now.
+    if (ix.state === 'ENDED' && ix.wrapUp === undefined && ix.agent.pendingLogout !== null) this.complete(ix, null, 'timeout')
+    else w.refreshAgent(ix.agent)
     for (const leg of legs) {
       const call = leg.call
       this.#calls.removeLeg(leg)
@@ -279,7 +370,8 @@ export class Interactions {
     const agent = ix.agent
     w.clock.clear(ix.wrapUp)
     ix.wrapUp = undefined
-    ix.state = 'COMPLETED'
+    ix.wrapUpUntil = undefined
+    w.moveIx(ix, 'COMPLETED')
     w.ixEvent(ix, { name: 'state.updated', data: { ...w.ixState(ix), completedBy: by, ...(disposition !== null && { disposition }) } })
     w.ixEvent(ix, { name: 'interaction.notcontrolled', data: {} })
     agent.interactions.delete(ix.id)

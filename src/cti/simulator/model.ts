@@ -16,6 +16,10 @@ export interface SimAgent {
   readonly profile: DirectoryAgent
   state: AgentState
   reason: string | null
+  /** When the agent entered `state`. */
+  stateSince: number
+  /** The reason of a logout that waits for the agent's last call and its wrap-up, or null. */
+  pendingLogout: string | null
   loggingIn: TimerHandle | undefined
   /** When the agent last became ready (longest-idle routing). */
   idleSince: number
@@ -76,13 +80,22 @@ export interface SimInteraction {
   readonly from: string
   readonly to: string
   readonly queueId: string | undefined
+  /** How it began: it rang at the agent, or the agent dialled it. */
+  readonly origin: 'offered' | 'dialed'
+  /** When it entered `state`, and when it was answered (STARTED). */
+  stateSince: number
+  startedAt: number | null
   primary: AgentLeg | undefined
   consult: AgentLeg | undefined
   /** Whether it ever reached STARTED (only those get wrap-up). */
   started: boolean
-  /** Remote parties last reported to the agent: leg id → party state. */
-  readonly parties: Map<string, LiveConversationState>
+  /** Remote parties last reported to the agent, by leg id. */
+  readonly parties: Map<string, { state: LiveConversationState, number: string }>
   wrapUp?: TimerHandle
+  /** When a timed wrap-up ends by itself. */
+  wrapUpUntil?: number
+  /** The call's attached data when the interaction ended (wrap-up shows it). */
+  endedData?: AttachedData
 }
 
 export interface SimQueue {

@@ -1,6 +1,7 @@
 import { INVALID_MESSAGE, INVALID_STATE, INVALID_TARGET, UNKNOWN_RESOURCE, UNSUPPORTED } from '../../errors.js'
 import type { Clock } from '../../core/clock.js'
 import type { Logger } from '../../core/logger.js'
+import type { AgentSnapshot } from '../../schemas/snapshot.schema.js'
 import type { SimAgent as SimAgentView, SimCall as SimCallView, SimPlaceCall, SimQueue as SimQueueView } from '../../schemas/simulator.schema.js'
 import type {
   AuthResult, CtiHealth, CtiListener, CtiPort, CtiRequest, CtiResult, CtiSessionSettings, ReasonCode
@@ -10,7 +11,7 @@ import { Calls } from './calls.js'
 import { Directory, type DirectoryFile } from './directory.js'
 import { Interactions } from './interactions.js'
 import { agentStateViolations, interactionViolations } from './invariants.js'
-import { isLive, legsOf, onCall, type AgentLeg, type SimAgent, type SimCall, type SimInteraction } from './model.js'
+import { legsOf, onCall, type AgentLeg, type SimAgent, type SimCall, type SimInteraction } from './model.js'
 import { Transfers } from './transfers.js'
 import { agentViews, callViews, queueViews } from './views.js'
 import { VOICE_CHANNEL, World } from './world.js'
@@ -63,6 +64,8 @@ export class Simulator implements CtiPort {
         profile,
         state: 'logged_out',
         reason: null,
+        stateSince: options.clock.now(),
+        pendingLogout: null,
         loggingIn: undefined,
         idleSince: 0,
         listener: undefined,
@@ -130,29 +133,67 @@ export class Simulator implements CtiPort {
     })
   }
 
-  async logout (agentId: string, reason: string, force = false): Promise<void> {
+  async logout (agentId: string, reason: string): Promise<void> {
     const agent = this.#agent(agentId)
-    if (agent.loggingIn !== undefined) {
-      this.clock.clear(agent.loggingIn)
-      agent.loggingIn = undefined
-      return
-    }
+    if (this.#cancelLogin(agent)) return
     if (agent.state === 'logged_out') throw new INVALID_STATE(`agent ${agentId} is not logged in`)
-    if (agent.interactions.size > 0 && !force) throw new INVALID_STATE('the agent has calls; release and complete them first')
-    this.#operate(() => {
+    if (agent.interactions.size > 0) throw new INVALID_STATE('the agent has calls; release and complete them first')
+    this.#operate(() => { this.#world.logOut(agent, reason) })
+  }
+
+  async logoutWhenIdle (agentId: string, reason: string): Promise<'done' | 'pending'> {
+    const agent = this.#agent(agentId)
+    if (this.#cancelLogin(agent) || agent.state === 'logged_out') return 'done'
+    return this.#operate(() => {
       const w = this.#world
-      // Out first (quietly), so releasing the calls does not pass through wrap-up and ready.
-      agent.state = 'logged_out'
-      agent.reason = null
-      for (const ix of [...agent.interactions.values()]) {
-        if (isLive(ix)) this.#interactions.end(ix, 'logout')
-        if (ix.state === 'ENDED') this.#interactions.complete(ix, null, 'agent')
+      if (agent.interactions.size === 0) {
+        w.logOut(agent, reason)
+        return 'done'
       }
-      w.sessionEvent(agent, { name: 'state.updated', data: { state: 'logged_out', reason: null } })
-      w.channelEvent(agent, { name: 'channel.deactivated', data: {} })
-      w.sessionEvent(agent, { name: 'session.ended', data: { reason } })
-      this.#log.info({ agentId, reason }, 'simulated agent logged out')
+      agent.pendingLogout = reason
+      w.sessionEvent(agent, { name: 'session.pendinglogout', data: { reason } })
+      this.#log.info({ agentId, reason }, 'simulated agent logs out after the last call')
+      // Nobody is left to end an untimed wrap-up: it ends now (a timed one runs its course).
+      for (const ix of [...agent.interactions.values()]) {
+        if (ix.state === 'ENDED' && ix.wrapUp === undefined) this.#interactions.complete(ix, null, 'timeout')
+      }
+      return agent.state === 'logged_out' ? 'done' : 'pending'
     })
+  }
+
+  async cancelLogout (agentId: string): Promise<void> {
+    const agent = this.#agent(agentId)
+    if (agent.pendingLogout === null) return
+    this.#operate(() => {
+      agent.pendingLogout = null
+      this.#world.sessionEvent(agent, { name: 'session.pendinglogout', data: { reason: null } })
+      this.#log.info({ agentId }, 'pending logout called off')
+    })
+  }
+
+  async snapshot (agentId: string): Promise<AgentSnapshot> {
+    const agent = this.#agent(agentId)
+    const w = this.#world
+    const loggedIn = agent.state !== 'logged_out'
+    return {
+      agentId,
+      loggedIn,
+      loggingIn: agent.loggingIn !== undefined,
+      state: agent.state,
+      reason: agent.reason,
+      since: new Date(agent.stateSince).toISOString(),
+      pendingLogout: agent.pendingLogout,
+      channels: loggedIn ? [{ channelId: VOICE_CHANNEL, media: 'voice', extension: agent.profile.extension }] : [],
+      interactions: [...agent.interactions.values()].map(ix => ({ channelId: VOICE_CHANNEL, origin: ix.origin, interactionid: ix.id, ...w.picture(ix) }))
+    }
+  }
+
+  /** A login still under way is called off (quietly: the agent never was logged in). */
+  #cancelLogin (agent: SimAgent): boolean {
+    if (agent.loggingIn === undefined) return false
+    this.clock.clear(agent.loggingIn)
+    agent.loggingIn = undefined
+    return true
   }
 
   async execute (agentId: string, request: CtiRequest): Promise<CtiResult | undefined> {
@@ -188,6 +229,18 @@ export class Simulator implements CtiPort {
         return { interactionId: interaction.id }
       }
       case 'interaction.reject': return this.#on(agent, request, i => { ix.reject(i) })
+      case 'interaction.redirect': return this.#on(agent, request, i => { ix.redirect(i, request.data.destination) })
+      case 'interaction.pick': return { interactionId: ix.pick(agent, request.data.destination).id }
+      case 'interaction.associate': return this.#on(agent, request, i => {
+        this.#world.ixEvent(i, { name: 'interaction.restored', data: this.#world.picture(i) })
+      })
+      case 'interaction.terminate': return this.#on(agent, request, i => { ix.terminate(i) })
+      case 'interaction.clear': {
+        const interaction = this.#interaction(agent, request)
+        return { interactionId: interaction.id, resource: ix.clear(interaction, request.data.resource) }
+      }
+      case 'interaction.singlesteptransfer': return this.#onPrimary(agent, request, l => { tx.transfer(l, request.data.destination) })
+      case 'interaction.singlestepconference': return this.#onPrimary(agent, request, l => { tx.conference(l, request.data.destination) })
       case 'interaction.complete': return this.#on(agent, request, i => { ix.complete(i, request.data.disposition ?? null, 'agent') })
       case 'interaction.setdata': return this.#on(agent, request, i => { ix.setData(i, request.data.data) })
       case 'interaction.consult': return this.#on(agent, request, i => { tx.consult(i, request.data.destination) })
@@ -221,6 +274,14 @@ export class Simulator implements CtiPort {
   #on (agent: SimAgent, request: CtiRequest, act: (ix: SimInteraction) => void): CtiResult {
     const ix = this.#interaction(agent, request)
     act(ix)
+    return { interactionId: ix.id }
+  }
+
+  /** A single-step request on an interaction: acts on its primary conversation. */
+  #onPrimary (agent: SimAgent, request: CtiRequest, act: (leg: AgentLeg) => void): CtiResult {
+    const ix = this.#interaction(agent, request)
+    if (ix.primary === undefined) throw new INVALID_STATE(`interaction ${ix.id} has no call`)
+    act(ix.primary)
     return { interactionId: ix.id }
   }
 

@@ -61,7 +61,7 @@ export class Transfers {
   consultTransfer (ix: SimInteraction): void {
     const { primary, consult } = this.#consulting(ix)
     const target = primary.call
-    this.#w.ixEvent(ix, { name: 'interaction.onmerge', data: { hints: { type: 'transfer' }, frominteractionid: ix.id, tointeractionid: ix.id } })
+    this.#onMerge(ix, primary, consult, 'transfer')
     const before = JSON.stringify(consult.call.data)
     this.#merge(consult.call, target, consult)
     this.#ix.end(ix, 'transferred')
@@ -72,7 +72,7 @@ export class Transfers {
   consultConference (ix: SimInteraction): void {
     const { primary, consult } = this.#consulting(ix)
     const target = primary.call
-    this.#w.ixEvent(ix, { name: 'interaction.onmerge', data: { hints: { type: 'conference' }, frominteractionid: ix.id, tointeractionid: ix.id } })
+    this.#onMerge(ix, primary, consult, 'conference')
     const before = JSON.stringify(consult.call.data)
     this.#merge(consult.call, target, consult)
     this.#ix.dropConsult(consult)
@@ -80,6 +80,30 @@ export class Transfers {
     this.#w.legEvent(primary, 'state.updated')
     this.#w.ixStateUpdated(ix)
     this.#afterMerge(target, before)
+  }
+
+  /**
+   * `interaction.onmerge`: the consult call and the call merge. The active party is the one on
+   * the consult call, the held one the caller (the other party of the primary call).
+   */
+  #onMerge (ix: SimInteraction, primary: AgentLeg, consult: AgentLeg, type: 'transfer' | 'conference'): void {
+    const other = (leg: AgentLeg): SimLeg | undefined => leg.call.legs.find(l => l !== leg)
+    const active = other(consult)
+    const held = other(primary)
+    this.#w.ixEvent(ix, {
+      name: 'interaction.onmerge',
+      data: {
+        hints: { type },
+        frominteractionid: ix.id,
+        tointeractionid: ix.id,
+        activeresource: active?.number ?? '',
+        activepartyid: active?.id ?? '',
+        activepartystate: active?.state ?? 'disconnected',
+        heldresource: held?.number ?? '',
+        heldpartyid: held?.id ?? '',
+        heldpartystate: held?.state ?? 'disconnected'
+      }
+    })
   }
 
   #consulting (ix: SimInteraction): { primary: AgentLeg, consult: AgentLeg } {
@@ -124,7 +148,7 @@ export class Transfers {
     const call = leg.call
     this.#w.ixEvent(ix, {
       name: 'interaction.onsinglesteptransfer',
-      data: { transferringpartyid: leg.id, transferringresource: leg.number, transferringpartystate: leg.state, newdestination: destination }
+      data: { transferringpartyid: leg.id, transferringresource: leg.number, transferringpartystate: leg.state, newdestination: destination, hints: {} }
     })
     // Leave the call without ending it, then bring the destination to the caller.
     this.#ix.end(ix, 'transferred', false)
@@ -148,7 +172,8 @@ export class Transfers {
         conferencingpartystate: leg.state,
         addedpartyid: added.id,
         addedresource: added.number,
-        addedpartystate: added.state
+        addedpartystate: added.state,
+        hints: {}
       }
     })
     this.#w.syncCall(call)

@@ -14,6 +14,7 @@ export function agentViews (world: World): SimAgent[] {
     queues: a.profile.queues ?? [],
     state: a.state,
     reason: a.reason,
+    pendingLogout: a.pendingLogout,
     loggingIn: a.loggingIn !== undefined,
     attached: a.listener !== undefined,
     interactions: [...a.interactions.values()].map(ix => ({

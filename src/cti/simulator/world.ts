@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from '../../core/clock.js'
 import type { Logger } from '../../core/logger.js'
 import type { CtiEventData, CtiEventName } from '../../schemas/events.schema.js'
-import type { AgentState, ConversationState } from '../../schemas/vocabulary.js'
+import type { AgentState, ConversationState, InteractionState } from '../../schemas/vocabulary.js'
 import type { CtiEventBody } from '../port.js'
 import type { DirectoryFile } from './directory.js'
 import type { AgentLeg, SimAgent, SimCall, SimInteraction, SimLeg, SimQueue } from './model.js'
@@ -82,6 +82,25 @@ export class World {
     })
   }
 
+  /** An interaction changes state (now). */
+  moveIx (ix: SimInteraction, state: InteractionState): void {
+    ix.state = state
+    ix.stateSince = this.clock.now()
+  }
+
+  /** Everything a client needs to show an interaction as it is now (restored, snapshots). */
+  picture (ix: SimInteraction): CtiEventData<'interaction', 'interaction.restored'> {
+    const iso = (ms: number): string => new Date(ms).toISOString()
+    return {
+      ...this.ixState(ix),
+      udata: { ...(ix.primary?.call.data ?? ix.endedData) },
+      parties: [...ix.parties].map(([partyid, p]) => ({ partyid, focusresource: p.number, partystate: p.state })),
+      startedAt: ix.startedAt === null ? null : iso(ix.startedAt),
+      since: iso(ix.stateSince),
+      wrapUpUntil: ix.wrapUpUntil === undefined ? null : iso(ix.wrapUpUntil)
+    }
+  }
+
   /** The interaction's whole state, as `interaction.added` and its `state.updated` carry it. */
   ixState (ix: SimInteraction): CtiEventData<'interaction', 'state.updated'> {
     return {
@@ -108,19 +127,19 @@ export class World {
     const own = new Set<SimLeg>(legsOf(ix))
     const now = new Map<string, SimLeg>()
     for (const call of callsOf(ix)) for (const leg of call.legs) if (!own.has(leg)) now.set(leg.id, leg)
-    for (const [id, partystate] of ix.parties) {
+    for (const [id, party] of ix.parties) {
       const leg = now.get(id)
       if (leg === undefined) {
         ix.parties.delete(id)
-        this.ixEvent(ix, { name: 'interaction.partydeleted', data: { partyid: id, partystate: 'disconnected' } })
-      } else if (leg.state !== partystate) {
-        ix.parties.set(id, leg.state)
-        this.ixEvent(ix, { name: 'interaction.partystatechanged', data: { focusresource: leg.number, partyid: id, partystate: leg.state } })
+        this.ixEvent(ix, { name: 'interaction.partydeleted', data: { focusresource: party.number, partyid: id, partystate: 'disconnected' } })
+      } else if (leg.state !== party.state) {
+        party.state = leg.state
+        this.ixEvent(ix, { name: 'interaction.partystatechanged', data: { focusresource: leg.number, partyid: id, partystate: leg.state, hints: {} } })
       }
     }
     for (const [id, leg] of now) {
       if (!ix.parties.has(id)) {
-        ix.parties.set(id, leg.state)
+        ix.parties.set(id, { state: leg.state, number: leg.number })
         this.ixEvent(ix, { name: 'interaction.partyadded', data: { focusresource: leg.number, partyid: id, partystate: leg.state } })
       }
     }
@@ -137,6 +156,7 @@ export class World {
     if (agent.state === state && agent.reason === reason) return
     agent.state = state
     agent.reason = reason
+    agent.stateSince = this.clock.now()
     if (state === 'ready') agent.idleSince = this.clock.now()
     this.sessionEvent(agent, { name: 'state.updated', data: { state, reason } })
   }
@@ -147,6 +167,10 @@ export class World {
    */
   refreshAgent (agent: SimAgent): void {
     if (agent.state === 'logged_out') return
+    if (agent.pendingLogout !== null && agent.interactions.size === 0) {
+      this.logOut(agent, agent.pendingLogout)
+      return
+    }
     if (onCall(agent)) {
       if (agent.state === 'ready' || agent.state === 'not_ready') agent.after = { state: agent.state, reason: agent.reason }
       this.setAgentState(agent, 'busy', null)
@@ -157,9 +181,24 @@ export class World {
     }
   }
 
-  /** Whether an agent can be offered or receive a call now. */
+  /**
+   * The agent leaves (a logout, or a pending one whose last call ended): out first, quietly,
+   * then told. Their interactions must be gone.
+   */
+  logOut (agent: SimAgent, reason: string): void {
+    agent.state = 'logged_out'
+    agent.reason = null
+    agent.stateSince = this.clock.now()
+    agent.pendingLogout = null
+    this.sessionEvent(agent, { name: 'state.updated', data: { state: 'logged_out', reason: null } })
+    this.channelEvent(agent, { name: 'channel.deactivated', data: {} })
+    this.sessionEvent(agent, { name: 'session.ended', data: { reason } })
+    this.log.info({ agentId: agent.profile.id, reason }, 'simulated agent logged out')
+  }
+
+  /** Whether an agent can be offered or receive a call now (never while a logout waits). */
   isAvailable (agent: SimAgent, readyOnly: boolean): boolean {
-    if (agent.listener === undefined || agent.loggingIn !== undefined) return false
+    if (agent.listener === undefined || agent.loggingIn !== undefined || agent.pendingLogout !== null) return false
     if (readyOnly) return agent.state === 'ready'
     return agent.state === 'ready' || agent.state === 'not_ready'
   }
