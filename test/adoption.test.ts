@@ -208,3 +208,17 @@ t.test('DELETE /clients and session.dispose mid-call leave the call up', async t
   t.match(await theCall(test), { state: 'connected' }, 'and the call is still up')
   t.match(body(await test.app.inject('/simulator/agents')).agents[0], { state: 'busy', pendingLogout: 'disposed' })
 })
+
+t.test('a REST client that idles out on a call leaves the call up; the agent waits, pending logout', async t => {
+  const test = await build(t, { CLIENT_IDLE_MS: 60_000 })
+  const bar = await RestClient.open(test.app)
+  await bar.login(AGENT1)
+  test.clock.advance(100)
+  await bar.request(RID, 'session.ready')
+  await test.app.inject({ method: 'POST', url: '/simulator/calls', payload: { from: CALLER, to: '1001' } })
+  await bar.request(RID, 'conversation.answer', undefined, `${IX}.leg-2`)
+  test.clock.advance(60_000)
+  await waitFor(() => test.app.his.clients.size === 0)
+  t.match(await theCall(test), { state: 'connected' }, 'the call is up')
+  t.match(body(await test.app.inject('/simulator/agents')).agents[0], { state: 'busy', pendingLogout: 'client_lost' })
+})

@@ -3,7 +3,7 @@ import { checkEvent } from '../../src/schemas/events.schema.js'
 import { parseTarget } from '../../src/schemas/target.js'
 import { PROCESSOR_ID, RestClient, WM, body, build, type Json, type TestApp } from './app.js'
 
-type Envelope = { serviceId: string, resourceId: string, event: { name: string, target: string, data: any } }
+export type Envelope = { serviceId: string, resourceId: string, event: { name: string, target: string, data: any } }
 
 const PASSWORDS: Record<string, string> = {
   agent1: 'demo-pass-1', agent2: 'demo-pass-2', agent3: 'demo-pass-3', agent4: 'demo-pass-4', supervisor1: 'demo-pass-9'
@@ -26,6 +26,8 @@ export class Agent {
   #seen = 0
   /** The capability list last sent per workflow target. */
   readonly views = new Map<string, Array<{ name: string, type: string }>>()
+  /** Every envelope drained so far, as sent. */
+  readonly received: Envelope[] = []
   readonly #center: Center
 
   constructor (center: Center, id: string, bar: RestClient, rid: string) {
@@ -48,6 +50,7 @@ export class Agent {
     this.#seen = outbox.latest
     return read.entries.map(e => {
       const envelope = JSON.parse(e.json) as Envelope
+      this.received.push(envelope)
       // Every event must be in the published catalogue (asyncapi.yaml), with data of its shape.
       const problem = checkEvent(envelope.serviceId === WM, envelope.event.name, envelope.event.target, envelope.event.data)
       if (problem !== undefined) this.#center.violations.push(`catalogue: ${problem}`)

@@ -174,6 +174,44 @@ browserTest('an agent\'s day: takeover, ready, a call answered, held, consulted 
   await b.context.close()
 })
 
+browserTest('a reload mid-call: the bar takes the session back over and shows the call as it is, timer and all', async (t, pages) => {
+  const server = await startServer(ENV)
+  t.teardown(async () => { await server.stop() })
+  const { page, context } = await openBar(browser, server.base)
+  pages.bar = page
+  await logIn(page, 'agent4', 'demo-pass-4')
+  await goReady(t, page)
+  await button(page, 'Ring me').click()
+  const call = card(page, '+15551234567')
+  await button(call, 'Answer').and(page.locator(':enabled')).waitFor()
+  await button(call, 'Answer').click()
+  await call.locator('.ix-state', { hasText: 'STARTED' }).waitFor()
+  const answeredAt = Number(await call.locator('.timer').getAttribute('data-since'))
+
+  await page.reload()
+  await page.locator('#login:not([hidden])').waitFor()
+  await logIn(page, 'agent4', 'demo-pass-4')
+  await page.locator('#confirm-message', { hasText: /already has a session/ }).waitFor()
+  t.pass('the bar before the reload is away, not gone: the server asks')
+  await button(page, 'Take over the session').click()
+  const adopted = card(page, '+15551234567')
+  await adopted.locator('.ix-state', { hasText: 'STARTED' }).waitFor()
+  t.pass('the call card is back')
+  await button(adopted, 'Hold').and(page.locator(':enabled')).waitFor()
+  t.equal(await button(adopted, 'Answer').isDisabled(), true, 'Answer is disabled: the call is connected')
+  t.equal(await adopted.locator('.udata dd').first().textContent(), '42', 'with its attached data')
+  const since = Number(await adopted.locator('.timer').getAttribute('data-since'))
+  t.ok(Math.abs(since - answeredAt) < 1000, `the timer counts from when the call was answered, not from the reload (${since - answeredAt} ms apart)`)
+  await expectState(t, page, 'Busy')
+  const calls = await (await fetch(`${server.base}/simulator/calls`)).json() as { calls: Array<{ state: string, parties: Array<{ agentId?: string, state: string }> }> }
+  t.match(calls.calls, [{ state: 'connected', parties: [{ state: 'connected' }, { agentId: 'agent4', state: 'connected' }] }], 'the call is still up in the simulator')
+
+  await button(adopted, 'Hold').click()
+  await button(adopted, 'Retrieve').and(page.locator(':enabled')).waitFor()
+  t.pass('and the adopted call is worked like any other')
+  await context.close()
+})
+
 browserTest('the page recovers after the server restarts', async (t, pages) => {
   const port = await freePort()
   let server: ServerProcess = await startServer({ ...ENV, PORT: String(port) })
