@@ -106,6 +106,8 @@ export interface CtiPort {
   cancelLogout: (agentId: string) => Promise<void>
   /** The agent's life at the CTI now, whole (adoption): logged in or not, state, calls. */
   snapshot: (agentId: string) => Promise<AgentSnapshot>
+  /** A session that adopted the agent brings its call model's settings (wrap-up, ring timeout). */
+  configure: (agentId: string, settings: CtiSessionSettings) => Promise<void>
   /** Carries out a request (throws a catalogued error when it cannot); effects arrive as events. */
   execute: (agentId: string, request: CtiRequest) => Promise<CtiResult | undefined>
   health: () => CtiHealth

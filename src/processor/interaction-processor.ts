@@ -1,11 +1,12 @@
-import { AUTH_FAILED, CTI_UNAVAILABLE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND } from '../errors.js'
+import { AUTH_FAILED, CTI_UNAVAILABLE, INVALID_STATE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND } from '../errors.js'
 import { compileCheck } from '../core/check.js'
 import type { Logger } from '../core/logger.js'
 import { withoutSecrets } from '../core/redact.js'
 import type { Availability, RequestContext, Resource, Service, ServiceResult } from '../core/service.js'
 import type { ServiceRegistry } from '../core/service-registry.js'
-import type { CtiPort } from '../cti/port.js'
-import { PrepareSessionDataSchema, SESSION_REQUESTS } from '../schemas/session-requests.schema.js'
+import type { CtiAgent, CtiPort } from '../cti/port.js'
+import { PrepareSessionDataSchema, SESSION_REQUESTS, type PrepareSessionData } from '../schemas/session-requests.schema.js'
+import type { CompiledModel } from '../workflow/call-model.js'
 import { WORKFLOW_MANAGER_ID, type WorkflowManager } from '../workflow/workflow-manager.js'
 import { ProcessorSession } from './processor-session.js'
 
@@ -50,6 +51,8 @@ export class InteractionProcessor implements Service {
   readonly #byOwner = new Map<string, Set<ProcessorSession>>()
   /** Owners whose client is away, with the time their sessions end. */
   readonly #away = new Map<string, number>()
+  /** Each agent's session changes, one after another (see #serial). */
+  readonly #queues = new Map<string, Promise<void>>()
   #stopping = false
 
   constructor (options: InteractionProcessorOptions) {
@@ -135,22 +138,28 @@ export class InteractionProcessor implements Service {
     const model = this.#workflow.model(request.model)
     const echo = withoutSecrets(request)
 
-    const existing = this.#byAgent.get(auth.agent.id)
+    // One agent's session changes (a prepare, a retirement) happen one after another, whatever
+    // the CTI's answers take.
+    return await this.#serial(auth.agent.id, async () => await this.#prepare(ctx, request, auth.agent, model, echo))
+  }
+
+  async #prepare (ctx: RequestContext, request: PrepareSessionData, agent: CtiAgent, model: CompiledModel, echo: unknown): Promise<ServiceResult> {
+    const existing = this.#byAgent.get(agent.id)
     if (existing !== undefined && request.override !== true && !existing.orphaned && this.#ownerPresent(existing.owner)) {
       return {
         result: 'confirm',
-        message: `Agent ${auth.agent.id} already has a session on ${this.name}. Take it over? The other media bar will be signed out; calls in progress carry on here.`,
+        message: `Agent ${agent.id} already has a session on ${this.name}. Take it over? The other media bar will be signed out; calls in progress carry on here.`,
         original: { command: 'prepareSession', data: echo }
       }
     }
     if (existing !== undefined) this.#release(existing, 'replaced')
 
-    const id = `${this.name}-${auth.agent.id}`
+    const id = `${this.name}-${agent.id}`
     const workflow = this.#workflow.createSession(id, model, ctx.client.id)
     const session = new ProcessorSession({
       id,
       owner: ctx.client.id,
-      agent: auth.agent,
+      agent,
       cti: this.#cti,
       workflow,
       emit: event => this.#registry.publishResource(this.id, id, event),
@@ -160,7 +169,7 @@ export class InteractionProcessor implements Service {
       ended: (s, reason) => { this.#forget(s, reason) }
     })
     this.#sessions.set(id, session)
-    this.#byAgent.set(auth.agent.id, session)
+    this.#byAgent.set(agent.id, session)
     this.#owned(ctx.client.id).add(session)
     const away = this.#away.get(ctx.client.id)
     if (away !== undefined) session.ownerAwayUntil = away
@@ -168,19 +177,21 @@ export class InteractionProcessor implements Service {
     try {
       // The agent may be logged in at the CTI already (a takeover, a reload, a client gone):
       // the session adopts the agent's life there, calls and all, instead of logging in again.
-      const snapshot = await this.#cti.snapshot(auth.agent.id)
+      const snapshot = await this.#cti.snapshot(agent.id)
       adopted = snapshot.loggedIn || snapshot.loggingIn
       if (adopted) {
         session.adopt(snapshot)
-        if (snapshot.pendingLogout !== null) await this.#cti.cancelLogout(auth.agent.id)
+        await this.#cti.configure(agent.id, session.settings)
+        if (snapshot.pendingLogout !== null) await this.#cti.cancelLogout(agent.id)
       } else {
         await session.login()
       }
+      if (this.#sessions.get(id) !== session) throw new INVALID_STATE(`the session of ${agent.id} ended while it was being prepared; try again`)
     } catch (err) {
       this.#forget(session, 'failed')
       throw err
     }
-    this.#log.info({ sessionId: id, agentId: auth.agent.id, model: model.name, clientId: ctx.client.id, adopted }, 'session prepared')
+    this.#log.info({ sessionId: id, agentId: agent.id, model: model.name, clientId: ctx.client.id, adopted }, 'session prepared')
     return {
       result: 'success',
       resource: { id, data: echo },
@@ -205,6 +216,10 @@ export class InteractionProcessor implements Service {
    * waits for nobody (`keep`: a new prepareSession adopts it), or goes at once (disposed).
    */
   async #retire (session: ProcessorSession, reason: string, keep: boolean): Promise<void> {
+    await this.#serial(session.agent.id, async () => { await this.#retireNow(session, reason, keep) })
+  }
+
+  async #retireNow (session: ProcessorSession, reason: string, keep: boolean): Promise<void> {
     if (this.#sessions.get(session.id) !== session) return
     let outcome: 'done' | 'pending' = 'done'
     try {
@@ -212,6 +227,7 @@ export class InteractionProcessor implements Service {
     } catch (err) {
       this.#log.warn({ err, sessionId: session.id }, 'logout while ending the session failed')
     }
+    if (this.#sessions.get(session.id) !== session) return
     if (outcome === 'done') {
       this.#forget(session, reason)
     } else if (keep) {
@@ -221,6 +237,16 @@ export class InteractionProcessor implements Service {
     } else {
       this.#release(session, reason)
     }
+  }
+
+  /** Runs `task` after every earlier task of the same agent has finished (a failure does not stop the queue). */
+  async #serial<T> (agentId: string, task: () => Promise<T>): Promise<T> {
+    const before = this.#queues.get(agentId) ?? Promise.resolve()
+    const result = before.then(task, task)
+    const settled = result.then(() => {}, () => {})
+    this.#queues.set(agentId, settled)
+    void settled.then(() => { if (this.#queues.get(agentId) === settled) this.#queues.delete(agentId) })
+    return await result
   }
 
   #forget (session: ProcessorSession, reason: string): void {

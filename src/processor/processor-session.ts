@@ -160,7 +160,7 @@ export class ProcessorSession implements Resource {
       }
       const interactionid = parsed.interactionId ?? (named !== undefined && 'interactionId' in named ? named.interactionId : null)
       const error: RequestErrorData = { requestid, interactionid, error: failure.code, description: failure.message }
-      this.#publish({ name: `error.interaction.${action}`, target: this.#resultTarget(parsed), context: {}, data: error })
+      this.#publish({ name: `error.interaction.${action}`, target: this.#resultTarget(parsed, command), context: {}, data: error })
       throw err
     }
   }
@@ -169,9 +169,12 @@ export class ProcessorSession implements Resource {
    * The target of a request's result event: its interaction when it names one that exists, else
    * the target it named in this session (a channel: dial, pick), else the session.
    */
-  #resultTarget (parsed: Partial<ResolvedTarget>): string {
+  #resultTarget (parsed: Partial<ResolvedTarget>, command?: SessionCommand): string {
     if (parsed.interactionId !== undefined) return formatTarget(this.id, { channelId: parsed.channelId, interactionId: parsed.interactionId })
-    return parsed.target ?? this.id
+    if (parsed.target !== undefined) return parsed.target
+    // A channel request that named none acts on the session's only channel (dial, pick).
+    const channel = command !== undefined && SESSION_REQUESTS[command].target === 'channel' ? this.model.onlyChannel() : undefined
+    return channel === undefined ? this.id : formatTarget(this.id, { channelId: channel })
   }
 
   /** INVALID_STATE when the view governing `target` disables `command`. */
@@ -329,9 +332,9 @@ export class ProcessorSession implements Resource {
     this.workflow.handle(event)
   }
 
-  /** To the bound client, or kept for the next one that binds. */
+  /** To the bound client, or kept for the next one that binds (an orphaned session's are not: its next session adopts). */
   #deliver (event: ResourceEventBody): void {
-    if (this.#emit(event)) return
+    if (this.#emit(event) || this.orphaned) return
     this.#pending.push(event)
     if (this.#pending.length > PENDING_LIMIT) {
       this.#pending.shift()

@@ -175,15 +175,24 @@ export class Interactions {
       return
     }
     if (leg.role === 'consult') {
-      this.dropConsult(leg)
-      this.#w.ixStateUpdated(ix)
-      const call = leg.call
-      this.#calls.removeLeg(leg)
-      this.settle(call, false)
-      this.#w.syncParties(ix)
+      this.#endConsult(leg)
       return
     }
     this.end(ix, 'released')
+  }
+
+  /**
+   * Only the consult conversation ends (released, its call over, its party gone): the agent is
+   * back with the held caller, whose call goes on.
+   */
+  #endConsult (leg: AgentLeg): void {
+    const ix = leg.interaction
+    this.dropConsult(leg)
+    this.#w.ixStateUpdated(ix)
+    const call = leg.call
+    this.#calls.removeLeg(leg)
+    this.settle(call, false)
+    this.#w.syncParties(ix)
   }
 
   /** The consult conversation goes from its interaction (released, or merged into the call). */
@@ -274,22 +283,33 @@ export class Interactions {
    */
   clear (ix: SimInteraction, resource: string | undefined): string {
     if (!isLive(ix)) throw new INVALID_STATE(`the interaction is ${ix.state}`)
-    const own = legsOf(ix)
-    if (resource === undefined || own.some(l => l.id === resource || l.number === resource)) {
-      const mine = ix.primary?.id ?? ix.agent.profile.extension
+    const mine = ix.primary
+    if (resource === undefined || resource === mine?.id || resource === mine?.number) {
       this.terminate(ix)
-      return resource ?? mine
+      return mine?.id ?? ix.agent.profile.extension
     }
+    if (ix.consult !== undefined && resource === ix.consult.id) {
+      this.release(ix.consult)
+      return resource
+    }
+    const own = legsOf(ix)
     const party = callsOf(ix).flatMap(c => c.legs).find(l => !own.some(o => o === l) && (l.id === resource || l.number === resource))
     if (party === undefined) throw new INVALID_MESSAGE(`no party ${resource} in the interaction`)
-    if (party.kind === 'agent') {
+    this.#dropParty(party)
+    return party.id
+  }
+
+  /** One participant leaves a call, and only that connection ends (another agent's consult included). */
+  #dropParty (party: SimLeg): void {
+    if (party.kind === 'agent' && party.role === 'consult') {
+      this.#endConsult(party)
+    } else if (party.kind === 'agent') {
       this.end(party.interaction, 'cleared')
     } else {
       const call = party.call
       this.#calls.removeLeg(party)
       this.settle(call, false)
     }
-    return party.id
   }
 
   /** The outside party hangs up (DELETE /simulator/calls/{id}). */
@@ -408,7 +428,16 @@ export class Interactions {
     call.legs = []
     for (const leg of legs) {
       this.#w.clock.clear(leg.timer)
-      if (leg.kind === 'agent') this.end(leg.interaction, 'hangup')
+      if (leg.kind !== 'agent') continue
+      if (leg.role === 'consult' && leg.interaction.consult === leg && leg.interaction.primary !== undefined) {
+        // The consult call is over: the agent is back with the held caller.
+        const ix = leg.interaction
+        this.dropConsult(leg)
+        this.#w.ixStateUpdated(ix)
+        this.#w.syncParties(ix)
+      } else {
+        this.end(leg.interaction, 'hangup')
+      }
     }
     this.#w.calls.delete(call.id)
   }

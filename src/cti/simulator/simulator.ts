@@ -188,6 +188,10 @@ export class Simulator implements CtiPort {
     }
   }
 
+  async configure (agentId: string, settings: CtiSessionSettings): Promise<void> {
+    this.#agent(agentId).settings = settings
+  }
+
   /** A login still under way is called off (quietly: the agent never was logged in). */
   #cancelLogin (agent: SimAgent): boolean {
     if (agent.loggingIn === undefined) return false

@@ -112,6 +112,9 @@ export class Transfers {
     if (consult.state !== 'connected' && !(consult.state === 'held' && primary.state === 'connected')) {
       throw new INVALID_STATE('the consult call is not connected yet')
     }
+    // The caller is not handed to an agent whose desktop is gone (their logout waits).
+    const leaving = consult.call.legs.find(l => l.kind === 'agent' && l !== consult && l.interaction.agent.pendingLogout !== null)
+    if (leaving?.kind === 'agent') throw new INVALID_STATE(`${leaving.number} is signing out (their media bar is gone); talk to them or release the consult`)
     return { primary, consult }
   }
 
