@@ -27,14 +27,29 @@ export async function freePort (): Promise<number> {
 }
 
 /**
+ * The per-source limits of a server under bench: every load comes from one address (loopback),
+ * so the shares a source may hold are opened wide and load shedding is off. The request-rate
+ * limiter stays on, with a limit no run reaches, so its cost is in every figure.
+ */
+export const BENCH_LIMITS: Record<string, string> = {
+  RATE_LIMIT_PER_MIN: '1000000000',
+  SOURCE_MAX_CLIENTS: '1000000',
+  SOURCE_CLIENTS_PER_MIN: '1000000',
+  SOURCE_MAX_STREAMS: '1000000',
+  LOAD_SHED_EVENT_LOOP_MS: '0',
+  LOAD_SHED_HEAP_PERCENT: '0'
+}
+
+/**
  * Starts a node script (compiled, under build/) as its own process on a free port (env PORT)
- * and waits until it answers HTTP.
+ * and waits until it answers HTTP. The product's server gets BENCH_LIMITS first.
  */
 export async function startProcess (script: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = profileArgs()): Promise<Child> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
+  const limits = script === 'build/src/server.js' ? BENCH_LIMITS : {}
   const child = spawn(process.execPath, [...nodeArgs, projectPath(script), ...args], {
-    env: { ...process.env, HOST: '127.0.0.1', LOG_FORMAT: 'json', ...env, PORT: String(port) },
+    env: { ...process.env, HOST: '127.0.0.1', LOG_FORMAT: 'json', ...limits, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''

@@ -1,7 +1,9 @@
 import fp from 'fastify-plugin'
+import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AUTH_FAILED } from '../src/errors.js'
-import type { ClientRecord } from '../src/core/client.js'
+import { hashToken, type ClientRecord } from '../src/core/client.js'
+import { isLoopback } from '../src/core/sources.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,18 +17,52 @@ declare module 'fastify' {
      * the one a `:clientId` path names.
      */
     authenticate: (request: FastifyRequest) => Promise<void>
+    /**
+     * The operator scope's hook (routes/operator/index.ts): `Authorization: Bearer <ADMIN_TOKEN>`,
+     * or, with no ADMIN_TOKEN set, a loopback peer. AUTH_FAILED otherwise.
+     */
+    authorizeOperator: (request: FastifyRequest) => Promise<void>
+    /** Whether the request may use the operator routes (the media bar shows its simulator panel then). */
+    operatorAllowed: (request: FastifyRequest) => boolean
+  }
+  interface FastifyContextConfig {
+    /** The route takes the client token as `?token=` too (the event stream: EventSource sends no headers). */
+    tokenInQuery?: boolean
   }
 }
 
-function presentedToken (request: FastifyRequest): string | undefined {
+function bearer (request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
-  if (typeof header === 'string') return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1]
+  return typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined
+}
+
+/** The client token of a request: the Authorization header, or `?token=` where the route takes it. */
+function presentedToken (request: FastifyRequest): string | undefined {
+  if (request.headers.authorization !== undefined) return bearer(request)
+  if (request.routeOptions.config.tokenInQuery !== true) return undefined
   const token: unknown = request.query !== null && typeof request.query === 'object' ? Reflect.get(request.query, 'token') : undefined
   return typeof token === 'string' && token !== '' ? token : undefined
 }
 
-/** Client tokens: the REST face's identification of a client record. */
+/** Client tokens (the REST face's identification of a client record) and the operator credential. */
 export default fp(async function authPlugin (app: FastifyInstance) {
+  const adminToken = app.his.config.ADMIN_TOKEN
+  const adminDigest = adminToken === '' ? undefined : hashToken(adminToken)
+  // Digests are compared, in constant time: the time taken tells nothing of the token.
+  const isOperator = (request: FastifyRequest): boolean => {
+    if (adminDigest === undefined) return isLoopback(request.ip)
+    const presented = bearer(request)
+    return presented !== undefined && timingSafeEqual(hashToken(presented), adminDigest)
+  }
+  app.decorate('operatorAllowed', isOperator)
+  app.decorate('authorizeOperator', async function authorizeOperator (request: FastifyRequest) {
+    if (isOperator(request)) return
+    request.log.info({ source: request.source, url: request.routeOptions.url }, 'operator route refused')
+    throw new AUTH_FAILED(adminDigest === undefined
+      ? 'operator routes answer only this machine (loopback) unless the server sets ADMIN_TOKEN'
+      : 'operator route: send Authorization: Bearer <ADMIN_TOKEN>')
+  })
+
   const clients = new WeakMap<FastifyRequest, ClientRecord>()
   app.decorateRequest('client', {
     getter (this: FastifyRequest): ClientRecord {
@@ -45,4 +81,4 @@ export default fp(async function authPlugin (app: FastifyInstance) {
     clients.set(request, client)
     app.his.presence.touch(client)
   })
-}, { name: 'auth', dependencies: ['instance'] })
+}, { name: 'auth', dependencies: ['instance', 'limits'] })

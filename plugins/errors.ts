@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { statusOf } from '../src/errors.js'
-import { isFailureCode, type FailureCode } from '../src/schemas/failures.js'
+import { retryAfterOf, statusOf } from '../src/errors.js'
+import { isFailureCode, type Failure, type FailureCode } from '../src/schemas/failures.js'
 
 /** A path that is no route answers UNKNOWN_COMMAND with this status (docs/protocol.md, Failures). */
 const NO_ROUTE_STATUS = 404
@@ -16,12 +16,15 @@ const FASTIFY_ERRORS: Record<string, string> = {
 }
 
 /** What a thrown error is on the wire: its code, its status and a message safe to show. */
-function classify (err: FastifyError): { code: FailureCode, status: number, message: string } {
+function classify (err: FastifyError): { code: FailureCode, status: number, message: string, retryAfter?: number } {
   if (err.validation !== undefined) {
     const first = err.validation[0]
     return { code: 'INVALID_MESSAGE', status: statusOf('INVALID_MESSAGE'), message: `${err.validationContext ?? 'request'}${first?.instancePath ?? ''}: ${first?.message ?? 'invalid'}` }
   }
-  if (isFailureCode(err.code)) return { code: err.code, status: statusOf(err.code), message: err.message }
+  if (isFailureCode(err.code)) {
+    const retryAfter = retryAfterOf(err)
+    return { code: err.code, status: statusOf(err.code), message: err.message, ...(retryAfter !== undefined && { retryAfter }) }
+  }
   const known = FASTIFY_ERRORS[err.code]
   if (known !== undefined) return { code: 'INVALID_MESSAGE', status: err.statusCode ?? statusOf('INVALID_MESSAGE'), message: known }
   if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
@@ -37,10 +40,10 @@ function classify (err: FastifyError): { code: FailureCode, status: number, mess
  */
 export default fp(async function errorsPlugin (app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const { code, status, message } = classify(err)
-    if (status >= 500) request.log.error({ err }, 'request failed')
-    else request.log.info({ code, status }, 'request refused')
-    return reply.fail({ code, message }, status)
+    const { status, ...failure } = classify(err)
+    if (status >= 500 && failure.code !== 'OVERLOADED') request.log.error({ err }, 'request failed')
+    else request.log.info({ code: failure.code, status }, 'request refused')
+    return reply.fail(failure satisfies Failure, status)
   })
 
   // A path that is no route: the catalogue's UNKNOWN_COMMAND, with the status HTTP gives it.

@@ -13,7 +13,7 @@ declare module 'fastify' {
 /** The SSE face: fastify-sse-v2 writes the streams; shutdown tells each one and ends it. */
 export default fp(async function eventStreamsPlugin (app: FastifyInstance) {
   await app.register(FastifySSEPlugin, { retryDelay: app.his.config.SSE_RETRY_MS })
-  const streams = new SseStreams(app.his.presence, app.his.config.SSE_HEARTBEAT_MS)
+  const streams = new SseStreams(app.his.presence, app.his.sources, app.his.config.SSE_HEARTBEAT_MS)
   app.decorate('eventStreams', streams)
   app.addHook('preClose', async () => { await streams.closeAll() })
 }, { name: 'event-streams', dependencies: ['instance'] })

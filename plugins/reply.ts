@@ -32,12 +32,14 @@ export default fp(async function replyPlugin (app: FastifyInstance) {
     const status = body.result === 'success'
       ? successStatus
       : body.result === 'confirm' ? ANSWER_STATUS.confirm : statusOf(body.failure?.code ?? 'INTERNAL')
+    if (body.failure?.retryAfter !== undefined) this.header('retry-after', body.failure.retryAfter)
     return this.code(status).send(body)
   })
   app.decorateReply('answerCore', function answerCore (this: FastifyReply, { messageType: _type, requestId: _id, ...body }: Answer) {
     return this.answer(body)
   })
   app.decorateReply('fail', function fail (this: FastifyReply, failure: Failure, status = statusOf(failure.code)) {
+    if (failure.retryAfter !== undefined) this.header('retry-after', failure.retryAfter)
     return this.code(status).send({ result: 'failure', failure })
   })
 }, { name: 'reply' })

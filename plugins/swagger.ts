@@ -26,13 +26,18 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
         { name: 'services', description: 'getServices, binding, service requests' },
         { name: 'sessions', description: 'agent sessions (prepareSession)' },
         { name: 'resources', description: 'session resources: binding, requests, snapshots' },
-        { name: 'simulator', description: 'the built-in contact-center simulator' },
-        { name: 'operations', description: 'health and metrics' },
+        { name: 'simulator', description: 'the built-in contact-center simulator (operator routes: ADMIN_TOKEN, or loopback)' },
+        { name: 'operations', description: 'health, and metrics (an operator route)' },
         { name: 'mediabar', description: 'the browser media bar served at /' }
       ],
       components: {
         securitySchemes: {
-          clientToken: { type: 'http', scheme: 'bearer', description: 'the token of POST /clients' }
+          clientToken: { type: 'http', scheme: 'bearer', description: 'the token of POST /clients' },
+          operatorToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'the server\'s ADMIN_TOKEN; with none set, operator routes answer loopback peers without it'
+          }
         }
       }
     },
@@ -46,7 +51,12 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
       buildLocalReference: (json, _baseUri, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}`
     }
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, docExpansion: 'list' } })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { deepLinking: true, docExpansion: 'list' },
+    // Swagger UI styles its elements inline: its pages alone allow inline styles (never scripts).
+    transformStaticCSP: header => header.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+  })
 
   app.get('/openapi.yaml', {
     schema: {
@@ -65,4 +75,4 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
       response: { 200: { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object', examples: [{ openapi: '3.1.0', info: { title: 'his-cti-server' } }] } } } } }
     }
   }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(JSON.stringify(app.swagger())))
-}, { name: 'swagger' })
+}, { name: 'swagger', dependencies: ['security'] })

@@ -16,7 +16,7 @@ declare module 'fastify' {
  */
 export default fp(async function websocketPlugin (app: FastifyInstance) {
   const { his } = app
-  const face = { dispatcher: his.dispatcher, clients: his.clients, presence: his.presence, clock: his.transportClock }
+  const face = { dispatcher: his.dispatcher, clients: his.clients, presence: his.presence, sources: his.sources, clock: his.transportClock }
   const sockets = new WsConnections(face, { pingMs: his.config.WS_PING_INTERVAL_MS, maxBytes: his.config.WS_MAX_MESSAGE_BYTES })
   app.decorate('hisSockets', sockets)
   await app.register(websocket, {

@@ -1,5 +1,7 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { Clock } from './core/clock.js'
@@ -13,13 +15,15 @@ import websocketPlugin from '../plugins/websocket.js'
 import swaggerPlugin from '../plugins/swagger.js'
 import replyPlugin from '../plugins/reply.js'
 import corsPlugin from '../plugins/cors.js'
+import limitsPlugin from '../plugins/limits.js'
+import securityPlugin from '../plugins/security.js'
 import clientsRoutes from '../routes/public/clients.js'
 import servicesRoutes from '../routes/public/services.js'
 import healthRoutes from '../routes/public/health.js'
-import simulatorRoutes from '../routes/public/simulator.js'
 import wsRoutes from '../routes/public/ws.js'
 import webRoutes from '../routes/public/web.js'
 import clientScope from '../routes/client/index.js'
+import operatorScope from '../routes/operator/index.js'
 
 export interface AppOptions {
   config: Config
@@ -31,8 +35,9 @@ export interface AppOptions {
 
 /**
  * The application as a plugin: shared plugins first (instance, schemas, replies and errors,
- * OpenAPI, CORS, auth, streams, metrics), then the public routes and the client scope (the
- * routes a client's token opens). Only server.ts listens.
+ * limits, security headers, OpenAPI, CORS, auth, streams, metrics), then the public routes, the
+ * client scope (the routes a client's token opens) and the operator scope (ADMIN_TOKEN, or
+ * loopback). Only server.ts listens.
  */
 export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   const { config, clock, transportClock } = opts
@@ -40,6 +45,8 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(schemasPlugin)
   await fastify.register(replyPlugin)
   await fastify.register(errorsPlugin)
+  await fastify.register(limitsPlugin)
+  await fastify.register(securityPlugin)
   await fastify.register(swaggerPlugin)
   await fastify.register(corsPlugin)
   await fastify.register(authPlugin)
@@ -49,14 +56,49 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(clientsRoutes)
   await fastify.register(servicesRoutes)
   await fastify.register(healthRoutes)
-  await fastify.register(simulatorRoutes)
   await fastify.register(wsRoutes)
   await fastify.register(webRoutes)
   await fastify.register(clientScope)
+  await fastify.register(operatorScope)
 }
 
 export interface BuildOptions extends AppOptions {
   logger: FastifyBaseLogger
+}
+
+/** A failure body in the HIS form, for the answers fastify sends before any plugin runs. */
+function failureBody (message: string): string {
+  return JSON.stringify({ result: 'failure', failure: { code: 'INVALID_MESSAGE', message } })
+}
+
+/** What fastify itself refuses before routing (a path parameter over 100 characters: 414; a bad URL: 400), in the HIS form. */
+const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (err, _request, reply) => {
+  const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+  const body = failureBody(tooLong ? 'a path segment is longer than 100 characters' : 'the URL could not be read')
+  reply.raw.writeHead(tooLong ? 414 : 400, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
+  reply.raw.end(body)
+}
+
+/** What node's HTTP parser refuses (headers too large: 431, a malformed request: 400), in the HIS form. */
+function clientErrorHandler (err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400
+  const body = failureBody(status === 431 ? 'the request headers are too large' : status === 408 ? 'the request took too long' : 'the request could not be read')
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+}
+
+/** TRUST_PROXY as fastify reads it: off, on, a hop count, or the proxies' addresses. */
+function trustProxy (setting: string): NonNullable<FastifyServerOptions['trustProxy']> {
+  if (setting === '') return false
+  if (setting === 'true') return true
+  if (/^[0-9]+$/.test(setting)) {
+    const hops = Number(setting)
+    return (_address, hop) => hop < hops
+  }
+  return setting
 }
 
 /** Creates the fastify server with the product's settings and registers the application. */
@@ -65,6 +107,9 @@ export async function buildApp (options: BuildOptions) {
     loggerInstance: options.logger,
     forceCloseConnections: true,
     bodyLimit: options.config.BODY_LIMIT,
+    trustProxy: trustProxy(options.config.TRUST_PROXY),
+    frameworkErrors,
+    clientErrorHandler,
     // Strict validation: unknown fields and wrong types are refused, never silently rewritten.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } }
   }).withTypeProvider<TypeBoxTypeProvider>()

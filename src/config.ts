@@ -94,7 +94,63 @@ export const ConfigSchema = Type.Object({
     pattern: '^$|^\\*$|^https?://[^,\\s]+(,\\s*https?://[^,\\s]+)*$',
     default: '',
     description: 'browser origins allowed to call this server (comma-separated, or `*`); set it when a media bar served by another instance lists this one; empty: same origin only'
-  })
+  }),
+  TRUST_PROXY: Type.String({
+    pattern: '^$|^true$|^[0-9]{1,2}$|^[0-9A-Fa-f.:/]+(,\\s*[0-9A-Fa-f.:/]+)*$',
+    default: '',
+    description: 'reverse proxies whose X-Forwarded-For names the client: `true`, a hop count, or comma-separated addresses/CIDRs; empty: the peer address is the source (per-source limits, loopback-only operator routes)'
+  }),
+  ADMIN_TOKEN: Type.String({
+    pattern: '^$|^\\S{16,}$',
+    default: '',
+    description: 'the operator credential (`Authorization: Bearer <token>`, 16 characters or more) for the operator routes (/simulator/*, /metrics); empty: those routes answer loopback peers only'
+  }),
+  SIM_CONTROL: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+    default: 'on', description: 'off removes the simulator\'s control routes (/simulator/*)'
+  }),
+  SIM_MAX_CALLS: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'calls the simulator holds at once; POST /simulator/calls beyond it answers RATE_LIMITED (with SIM_MAX_DATA_BYTES it bounds what GET /simulator/calls reads)' }),
+  SIM_MAX_DATA_BYTES: Type.Integer({ minimum: 64, maximum: 65536, default: 4096, description: 'largest attached data of a simulated call, in bytes of JSON' }),
+  SIM_MAX_QUEUE_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 600000, description: 'a simulated caller who waits in a queue this long hangs up (abandons)' }),
+  CLIENT_UNBOUND_MS: Type.Integer({
+    minimum: 1000,
+    maximum: 86_400_000,
+    default: 60000,
+    description: 'a client record that has bound nothing and opened no event stream or socket is closed after this long without a request'
+  }),
+  SOURCE_MAX_CLIENTS: Type.Integer({ minimum: 1, default: 500, description: 'client records one source address (an IPv6 /64) holds at most' }),
+  SOURCE_CLIENTS_PER_MIN: Type.Integer({ minimum: 1, default: 300, description: 'client records one source address opens per minute at most' }),
+  SOURCE_MAX_STREAMS: Type.Integer({ minimum: 1, default: 500, description: 'WebSockets and SSE event streams one source address holds open at most' }),
+  RATE_LIMIT_PER_MIN: Type.Integer({ minimum: 0, default: 6000, description: 'HTTP requests one source address makes per minute (429 RATE_LIMITED past it); 0: no limit' }),
+  LOGIN_FAILURES_PER_AGENT: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 5,
+    description: 'failed logins for one agent id from one source before that source is locked out of that id (LOCKED_OUT) for LOGIN_LOCKOUT_MS; other sources are not'
+  }),
+  LOGIN_FAILURES_PER_SOURCE: Type.Integer({
+    minimum: 1,
+    maximum: 100000,
+    default: 10,
+    description: 'failed logins one source makes (any agent ids) before each further attempt waits a doubling delay (1 s, 2 s, 4 s … up to LOGIN_LOCKOUT_MS; RATE_LIMITED before it)'
+  }),
+  LOGIN_LOCKOUT_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 300000, description: 'how long failed logins are remembered after the last one, and the longest a source is held off between attempts' }),
+  FRAME_ANCESTORS: Type.String({
+    pattern: "^'none'$|^('self'|https?://[^,\\s]+)(\\s+('self'|https?://[^,\\s]+))*$",
+    default: "'none'",
+    description: 'who may frame the media bar and the API docs (CSP frame-ancestors): `\'none\'`, or `\'self\'` and origins separated by spaces, e.g. a CRM that embeds the bar'
+  }),
+  LOAD_SHED_EVENT_LOOP_MS: Type.Integer({
+    minimum: 0,
+    maximum: 60000,
+    default: 1000,
+    description: 'event-loop delay past which new requests get 503 OVERLOADED with Retry-After (open streams keep flowing); 0: off'
+  }),
+  LOAD_SHED_HEAP_PERCENT: Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    default: 90,
+    description: 'heap use, in percent of the V8 heap limit, past which new requests get 503 OVERLOADED; 0: off'
+  }),
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema>>

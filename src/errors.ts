@@ -27,6 +27,7 @@ export const INVALID_STATE = code('INVALID_STATE')
 export const UNSUPPORTED = code('UNSUPPORTED')
 export const NOT_ACCEPTING_CLIENTS = code('NOT_ACCEPTING_CLIENTS')
 export const RATE_LIMITED = code('RATE_LIMITED')
+export const OVERLOADED = code('OVERLOADED')
 export const CTI_UNAVAILABLE = code('CTI_UNAVAILABLE')
 export const INTERNAL = code('INTERNAL')
 
@@ -36,13 +37,36 @@ export function statusOf (code: FailureCode): number {
 }
 
 /**
+ * RATE_LIMITED that says when to come back: `retryAfter` (whole seconds, at least 1) travels in
+ * the failure, and the REST face sends it as Retry-After.
+ */
+export function rateLimited (message: string, waitMs: number): Error {
+  return withRetryAfter(new RATE_LIMITED(message), waitMs)
+}
+
+/** `err` with the seconds a client should wait before it tries again. */
+export function withRetryAfter<E extends Error> (err: E, waitMs: number): E {
+  Object.defineProperty(err, 'retryAfter', { value: Math.max(1, Math.ceil(waitMs / 1000)), enumerable: true })
+  return err
+}
+
+/** The seconds to wait that an error carries, if any. */
+export function retryAfterOf (err: unknown): number | undefined {
+  const value: unknown = err instanceof Error ? Reflect.get(err, 'retryAfter') : undefined
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined
+}
+
+/**
  * Turns anything thrown into a wire failure. Catalogued errors keep their code and message;
  * anything else becomes INTERNAL with a fixed message, so no stack trace or internal detail
  * ever reaches a client.
  */
 export function toFailure (err: unknown): Failure {
   const code: unknown = err instanceof Error ? Reflect.get(err, 'code') : undefined
-  if (err instanceof Error && isFailureCode(code)) return { code, message: err.message }
+  if (err instanceof Error && isFailureCode(code)) {
+    const retryAfter = retryAfterOf(err)
+    return retryAfter === undefined ? { code, message: err.message } : { code, message: err.message, retryAfter }
+  }
   return { code: 'INTERNAL', message: 'internal error; see the server log' }
 }
 

@@ -2,10 +2,12 @@ import type { Config } from './config.js'
 import { ClientRegistry } from './core/client.js'
 import { ManualClock, SystemClock, type Clock } from './core/clock.js'
 import { Dispatcher } from './core/dispatcher.js'
+import { LoginThrottle } from './core/login-throttle.js'
 import type { Logger } from './core/logger.js'
 import { Presence } from './core/presence.js'
 import { ServiceMonitor } from './core/service-monitor.js'
 import { ServiceRegistry } from './core/service-registry.js'
+import { SourceLimits } from './core/sources.js'
 import type { CtiPort } from './cti/port.js'
 import { readDirectory } from './cti/simulator/directory.js'
 import { Simulator } from './cti/simulator/simulator.js'
@@ -24,6 +26,8 @@ export interface Instance {
    */
   readonly transportClock: Clock
   readonly clients: ClientRegistry
+  /** What each source address holds and opens (client records, sockets and streams). */
+  readonly sources: SourceLimits
   readonly registry: ServiceRegistry
   readonly dispatcher: Dispatcher
   readonly monitor: ServiceMonitor
@@ -61,9 +65,15 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     clock,
     directory: readDirectory(config.SIM_DIRECTORY_FILE),
     loginDelayMs: config.SIM_LOGIN_DELAY_MS,
+    limits: { maxCalls: config.SIM_MAX_CALLS, maxDataBytes: config.SIM_MAX_DATA_BYTES, maxQueueMs: config.SIM_MAX_QUEUE_MS },
     log: log.child({ component: 'simulator' })
   })
-  const clients = new ClientRegistry({ outbox: { size: config.OUTBOX_SIZE, replay: config.OUTBOX_REPLAY }, maxClients: config.MAX_CLIENTS, clock })
+  const sources = new SourceLimits({
+    maxClients: config.SOURCE_MAX_CLIENTS,
+    clientsPerMinute: config.SOURCE_CLIENTS_PER_MIN,
+    maxStreams: config.SOURCE_MAX_STREAMS
+  }, clock)
+  const clients = new ClientRegistry({ outbox: { size: config.OUTBOX_SIZE, replay: config.OUTBOX_REPLAY }, maxClients: config.MAX_CLIENTS, sources, clock })
   const registry = new ServiceRegistry()
   const monitor = new ServiceMonitor(registry, VERSION)
   const workflow = new WorkflowManager(registry, models, VERSION)
@@ -76,6 +86,11 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     workflow,
     registry,
     log: log.child({ component: 'processor' }),
+    logins: new LoginThrottle({
+      perAgent: config.LOGIN_FAILURES_PER_AGENT,
+      perSource: config.LOGIN_FAILURES_PER_SOURCE,
+      lockoutMs: config.LOGIN_LOCKOUT_MS
+    }, clock, log.child({ component: 'logins' })),
     now: () => clock.now(),
     ownerPresent: clientId => clients.get(clientId) !== undefined
   })
@@ -83,7 +98,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
   registry.add(processor)
   registry.add(workflow)
   const dispatcher = new Dispatcher(registry, log.child({ component: 'dispatcher' }))
-  const presence = new Presence(clock, clients, registry, { graceMs: config.SESSION_GRACE_MS, idleMs: config.CLIENT_IDLE_MS }, {
+  const presence = new Presence(clock, clients, registry, { graceMs: config.SESSION_GRACE_MS, idleMs: config.CLIENT_IDLE_MS, unboundMs: config.CLIENT_UNBOUND_MS }, {
     away: (clientId, deadline) => { processor.ownerAway(clientId, deadline) },
     back: clientId => { processor.ownerBack(clientId) },
     gone: async (clientId, reason) => { await processor.ownerGone(clientId, reason) },
@@ -95,6 +110,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     clock,
     transportClock,
     clients,
+    sources,
     registry,
     dispatcher,
     monitor,

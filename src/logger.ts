@@ -1,13 +1,28 @@
 import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino'
 import type { Config } from './config.js'
-import { redactJsonLine } from './core/redact.js'
+import { isSecretName, redactJsonLine } from './core/redact.js'
 
-/** Query parameters that carry secrets (EventSource cannot send headers, so tokens ride here). */
-const SECRET_QUERY = /([?&](?:token|access_token|password)=)[^&#]*/gi
+/** One query parameter: its key, and its value up to the next `&` or `#`. */
+const QUERY_PARAM = /([?&;])([^=&#;]*)(=[^&#;]*)?/g
 
-/** A URL fit for a log line: secret query values replaced. */
+/**
+ * A URL fit for a log line: the value of every query parameter with a secret name replaced
+ * (EventSource cannot send headers, so tokens ride in `?token=`). Keys are decoded first, so
+ * `?to%6Ben=` is `token` too, and a key that does not decode is taken for a secret.
+ */
 export function redactUrl (url: string | undefined): string | undefined {
-  return url?.replace(SECRET_QUERY, '$1[redacted]')
+  if (url?.includes('?') !== true) return url
+  const at = url.indexOf('?')
+  return url.slice(0, at) + url.slice(at).replace(QUERY_PARAM, (whole: string, sep: string, key: string, value: string | undefined) => {
+    if (value === undefined) return whole
+    let name: string
+    try {
+      name = decodeURIComponent(key.replace(/\+/g, ' '))
+    } catch {
+      return `${sep}${key}=[redacted]`
+    }
+    return isSecretName(name.trim()) ? `${sep}${key}=[redacted]` : whole
+  })
 }
 
 interface LoggableRequest {

@@ -56,7 +56,7 @@ t.test('logs: a secret is redacted at any depth, of any type, from any source', 
   log.warn({ err: error }, 'two')
   log.child({ session: { authorization: 'Bearer s-binding' }, keep: 'k2' }).error({ apiKey: 's-apikey' }, 'three')
   log.info({ token: 12345678, secret: { nested: ['s-object', { x: '}' }] }, pwd: ['s-array'], cookie: null, after: 'k3' }, 'four')
-  log.info({ note: 'a "password": "in text" stays text', passwordHint: 'k4', tokens: 'k5' }, 'five')
+  log.info({ note: 'a "password": "in text" stays text', passwordHint: 's-hint', agentPassword: 's-agent', passive: 'k4', pinned: 'k5', pin: 1234 }, 'five')
 
   t.equal(capture.lines.length, 5)
   const lines = capture.lines.map(l => JSON.parse(l))
@@ -71,8 +71,9 @@ t.test('logs: a secret is redacted at any depth, of any type, from any source', 
   t.equal(lines[2].keep, 'k2')
   t.same([lines[3].token, lines[3].secret, lines[3].pwd, lines[3].cookie, lines[3].after],
     ['[redacted]', '[redacted]', '[redacted]', '[redacted]', 'k3'], 'numbers, objects, arrays and null')
-  t.same([lines[4].note, lines[4].passwordHint, lines[4].tokens], ['a "password": "in text" stays text', 'k4', 'k5'],
-    'only members named exactly as a secret')
+  t.same([lines[4].note, lines[4].passwordHint, lines[4].agentPassword, lines[4].passive, lines[4].pinned, lines[4].pin],
+    ['a "password": "in text" stays text', '[redacted]', '[redacted]', 'k4', 'k5', '[redacted]'],
+    'members named as a secret, or with a secret word in their name; not text, not names that only look alike')
 })
 
 t.test('redactJsonLine: values end where JSON says they end', async t => {

@@ -48,7 +48,9 @@ t.test('every operation: a tag, a summary, a unique operationId, described answe
       if (other && status === '409') t.equal(schema?.$ref, '#/components/schemas/ServiceAnswer', `${where} 409: confirm or failure`)
     }
     const needsToken = op.responses['401'] !== undefined
-    if (needsToken && path !== '/clients') t.same(op.security, [{ clientToken: [] }], `${where}: needs the client token`)
+    const operator = path === '/metrics' || path.startsWith('/simulator/')
+    if (operator) t.same(op.security, [{ operatorToken: [] }], `${where}: an operator route (ADMIN_TOKEN, or loopback)`)
+    else if (needsToken && path !== '/clients') t.same(op.security, [{ clientToken: [] }], `${where}: needs the client token`)
   }
   t.ok(ids.size >= 22, `${ids.size} operations`)
 })

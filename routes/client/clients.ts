@@ -24,6 +24,8 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.get('/clients/:clientId/events', {
+    // EventSource cannot send headers: this route, and only this one, takes the token as ?token=.
+    config: { tokenInQuery: true },
     schema: {
       tags: ['events'],
       operationId: 'eventStream',
@@ -55,7 +57,7 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
       lastEventId = Number(raw)
     }
     reply.header('X-Accel-Buffering', 'no')
-    reply.sse(app.eventStreams.open(request.client, reply.raw, lastEventId, request.query.names !== 'false'))
+    reply.sse(app.eventStreams.open(request.client, reply.raw, lastEventId, request.query.names !== 'false', request.source))
     request.log.debug({ clientId: request.client.id, lastEventId }, 'event stream opened')
   })
 }

@@ -6,20 +6,34 @@ import { ANSWER_STATUS, OpenClientAnswerSchema, OpenClientBodySchema, answers } 
 const clients: FastifyPluginAsyncTypebox = async (app) => {
   const { his } = app
 
+  // The body is optional: `curl -X POST /clients` (no body), and an empty JSON body, open a
+  // record with the default name. Any other body is JSON, read as everywhere else.
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
+    if (text.length === 0) done(null, {})
+    else json(request, typeof text === 'string' ? text : text.toString('utf8'), done)
+  })
+  app.addHook('preValidation', async request => {
+    request.body ??= {}
+  })
+
   app.post('/clients', {
     schema: {
       tags: ['clients'],
       operationId: 'openClient',
       summary: 'Open a client record',
-      description: 'Everything a REST client binds and every event it receives hangs off its client record. The token is shown once.',
+      description: 'Everything a REST client binds and every event it receives hangs off its client record. The token is shown once. ' +
+        'The body is optional. Each source address holds and opens a limited share of records (SOURCE_MAX_CLIENTS, SOURCE_CLIENTS_PER_MIN: ' +
+        '429 RATE_LIMITED with Retry-After); a record that binds nothing is closed after CLIENT_UNBOUND_MS.',
       body: Type.Optional(Type.Ref(OpenClientBodySchema)),
-      response: answers({ 201: [Type.Ref(OpenClientAnswerSchema), 'the client record and its token (shown once)'] }, 'INVALID_MESSAGE', 'NOT_ACCEPTING_CLIENTS')
+      response: answers({ 201: [Type.Ref(OpenClientAnswerSchema), 'the client record and its token (shown once)'] }, 'INVALID_MESSAGE', 'RATE_LIMITED', 'OVERLOADED', 'NOT_ACCEPTING_CLIENTS')
     }
   }, async (request, reply) => {
     const name = request.body?.name ?? 'rest-client'
-    const { client, token } = his.clients.open(name)
+    const { client, token } = his.clients.open(name, request.source)
     his.presence.opened(client)
-    request.log.info({ clientId: client.id, name }, 'client opened')
+    request.log.info({ clientId: client.id, name, source: client.source }, 'client opened')
     return reply.code(ANSWER_STATUS.created).send({ result: 'success', clientId: client.id, token, events: `/clients/${client.id}/events` })
   })
 }

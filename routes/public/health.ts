@@ -6,12 +6,13 @@ import { VERSION } from '../../src/version.js'
 /** What a load balancer reads: 200 in service, 503 otherwise. */
 const HEALTH_STATUS = { ok: 200, degraded: 503, stopping: 503 } as const
 
-/** Health and metrics for operators and load balancers. */
+/** Health for operators and load balancers (served even while the instance sheds load). */
 const health: FastifyPluginAsyncTypebox = async (app) => {
   const { his } = app
   const started = Date.now()
 
   app.get('/health', {
+    config: { servedUnderPressure: true },
     schema: {
       tags: ['operations'],
       operationId: 'health',
@@ -20,7 +21,7 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       response: answers({
         200: [Type.Ref(HealthAnswerSchema), 'in service'],
         503: [Type.Ref(HealthAnswerSchema), 'stopping, or the CTI is unavailable']
-      })
+      }, 'RATE_LIMITED')
     }
   }, async (_request, reply) => {
     const cti = his.cti.health()
@@ -38,19 +39,6 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       streams: app.eventStreams.count,
       sockets: app.hisSockets.count
     })
-  })
-
-  app.get('/metrics', {
-    schema: {
-      tags: ['operations'],
-      operationId: 'metrics',
-      summary: 'Metrics in Prometheus text format',
-      response: answers({
-        200: [{ content: { 'text/plain': { schema: Type.String({ examples: ['# HELP his_clients open client records\n# TYPE his_clients gauge\nhis_clients 3\n'] }) } } }, 'Prometheus exposition format']
-      })
-    }
-  }, async (_request, reply) => {
-    return reply.type(app.metrics.contentType).send(await app.metrics.metrics())
   })
 }
 

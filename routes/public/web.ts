@@ -15,10 +15,11 @@ const web: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['mediabar'],
       operationId: 'mediaBarConfig',
       summary: 'The media bar\'s settings',
-      description: 'Which servers the media bar at `/` chooses from (MEDIA_BAR_SERVERS), and whether this instance runs the simulator.',
+      description: 'Which servers the media bar at `/` chooses from (MEDIA_BAR_SERVERS), and whether this page may use the simulator\'s ' +
+        'control routes (the simulator runs, SIM_CONTROL is on, and the page is an operator\'s: loopback when no ADMIN_TOKEN is set).',
       response: answers({ 200: [Type.Ref(MediaBarConfigSchema), 'the settings'] })
     }
-  }, async () => ({ servers, simulator: app.his.simulator !== undefined, processorId: config.PROCESSOR_ID }))
+  }, async request => ({ servers, simulator: config.SIM_CONTROL === 'on' && app.operatorAllowed(request), processorId: config.PROCESSOR_ID }))
 
   await app.register(fastifyStatic, {
     root: projectPath('web'),

@@ -2,6 +2,7 @@ import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import { AUTH_FAILED, NOT_ACCEPTING_CLIENTS } from '../errors.js'
 import type { Clock } from './clock.js'
 import { Outbox } from './outbox.js'
+import type { SourceLimits } from './sources.js'
 
 /** The key of one resource binding: service id and resource id. */
 export function resourceKey (serviceId: string, resourceId: string): string {
@@ -14,7 +15,7 @@ export type TransportKind = 'sse' | 'ws'
  * Why a transport is told to close: a fixed vocabulary, which src/transport/close-reasons.ts maps
  * to the words peers read and the WebSocket close codes (docs/protocol.md, Closing).
  */
-export const CLOSE_REASONS = ['shutdown', 'replaced', 'client_closed', 'slow_consumer', 'not_accepting'] as const
+export const CLOSE_REASONS = ['shutdown', 'replaced', 'client_closed', 'slow_consumer', 'not_accepting', 'over_limit'] as const
 export type CloseReason = typeof CLOSE_REASONS[number]
 
 /** An event transport attached to a client (an SSE stream or a WebSocket). */
@@ -31,6 +32,8 @@ export interface Transport {
 export class ClientRecord {
   readonly id: string
   readonly name: string
+  /** Where the client came from (src/core/sources.ts: an IPv4 address or an IPv6 /64): per-source limits count it. */
+  readonly source: string
   readonly createdAt: number
   readonly outbox: Outbox
   /** Services this client is bound to. */
@@ -41,14 +44,20 @@ export class ClientRecord {
   transport: Transport | undefined
   /** Whether an event transport was ever attached (presence rules differ). */
   everAttached = false
+  /** Whether the client ever bound a service (one that never did expires sooner: CLIENT_UNBOUND_MS). */
+  everBound = false
+  /** The instance time of its last request (presence's idle rule). */
+  lastSeen: number
   readonly #tokenHash: Buffer
   #chain: Promise<unknown> = Promise.resolve()
   #closed = false
 
-  constructor (name: string, tokenHash: Buffer, outbox: OutboxLimits, now: number) {
+  constructor (name: string, source: string, tokenHash: Buffer, outbox: OutboxLimits, now: number) {
     this.id = randomUUID()
     this.name = name
+    this.source = source
     this.createdAt = now
+    this.lastSeen = now
     this.outbox = new Outbox(outbox.size, outbox.replay)
     this.#tokenHash = tokenHash
   }
@@ -98,13 +107,16 @@ export interface ClientRegistryOptions {
   outbox: OutboxLimits
   /** MAX_CLIENTS: records this instance holds at most, whatever face opened them. */
   maxClients: number
+  /** What each source may hold and open (SOURCE_MAX_CLIENTS, SOURCE_CLIENTS_PER_MIN). */
+  sources: SourceLimits
   clock: Clock
 }
 
 /**
  * Every client record of this instance, found by id or by bearer token. It is also admission:
- * the one place a record is opened (REST and WebSocket alike), within the limit and only while
- * the instance accepts clients, and the one place a record is taken back by its token.
+ * the one place a record is opened (REST and WebSocket alike), within its source's share and the
+ * instance's limit and only while the instance accepts clients, and the one place a record is
+ * taken back by its token.
  */
 export class ClientRegistry {
   readonly #byId = new Map<string, ClientRecord>()
@@ -126,14 +138,16 @@ export class ClientRegistry {
   }
 
   /**
-   * Opens a client record, or refuses with NOT_ACCEPTING_CLIENTS when the instance is full or
-   * shutting down. The token is returned once, here; only its hash is kept.
+   * Opens a client record for `source`: RATE_LIMITED when the source holds or has opened its
+   * share, NOT_ACCEPTING_CLIENTS when the instance is full or shutting down. The token is
+   * returned once, here; only its hash is kept.
    */
-  open (name: string): { client: ClientRecord, token: string } {
+  open (name: string, source: string): { client: ClientRecord, token: string } {
     if (!this.#accepting) throw new NOT_ACCEPTING_CLIENTS('this instance is shutting down')
     if (this.#byId.size >= this.#options.maxClients) throw new NOT_ACCEPTING_CLIENTS('this instance has reached its client limit')
+    this.#options.sources.openClient(source)
     const token = randomBytes(32).toString('base64url')
-    const client = new ClientRecord(name, hashToken(token), this.#options.outbox, this.#options.clock.now())
+    const client = new ClientRecord(name, source, hashToken(token), this.#options.outbox, this.#options.clock.now())
     this.#byId.set(client.id, client)
     this.#byTokenHash.set(client.tokenKey, client)
     return { client, token }
@@ -158,9 +172,11 @@ export class ClientRegistry {
 
   /** Forgets a client record (its bindings must already be released). */
   remove (client: ClientRecord): void {
+    if (client.closed) return
     client.markClosed()
     this.#byId.delete(client.id)
     this.#byTokenHash.delete(client.tokenKey)
+    this.#options.sources.closeClient(client.source)
   }
 
   all (): IterableIterator<ClientRecord> {

@@ -47,7 +47,8 @@ export function rememberedJson (value: unknown): string | undefined {
 export class Outbox {
   readonly #capacity: number
   readonly #keepDelivered: number
-  readonly #ring: Array<OutboxEntry | undefined>
+  /** Grows as events arrive, up to `capacity` slots: an outbox that never held an event costs nothing. */
+  readonly #ring: Array<OutboxEntry | undefined> = []
   #latest = 0
   #delivered = 0
   /** Entries up to this sequence number were delivered long enough ago to be released. */
@@ -57,7 +58,6 @@ export class Outbox {
   constructor (capacity: number, keepDelivered = capacity) {
     this.#capacity = capacity
     this.#keepDelivered = Math.min(keepDelivered, capacity)
-    this.#ring = new Array<OutboxEntry | undefined>(capacity)
   }
 
   /** The sequence number of the newest event (0 before the first). */

@@ -8,6 +8,8 @@ export interface PresenceOptions {
   graceMs: number
   /** How long a client that never attached a transport lives without a request. */
   idleMs: number
+  /** How long a client that also never bound a service lives without a request (CLIENT_UNBOUND_MS). */
+  unboundMs: number
 }
 
 /** What presence tells the owner of agent sessions (the Interaction Processor). */
@@ -31,7 +33,9 @@ interface Timers {
  * when the transport goes, the client is away for the grace period: its agent sessions survive,
  * it can come back (SSE reconnect, WS resume) and carry on; after the grace its sessions are
  * logged out (`client_lost`) and its record removed. A client that never attached a transport
- * is removed after an idle time without requests. Time is the instance clock, so tests drive it.
+ * is removed after an idle time without requests: CLIENT_IDLE_MS once it has bound a service,
+ * the much shorter CLIENT_UNBOUND_MS before (a record nobody uses costs a slot of its source's
+ * share). Time is the instance clock, so tests drive it.
  */
 export class Presence {
   readonly #clock: Clock
@@ -82,9 +86,24 @@ export class Presence {
 
   /** A REST request: a client that never attached a transport stays while it keeps asking. */
   touch (client: ClientRecord): void {
+    client.lastSeen = this.#clock.now()
     if (client.transport !== undefined || client.everAttached || client.closed) return
     this.#clear(client)
-    this.#timers.set(client, { expire: this.#clock.setTimer(this.#options.idleMs, () => { void this.expire(client, 'idle') }) })
+    this.#idleTimer(client, client.everBound ? this.#options.idleMs : Math.min(this.#options.unboundMs, this.#options.idleMs))
+  }
+
+  /**
+   * The idle timer: when it fires, a client that bound a service since (the request that armed
+   * the timer bound it) gets the rest of its longer idle time.
+   */
+  #idleTimer (client: ClientRecord, ms: number): void {
+    this.#timers.set(client, {
+      expire: this.#clock.setTimer(ms, () => {
+        const rest = client.lastSeen + this.#options.idleMs - this.#clock.now()
+        if (client.everBound && rest > 0) this.#idleTimer(client, rest)
+        else void this.expire(client, 'idle')
+      })
+    })
   }
 
   /**

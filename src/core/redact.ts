@@ -1,7 +1,17 @@
-/** Names of properties whose values are secrets: never logged, echoed or sent in an event. */
-const SECRET_NAMES = ['password', 'passwd', 'pwd', 'pass', 'secret', 'token', 'authorization', 'cookie', 'apikey', 'api_key']
+/**
+ * Names of properties whose values are secrets: never logged, echoed or sent in an event. A name
+ * is secret when it is one of SECRET_NAMES, or contains one of SECRET_PARTS (`agentPassword`,
+ * `accessToken`, `clientSecret` …), whatever its case.
+ */
+const SECRET_NAMES = ['pwd', 'pass', 'pin', 'authorization', 'cookie', 'apikey', 'api_key']
+const SECRET_PARTS = ['password', 'passwd', 'passcode', 'secret', 'token']
 
-const SECRET_KEY = new RegExp(`^(?:${SECRET_NAMES.join('|')})$`, 'i')
+const SECRET_KEY = new RegExp(`^(?:.*(?:${SECRET_PARTS.join('|')}).*|${SECRET_NAMES.join('|')})$`, 'is')
+
+/** Whether a property or query parameter of this name holds a secret. */
+export function isSecretName (name: string): boolean {
+  return SECRET_KEY.test(name)
+}
 
 const MAX_DEPTH = 8
 
@@ -25,8 +35,14 @@ function strip (value: unknown, depth: number): unknown {
   return out
 }
 
-/** A member with a secret name, as it appears in serialized JSON (`"password":`). */
-const SECRET_MEMBER = new RegExp(`"(?:${SECRET_NAMES.join('|')})":`, 'gi')
+/** Some secret name may occur in the text: the cheap test that lets most log lines through untouched. */
+const SECRET_HINT = new RegExp([...SECRET_PARTS, ...SECRET_NAMES].join('|'), 'i')
+
+/**
+ * A member name as it appears in serialized JSON (`"name":`), escapes included. Each name is
+ * read once and then tested with SECRET_KEY: linear in the line, whatever it holds.
+ */
+const MEMBER = /"((?:[^"\\]|\\.)*)":/g
 
 const REDACTED = '[redacted]'
 
@@ -36,20 +52,33 @@ const REDACTED = '[redacted]'
  * came from. Text that holds no such member is returned as it is.
  */
 export function redactJsonLine (line: string): string {
-  SECRET_MEMBER.lastIndex = 0
-  let match = SECRET_MEMBER.exec(line)
-  if (match === null) return line
+  if (!SECRET_HINT.test(line)) return line
   let out = ''
   let from = 0
+  MEMBER.lastIndex = 0
+  let match = MEMBER.exec(line)
   while (match !== null) {
     const start = match.index + match[0].length
-    const end = endOfJsonValue(line, start)
-    out += line.slice(from, start) + `"${REDACTED}"`
-    from = end
-    SECRET_MEMBER.lastIndex = end
-    match = SECRET_MEMBER.exec(line)
+    if (isSecretName(unescapeJson(match[1] ?? ''))) {
+      const end = endOfJsonValue(line, start)
+      out += line.slice(from, start) + `"${REDACTED}"`
+      from = end
+      MEMBER.lastIndex = end
+    }
+    match = MEMBER.exec(line)
   }
-  return out + line.slice(from)
+  return from === 0 ? line : out + line.slice(from)
+}
+
+/** A JSON string's text (without its quotes) as the name it stands for; as it is when it is not valid. */
+function unescapeJson (text: string): string {
+  if (!text.includes('\\')) return text
+  try {
+    const name: unknown = JSON.parse(`"${text}"`)
+    return typeof name === 'string' ? name : text
+  } catch {
+    return text
+  }
 }
 
 /** Where the JSON value that starts at `start` ends (the index after it). Stops at a line end. */

@@ -1,6 +1,7 @@
 import { AUTH_FAILED, CTI_UNAVAILABLE, INVALID_STATE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND } from '../errors.js'
 import { compileCheck } from '../core/check.js'
 import type { Logger } from '../core/logger.js'
+import type { LoginThrottle } from '../core/login-throttle.js'
 import { withoutSecrets } from '../core/redact.js'
 import type { Availability, RequestContext, Resource, Service, ServiceResult } from '../core/service.js'
 import type { ServiceRegistry } from '../core/service-registry.js'
@@ -24,6 +25,8 @@ export interface InteractionProcessorOptions {
   workflow: WorkflowManager
   registry: ServiceRegistry
   log: Logger
+  /** Failed logins by source and agent id: checked before any password reaches the CTI. */
+  logins: LoginThrottle
   /** The instance clock. */
   now: () => number
   /** Whether a client record still exists (a session whose owner is gone is adopted without a confirm). */
@@ -44,6 +47,7 @@ export class InteractionProcessor implements Service {
   readonly #workflow: WorkflowManager
   readonly #registry: ServiceRegistry
   readonly #log: Logger
+  readonly #logins: LoginThrottle
   readonly #now: () => number
   readonly #ownerPresent: (clientId: string) => boolean
   readonly #sessions = new Map<string, ProcessorSession>()
@@ -62,6 +66,7 @@ export class InteractionProcessor implements Service {
     this.#workflow = options.workflow
     this.#registry = options.registry
     this.#log = options.log
+    this.#logins = options.logins
     this.#now = options.now
     this.#ownerPresent = options.ownerPresent
     this.info = {
@@ -130,11 +135,15 @@ export class InteractionProcessor implements Service {
       if (availability.status === 'OutOfService') throw new CTI_UNAVAILABLE(`the CTI behind ${this.name} is unavailable`)
       throw new NOT_ACCEPTING_CLIENTS(`${this.name} is not accepting new sessions`)
     }
+    const source = ctx.client.source
+    this.#logins.check(source, request.agent.id)
     const auth = this.#cti.authenticate(request.agent.id, request.agent.password)
     if (!auth.ok) {
-      this.#log.info({ agentId: request.agent.id, code: auth.code }, 'prepareSession refused')
+      this.#logins.failed(source, request.agent.id)
+      this.#log.info({ agentId: request.agent.id, source, code: auth.code }, 'prepareSession refused')
       throw auth.code === 'LOCKED_OUT' ? new LOCKED_OUT(auth.message) : new AUTH_FAILED(auth.message)
     }
+    this.#logins.succeeded(source, request.agent.id)
     const model = this.#workflow.model(request.model)
     const echo = withoutSecrets(request)
 

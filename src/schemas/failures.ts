@@ -25,6 +25,7 @@ export const FAILURE_STATUS = {
   UNSUPPORTED: 422,
   NOT_ACCEPTING_CLIENTS: 503,
   RATE_LIMITED: 429,
+  OVERLOADED: 503,
   CTI_UNAVAILABLE: 503,
   INTERNAL: 500
 } as const
@@ -44,7 +45,8 @@ export const FAILURE_MEANING: Record<FailureCode, string> = {
   INVALID_STATE: 'the current state does not allow it (the button is disabled)',
   UNSUPPORTED: 'the CTI cannot do it',
   NOT_ACCEPTING_CLIENTS: 'the instance is full or shutting down',
-  RATE_LIMITED: 'too many requests',
+  RATE_LIMITED: 'too many requests, logins or connections from this source; retry after `retryAfter` seconds',
+  OVERLOADED: 'the instance is past its event-loop or memory limit; retry after `retryAfter` seconds',
   CTI_UNAVAILABLE: 'the telephony platform cannot be reached',
   INTERNAL: 'a bug; details are in the server log, never in the answer'
 }
@@ -59,7 +61,8 @@ export const FAILURE_CODE_LIST = Object.keys(FAILURE_STATUS).filter(isFailureCod
 
 export const FailureSchema = Type.Object({
   code: literalUnion(FAILURE_CODE_LIST, { description: 'a code from the failure catalogue (docs/protocol.md, Failures)' }),
-  message: Type.String({ description: 'for people; never carries a secret or a stack trace' })
+  message: Type.String({ description: 'for people; never carries a secret or a stack trace' }),
+  retryAfter: Type.Optional(Type.Integer({ minimum: 1, description: 'seconds to wait before trying again (RATE_LIMITED, OVERLOADED; REST sends it as Retry-After too)' }))
 }, { $id: 'Failure', additionalProperties: false, examples: [{ code: 'INVALID_STATE', message: 'session.ready is not enabled now (view state ready)' }] })
 /** A failure as it travels on the wire: a catalogued code and a message for people. */
 export type Failure = Static<typeof FailureSchema>

@@ -120,12 +120,15 @@ export const ANSWER_STATUS = { success: 200, created: 201, confirm: 409 } as con
 /** The security requirement of the routes that need the client token (Authorization: Bearer, or ?token=). */
 export const TOKEN = [{ clientToken: [] }]
 
-/** Failures any route can answer: bad input, and the unexpected. */
-export const ANY_ROUTE = ['INVALID_MESSAGE', 'INTERNAL'] as const
+/** The security requirement of the operator routes (Authorization: Bearer <ADMIN_TOKEN>; loopback when none is set). */
+export const OPERATOR = [{ operatorToken: [] }]
+
+/** Failures any route can answer: bad input, too many requests from one source, an overloaded instance, and the unexpected. */
+export const ANY_ROUTE = ['INVALID_MESSAGE', 'RATE_LIMITED', 'OVERLOADED', 'INTERNAL'] as const
 
 export const MediaBarConfigSchema = Type.Object({
   servers: Type.Array(Type.String(), { description: 'base URLs the media bar chooses from; empty: the serving server' }),
-  simulator: Type.Boolean({ description: 'this instance runs the built-in simulator (the media bar shows its panel)' }),
+  simulator: Type.Boolean({ description: 'this page may use the simulator\'s control routes (the media bar shows its panel)' }),
   processorId: Type.String({ description: 'the Interaction Processor service id of this instance' })
 }, { $id: 'MediaBarConfig', examples: [{ servers: [], simulator: true, processorId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' }] })
 

@@ -15,7 +15,9 @@ export const CLOSE_TABLE = {
   /** The peer read too slowly; its events wait in the outbox for a resume. */
   slow_consumer: { code: 4003, words: 'reading too slowly; resume to get the rest' },
   /** No client record could be opened for the socket (full, or shutting down): try another instance. */
-  not_accepting: { code: 1013, words: 'this instance is not accepting clients' }
+  not_accepting: { code: 1013, words: 'this instance is not accepting clients' },
+  /** The peer's source holds as many sockets and streams as it may (SOURCE_MAX_STREAMS): close one first. */
+  over_limit: { code: 1013, words: 'too many WebSockets and event streams from this source' }
 } as const satisfies Record<CloseReason, { code: number, words: string }>
 
 /** The words a peer reads for `reason` (a takeover names what took the client over). */

@@ -1,5 +1,6 @@
 import type { ClientRecord, CloseReason, Transport, TransportKind } from '../core/client.js'
 import type { Presence } from '../core/presence.js'
+import type { SourceLimits } from '../core/sources.js'
 import { closeWords } from './close-reasons.js'
 import { shutdownFrame } from './frames.js'
 import { OutboxCursor } from './outbox-cursor.js'
@@ -122,10 +123,12 @@ export class SseStream {
 export class SseStreams {
   readonly #open = new Set<SseStream>()
   readonly #presence: Presence
+  readonly #sources: SourceLimits
   readonly #heartbeatMs: number
 
-  constructor (presence: Presence, heartbeatMs: number) {
+  constructor (presence: Presence, sources: SourceLimits, heartbeatMs: number) {
     this.#presence = presence
+    this.#sources = sources
     this.#heartbeatMs = heartbeatMs
   }
 
@@ -136,12 +139,18 @@ export class SseStreams {
   /**
    * Opens `client`'s stream after `lastEventId` (or what it was last sent) on `response`. The
    * stream becomes the client's transport: an older stream or socket of the client is told to close.
+   * The stream takes one of `source`'s share of streams (RATE_LIMITED, before anything is sent,
+   * when the source holds them all: SOURCE_MAX_STREAMS).
    */
-  open (client: ClientRecord, response: Closable, lastEventId: number | undefined, named: boolean): AsyncGenerator<SseMessage> {
+  open (client: ClientRecord, response: Closable, lastEventId: number | undefined, named: boolean, source: string): AsyncGenerator<SseMessage> {
+    const release = this.#sources.openStream(source)
     const stream = new SseStream(client, response, this.#heartbeatMs)
     this.#open.add(stream)
     stream.attach(this.#presence)
-    void stream.done.then(() => { this.#open.delete(stream) })
+    void stream.done.then(() => {
+      this.#open.delete(stream)
+      release()
+    })
     return stream.messages(lastEventId ?? client.outbox.delivered, named)
   }
 

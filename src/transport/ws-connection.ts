@@ -1,10 +1,11 @@
 import type { RawData, WebSocket } from 'ws'
-import { INVALID_MESSAGE } from '../errors.js'
+import { INVALID_MESSAGE, toFailure } from '../errors.js'
 import type { ClientRecord, ClientRegistry, CloseReason, Transport, TransportKind } from '../core/client.js'
 import type { Clock } from '../core/clock.js'
 import { requestIdOf, type Dispatcher } from '../core/dispatcher.js'
 import type { Logger } from '../core/logger.js'
 import type { Presence } from '../core/presence.js'
+import type { SourceLimits } from '../core/sources.js'
 import { CLOSE_TABLE, closeWords } from './close-reasons.js'
 import { shutdownFrame } from './frames.js'
 import { Liveness } from './liveness.js'
@@ -16,6 +17,8 @@ export interface WsFace {
   readonly dispatcher: Dispatcher
   readonly clients: ClientRegistry
   readonly presence: Presence
+  /** Per-source shares: a socket takes one of its source's streams while it is open. */
+  readonly sources: SourceLimits
   /** The transports' clock: pings run on it. */
   readonly clock: Clock
 }
@@ -42,14 +45,17 @@ export class WsConnection {
   readonly #sender: SocketSender
   readonly #liveness: Liveness
   readonly #gone: (connection: WsConnection) => void
+  /** The peer's source (src/core/sources.ts): a record this socket opens is counted against it. */
+  readonly #source: string
   #client: ClientRecord | undefined
   /** The record was opened by this socket (no token was ever handed out for it). */
   #provisional = true
   #chain: Promise<void> = Promise.resolve()
   #closing = false
 
-  constructor (face: WsFace, socket: WebSocket, log: Logger, options: WsOptions, gone: (connection: WsConnection) => void) {
+  constructor (face: WsFace, socket: WebSocket, source: string, log: Logger, options: WsOptions, gone: (connection: WsConnection) => void) {
     this.#face = face
+    this.#source = source
     this.#socket = socket
     this.#log = log
     this.#maxBytes = options.maxBytes
@@ -129,12 +135,13 @@ export class WsConnection {
    */
   #admit (message: unknown): ClientRecord | undefined {
     try {
-      const { client } = this.#face.clients.open('websocket')
+      const { client } = this.#face.clients.open('websocket', this.#source)
       this.#attach(client, 0)
       return client
     } catch (err) {
       this.#refuse(requestIdOf(message), err)
-      this.close('not_accepting')
+      // Its source's share taken: the socket may stay and resume a record of its own.
+      if (toFailure(err).code !== 'RATE_LIMITED') this.close('not_accepting')
       return undefined
     }
   }
@@ -191,9 +198,24 @@ export class WsConnections {
     return this.#open.size
   }
 
-  /** Serves a newly opened socket. */
-  accept (socket: WebSocket, log: Logger): WsConnection {
-    const connection = new WsConnection(this.#face, socket, log, this.#options, c => { this.#open.delete(c) })
+  /**
+   * Serves a newly opened socket from `source`, or closes it at once (1013) when the source
+   * already holds its share of sockets and streams (SOURCE_MAX_STREAMS).
+   */
+  accept (socket: WebSocket, source: string, log: Logger): WsConnection | undefined {
+    let release: () => void
+    try {
+      release = this.#face.sources.openStream(source)
+    } catch {
+      log.info({ source }, 'websocket refused: its source holds its share of sockets and streams')
+      socket.send(shutdownFrame(CLOSE_TABLE.over_limit.words))
+      socket.close(CLOSE_TABLE.over_limit.code, CLOSE_TABLE.over_limit.words)
+      return undefined
+    }
+    const connection = new WsConnection(this.#face, socket, source, log, this.#options, c => {
+      this.#open.delete(c)
+      release()
+    })
     this.#open.add(connection)
     return connection
   }

@@ -3,6 +3,10 @@ import { ClientRecord, ClientRegistry, hashToken } from '../../src/core/client.j
 import { ManualClock } from '../../src/core/clock.js'
 import { Outbox } from '../../src/core/outbox.js'
 import { withoutSecrets } from '../../src/core/redact.js'
+import { SourceLimits } from '../../src/core/sources.js'
+
+/** Source limits no test here reaches. */
+const WIDE = { maxClients: 1000, clientsPerMinute: 1000, maxStreams: 1000 }
 
 t.test('outbox: sequence numbers, bounded replay, gaps', async t => {
   const outbox = new Outbox(4)
@@ -69,7 +73,7 @@ t.test('manual clock: timers fire in due order, ties in the order set, cleared o
 })
 
 t.test('a client\'s requests run strictly in arrival order, whatever each awaits', async t => {
-  const client = new ClientRecord('x', hashToken('t'), { size: 8, replay: 8 }, 0)
+  const client = new ClientRecord('x', '127.0.0.1', hashToken('t'), { size: 8, replay: 8 }, 0)
   const order: string[] = []
   const slow = client.run(async () => { await new Promise(resolve => setTimeout(resolve, 20)); order.push('slow') })
   const failing = client.run(async () => { order.push('failing'); throw new Error('boom') })
@@ -81,8 +85,9 @@ t.test('a client\'s requests run strictly in arrival order, whatever each awaits
 })
 
 t.test('client registry: tokens are checked, kept only as hashes, forgotten on close', async t => {
-  const clients = new ClientRegistry({ outbox: { size: 8, replay: 8 }, maxClients: 8, clock: new ManualClock(0) })
-  const { client, token } = clients.open('bar')
+  const clock = new ManualClock(0)
+  const clients = new ClientRegistry({ outbox: { size: 8, replay: 8 }, maxClients: 8, sources: new SourceLimits(WIDE, clock), clock })
+  const { client, token } = clients.open('bar', '127.0.0.1')
   t.equal(clients.byToken(token), client)
   t.equal(clients.byToken(token + 'x'), undefined)
   t.notOk(JSON.stringify(client).includes(token), 'the record does not hold the token')
@@ -94,21 +99,21 @@ t.test('client registry: tokens are checked, kept only as hashes, forgotten on c
 
 t.test('admission: records within MAX_CLIENTS, none once the instance stops, stamped by the instance clock; resume needs id and token', async t => {
   const clock = new ManualClock(Date.UTC(2026, 0, 1))
-  const clients = new ClientRegistry({ outbox: { size: 8, replay: 8 }, maxClients: 2, clock })
-  const first = clients.open('a')
+  const clients = new ClientRegistry({ outbox: { size: 8, replay: 8 }, maxClients: 2, sources: new SourceLimits(WIDE, clock), clock })
+  const first = clients.open('a', '127.0.0.1')
   t.equal(first.client.createdAt, clock.now(), 'the injected clock, not Date.now()')
-  clients.open('b')
-  t.throws(() => clients.open('c'), { code: 'NOT_ACCEPTING_CLIENTS', message: /client limit/ })
+  clients.open('b', '127.0.0.1')
+  t.throws(() => clients.open('c', '127.0.0.1'), { code: 'NOT_ACCEPTING_CLIENTS', message: /client limit/ })
   t.equal(clients.size, 2)
   clients.remove(first.client)
-  const third = clients.open('c')
+  const third = clients.open('c', '127.0.0.1')
   t.equal(clients.size, 2, 'a closed record frees its place')
   t.equal(clients.resume(third.client.id, third.token), third.client)
   t.throws(() => clients.resume(third.client.id, first.token), { code: 'AUTH_FAILED' }, 'another client\'s token')
   t.throws(() => clients.resume('nobody', third.token), { code: 'AUTH_FAILED' }, 'the token of another id')
   clients.remove(third.client)
   clients.stopAccepting()
-  t.throws(() => clients.open('d'), { code: 'NOT_ACCEPTING_CLIENTS', message: /shutting down/ })
+  t.throws(() => clients.open('d', '127.0.0.1'), { code: 'NOT_ACCEPTING_CLIENTS', message: /shutting down/ })
 })
 
 t.test('withoutSecrets removes secret-named keys at any depth and leaves the input alone', async t => {

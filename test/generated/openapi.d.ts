@@ -11,7 +11,7 @@ export interface paths {
         put?: never;
         /**
          * Open a client record
-         * @description Everything a REST client binds and every event it receives hangs off its client record. The token is shown once.
+         * @description Everything a REST client binds and every event it receives hangs off its client record. The token is shown once. The body is optional. Each source address holds and opens a limited share of records (SOURCE_MAX_CLIENTS, SOURCE_CLIENTS_PER_MIN: 429 RATE_LIMITED with Retry-After); a record that binds nothing is closed after CLIENT_UNBOUND_MS.
          */
         post: operations["openClient"];
         delete?: never;
@@ -89,7 +89,7 @@ export interface paths {
         };
         /**
          * The media bar's settings
-         * @description Which servers the media bar at `/` chooses from (MEDIA_BAR_SERVERS), and whether this instance runs the simulator.
+         * @description Which servers the media bar at `/` chooses from (MEDIA_BAR_SERVERS), and whether this page may use the simulator's control routes (the simulator runs, SIM_CONTROL is on, and the page is an operator's: loopback when no ADMIN_TOKEN is set).
          */
         get: operations["mediaBarConfig"];
         put?: never;
@@ -423,7 +423,7 @@ export interface paths {
         };
         /**
          * The HIS wire protocol over a WebSocket
-         * @description Upgrade to a WebSocket and send the messages of docs/protocol.md (coreRequest, serviceRequest, resourceRequest), one JSON object per text frame; answers and events (resourceEvent, serviceEvent, coreEvent) come back the same way. One connection is one client. The message catalogue is asyncapi.yaml and docs/protocol.md; a plain GET (no upgrade) answers 426.
+         * @description Upgrade to a WebSocket and send the messages of docs/protocol.md (coreRequest, serviceRequest, resourceRequest), one JSON object per text frame; answers and events (resourceEvent, serviceEvent, coreEvent) come back the same way. One connection is one client. The message catalogue is asyncapi.yaml and docs/protocol.md; a plain GET (no upgrade) answers 426. A browser page may connect only from this server's own origin or one CORS_ORIGINS names (403 otherwise; clients that send no Origin are not browsers and are not checked), and each source address holds at most SOURCE_MAX_STREAMS sockets and event streams (429 RATE_LIMITED).
          */
         get: operations["websocket"];
         put?: never;
@@ -585,9 +585,11 @@ export interface components {
              * @description a code from the failure catalogue (docs/protocol.md, Failures)
              * @enum {string}
              */
-            code: "INVALID_MESSAGE" | "UNKNOWN_COMMAND" | "UNKNOWN_SERVICE" | "UNKNOWN_RESOURCE" | "NOT_BOUND" | "ALREADY_BOUND" | "AUTH_FAILED" | "LOCKED_OUT" | "UNKNOWN_MODEL" | "INVALID_TARGET" | "INVALID_STATE" | "UNSUPPORTED" | "NOT_ACCEPTING_CLIENTS" | "RATE_LIMITED" | "CTI_UNAVAILABLE" | "INTERNAL";
+            code: "INVALID_MESSAGE" | "UNKNOWN_COMMAND" | "UNKNOWN_SERVICE" | "UNKNOWN_RESOURCE" | "NOT_BOUND" | "ALREADY_BOUND" | "AUTH_FAILED" | "LOCKED_OUT" | "UNKNOWN_MODEL" | "INVALID_TARGET" | "INVALID_STATE" | "UNSUPPORTED" | "NOT_ACCEPTING_CLIENTS" | "RATE_LIMITED" | "OVERLOADED" | "CTI_UNAVAILABLE" | "INTERNAL";
             /** @description for people; never carries a secret or a stack trace */
             message: string;
+            /** @description seconds to wait before trying again (RATE_LIMITED, OVERLOADED; REST sends it as Retry-After too) */
+            retryAfter?: number;
         };
         /**
          * @example {
@@ -671,7 +673,7 @@ export interface components {
             processorId: string;
             /** @description base URLs the media bar chooses from; empty: the serving server */
             servers: string[];
-            /** @description this instance runs the built-in simulator (the media bar shows its panel) */
+            /** @description this page may use the simulator's control routes (the media bar shows its panel) */
             simulator: boolean;
         };
         /**
@@ -1475,7 +1477,16 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description NOT_ACCEPTING_CLIENTS: the instance is full or shutting down */
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; NOT_ACCEPTING_CLIENTS: the instance is full or shutting down */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1528,8 +1539,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1590,8 +1619,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1617,6 +1664,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
             /** @description stopping, or the CTI is unavailable */
@@ -1666,6 +1722,33 @@ export interface operations {
                 };
                 content: {
                     "text/plain": string;
+                };
+            };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
         };
@@ -1737,8 +1820,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1799,6 +1900,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
                 headers: {
@@ -1808,7 +1918,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description NOT_ACCEPTING_CLIENTS: the instance is full or shutting down */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; NOT_ACCEPTING_CLIENTS: the instance is full or shutting down */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1879,8 +1989,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1950,8 +2078,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2043,6 +2189,15 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
                 headers: {
@@ -2052,7 +2207,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description NOT_ACCEPTING_CLIENTS: the instance is full or shutting down */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; NOT_ACCEPTING_CLIENTS: the instance is full or shutting down */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2128,8 +2283,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2213,8 +2386,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2289,8 +2480,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2387,6 +2596,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
                 headers: {
@@ -2396,7 +2614,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description CTI_UNAVAILABLE: the telephony platform cannot be reached */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2480,6 +2698,15 @@ export interface operations {
                     "application/json": components["schemas"]["ServiceAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
                 headers: {
@@ -2489,7 +2716,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description NOT_ACCEPTING_CLIENTS: the instance is full or shutting down; CTI_UNAVAILABLE: the telephony platform cannot be reached */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; NOT_ACCEPTING_CLIENTS: the instance is full or shutting down; CTI_UNAVAILABLE: the telephony platform cannot be reached */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2527,8 +2754,35 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2565,8 +2819,35 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2607,6 +2888,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INVALID_STATE: the current state does not allow it (the button is disabled) */
             409: {
                 headers: {
@@ -2616,8 +2906,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2657,6 +2965,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description UNKNOWN_RESOURCE: no such resource */
             404: {
                 headers: {
@@ -2666,8 +2983,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2708,6 +3043,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description UNSUPPORTED: the CTI cannot do it */
             422: {
                 headers: {
@@ -2717,8 +3061,26 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2755,8 +3117,35 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description INTERNAL: a bug; details are in the server log, never in the answer */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2775,8 +3164,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description AUTH_FAILED: the page's Origin may not use this server (CORS_ORIGINS) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description not an upgrade request: connect with a WebSocket client */
             426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: this source holds its share of sockets and streams, or made too many requests */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,9 +13,13 @@ export type Destination = { kind: 'agent', agent: SimAgent } | { kind: 'external
  */
 export class Calls {
   readonly #w: World
+  readonly #maxQueueMs: number
+  /** What a caller whose patience ran out in the queue does (the simulator: hang up). */
+  abandon: (call: SimCall) => void = () => {}
 
-  constructor (world: World) {
+  constructor (world: World, maxQueueMs: number) {
     this.#w = world
+    this.#maxQueueMs = maxQueueMs
   }
 
   create (from: string, to: string, queueId: string | undefined, data: AttachedData): SimCall {
@@ -80,21 +84,40 @@ export class Calls {
     call.queued = true
     call.queuedAt = this.#w.clock.now()
     queue.waiting.push(call)
+    this.#wait(call)
   }
 
-  /** A call back from an agent (ring-no-answer, reject) keeps its place at the head of its queue. */
+  /**
+   * A call back from an agent (ring-no-answer, reject) keeps its place at the head of its queue,
+   * and its caller the patience left since they first queued.
+   */
   requeue (call: SimCall): void {
     const queue = this.#queue(call)
     call.queued = true
     queue.waiting.unshift(call)
+    this.#wait(call)
   }
 
   dequeue (call: SimCall): void {
+    this.#w.clock.clear(call.patience)
+    call.patience = undefined
     call.queued = false
     const queue = call.queueId === undefined ? undefined : this.#w.queues.get(call.queueId)
     if (queue === undefined) return
     const i = queue.waiting.indexOf(call)
     if (i !== -1) queue.waiting.splice(i, 1)
+  }
+
+  /** The caller waits SIM_MAX_QUEUE_MS in all, then hangs up (callers do not wait for ever). */
+  #wait (call: SimCall): void {
+    this.#w.clock.clear(call.patience)
+    const left = Math.max(0, call.queuedAt + this.#maxQueueMs - this.#w.clock.now())
+    call.patience = this.#w.timer(left, () => {
+      call.patience = undefined
+      if (!call.queued || call.ended) return
+      this.#w.log.info({ callId: call.id, waitedMs: this.#w.clock.now() - call.queuedAt }, 'caller gave up waiting in the queue')
+      this.abandon(call)
+    })
   }
 
   #queue (call: SimCall): { waiting: SimCall[] } {

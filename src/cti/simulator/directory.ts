@@ -3,7 +3,6 @@ import { timingSafeEqual, createHash } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { messageOf } from '../../errors.js'
-import type { Clock } from '../../core/clock.js'
 import type { AuthResult, ReasonCode } from '../port.js'
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_@-]+$' })
@@ -29,7 +28,7 @@ export const DirectorySchema = Type.Object({
   lockout: Type.Optional(Type.Object({
     attempts: Type.Integer({ minimum: 1 }),
     seconds: Type.Integer({ minimum: 1 })
-  }, { additionalProperties: false }))
+  }, { additionalProperties: false, description: 'ignored (kept so older files still load): failed logins are throttled by the server, per source (LOGIN_* settings)' }))
 }, { additionalProperties: false })
 export type DirectoryFile = Static<typeof DirectorySchema>
 export type DirectoryAgent = DirectoryFile['agents'][number]
@@ -58,27 +57,21 @@ export function readDirectory (path: string): DirectoryFile {
   return file
 }
 
-interface Failures {
-  count: number
-  lockedUntil: number
-}
+/** What an unknown id's password is compared with: the same work as a known id's. */
+const NOBODY = digest('\u0000 no such agent')
 
 /**
  * The simulated platform's agent directory: who may log in, with which password, and the
- * not-ready reason codes. Repeated bad passwords lock an agent out for a while.
+ * not-ready reason codes. It keeps no lockout of its own: the server throttles failed logins per
+ * source (src/core/login-throttle.ts), so nobody can lock an agent out for everyone.
  */
 export class Directory {
   readonly file: DirectoryFile
-  readonly #clock: Clock
-  readonly #failures = new Map<string, Failures>()
-  readonly #attempts: number
-  readonly #lockMs: number
+  readonly #digests = new Map<string, Buffer>()
 
-  constructor (file: DirectoryFile, clock: Clock) {
+  constructor (file: DirectoryFile) {
     this.file = file
-    this.#clock = clock
-    this.#attempts = file.lockout?.attempts ?? 5
-    this.#lockMs = (file.lockout?.seconds ?? 300) * 1000
+    for (const agent of file.agents) this.#digests.set(agent.id, digest(agent.password))
   }
 
   agent (id: string): DirectoryAgent | undefined {
@@ -93,28 +86,15 @@ export class Directory {
     return this.file.reasonCodes
   }
 
+  /**
+   * Checks a password. Digests are compared, so the time taken depends neither on how much of
+   * the password matched nor on whether the id exists; both failures read the same.
+   */
   authenticate (agentId: string, password: string): AuthResult {
-    const now = this.#clock.now()
-    const failures = this.#failures.get(agentId)
-    if (failures !== undefined && failures.lockedUntil > now) {
-      return { ok: false, code: 'LOCKED_OUT', message: 'too many failed logins; try again later' }
-    }
     const agent = this.agent(agentId)
-    // Compare digests so the time taken does not depend on how much of the password matched.
-    const ok = agent !== undefined && timingSafeEqual(digest(agent.password), digest(password))
-    if (!ok) {
-      // Only known agents are counted: unknown ids must not grow this map without bound.
-      if (agent === undefined) return { ok: false, code: 'AUTH_FAILED', message: 'invalid agent id or password' }
-      const f = failures ?? { count: 0, lockedUntil: 0 }
-      f.count++
-      if (f.count >= this.#attempts) {
-        f.count = 0
-        f.lockedUntil = now + this.#lockMs
-      }
-      this.#failures.set(agentId, f)
-      return { ok: false, code: 'AUTH_FAILED', message: 'invalid agent id or password' }
-    }
-    this.#failures.delete(agentId)
+    const expected = (agent === undefined ? undefined : this.#digests.get(agent.id)) ?? NOBODY
+    const matches = timingSafeEqual(expected, digest(password))
+    if (agent === undefined || !matches) return { ok: false, code: 'AUTH_FAILED', message: 'invalid agent id or password' }
     return { ok: true, agent: { id: agent.id, name: agent.name, extension: agent.extension } }
   }
 }

@@ -64,6 +64,8 @@ export interface SimCall {
   /** Waiting in queueId for an agent. */
   queued: boolean
   queuedAt: number
+  /** The caller's patience: while queued, they hang up when it runs out (SIM_MAX_QUEUE_MS). */
+  patience?: TimerHandle
   data: AttachedData
   recording: RecordingState
   legs: SimLeg[]

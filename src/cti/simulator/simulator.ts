@@ -1,4 +1,4 @@
-import { INVALID_MESSAGE, INVALID_STATE, INVALID_TARGET, UNKNOWN_RESOURCE, UNSUPPORTED } from '../../errors.js'
+import { INVALID_MESSAGE, INVALID_STATE, INVALID_TARGET, UNKNOWN_RESOURCE, UNSUPPORTED, rateLimited } from '../../errors.js'
 import type { Clock } from '../../core/clock.js'
 import type { Logger } from '../../core/logger.js'
 import type { AgentSnapshot } from '../../schemas/snapshot.schema.js'
@@ -23,7 +23,20 @@ export interface SimulatorOptions {
   directory: DirectoryFile
   loginDelayMs: number
   log: Logger
+  /** What the control face may put into the simulator (SIM_MAX_*): it can never be filled without bound. */
+  limits?: Partial<SimulatorLimits>
 }
+
+export interface SimulatorLimits {
+  /** SIM_MAX_CALLS: calls held at once; placing one more is RATE_LIMITED. */
+  maxCalls: number
+  /** SIM_MAX_DATA_BYTES: the largest attached data of a placed call, as JSON. */
+  maxDataBytes: number
+  /** SIM_MAX_QUEUE_MS: a caller waits this long in a queue, then hangs up. */
+  maxQueueMs: number
+}
+
+const DEFAULT_LIMITS: SimulatorLimits = { maxCalls: 500, maxDataBytes: 4096, maxQueueMs: 600_000 }
 
 const DEFAULT_SETTINGS: CtiSessionSettings = { ringNoAnswerMs: 15000, wrapUpMs: null, afterWrapUp: 'ready', afterWrapUpReason: null }
 
@@ -47,16 +60,20 @@ export class Simulator implements CtiPort {
   readonly #transfers: Transfers
   readonly #acd: Acd
   readonly #loginDelayMs: number
+  readonly #limits: SimulatorLimits
   readonly #log: Logger
 
   constructor (options: SimulatorOptions) {
     this.clock = options.clock
-    this.directory = new Directory(options.directory, options.clock)
+    this.directory = new Directory(options.directory)
     this.#loginDelayMs = options.loginDelayMs
+    this.#limits = { ...DEFAULT_LIMITS, ...options.limits }
     this.#log = options.log
+    if (options.directory.lockout !== undefined) this.#log.warn({}, 'the directory\'s lockout is ignored: the server throttles failed logins per source (LOGIN_FAILURES_PER_AGENT, LOGIN_LOCKOUT_MS)')
     this.#world = new World(options.directory, options.clock, options.log, work => { this.#operate(work) })
-    this.#calls = new Calls(this.#world)
+    this.#calls = new Calls(this.#world, this.#limits.maxQueueMs)
     this.#interactions = new Interactions(this.#world, this.#calls)
+    this.#calls.abandon = call => { this.#interactions.hangup(call) }
     this.#transfers = new Transfers(this.#world, this.#calls, this.#interactions)
     this.#acd = new Acd(this.#world, this.#calls, this.#interactions)
     for (const profile of options.directory.agents) {
@@ -316,13 +333,20 @@ export class Simulator implements CtiPort {
       this.clock.clear(agent.loggingIn)
       agent.loggingIn = undefined
     }
-    for (const call of this.#world.calls.values()) for (const leg of call.legs) this.clock.clear(leg.timer)
+    for (const call of this.#world.calls.values()) {
+      this.clock.clear(call.patience)
+      for (const leg of call.legs) this.clock.clear(leg.timer)
+    }
   }
 
   // ---- control API (the simulator routes) -----------------------------------------------------
 
   /** A caller rings: into a queue (the ACD picks an agent) or straight to an agent's extension. */
   placeCall (request: SimPlaceCall): SimCall {
+    const { maxCalls, maxDataBytes } = this.#limits
+    if (this.#world.calls.size >= maxCalls) throw rateLimited(`the simulator holds ${this.#world.calls.size} calls, its limit (SIM_MAX_CALLS)`, 1000)
+    const dataBytes = Buffer.byteLength(JSON.stringify(request.data ?? {}))
+    if (dataBytes > maxDataBytes) throw new INVALID_MESSAGE(`attached data of ${dataBytes} bytes; the limit is ${maxDataBytes} (SIM_MAX_DATA_BYTES)`)
     return this.#operate(() => {
       const w = this.#world
       if (request.to !== undefined) {

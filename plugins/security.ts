@@ -1,0 +1,72 @@
+import fp from 'fastify-plugin'
+import helmet from '@fastify/helmet'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { urlList } from '../src/config.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Whether a browser page at the request's `Origin` may use this server's WebSocket: its own
+     * origin, or one CORS_ORIGINS names. A request without `Origin` (no browser) may.
+     */
+    originAllowed: (request: FastifyRequest) => boolean
+  }
+}
+
+/** `http(s)://host` → the WebSocket origin of the same server (`ws(s)://host`). */
+function websocketOrigin (origin: string): string {
+  return origin.replace(/^http/, 'ws')
+}
+
+/**
+ * Browser-facing security: @fastify/helmet's headers with a Content-Security-Policy the media bar
+ * (web/, no inline script or style) and Swagger UI (/docs, which adds inline styles) both work
+ * under; `frame-ancestors` from FRAME_ANCESTORS (`'none'`: no page may frame the bar, so nobody
+ * can trick an agent into clicking "Take over"), `nosniff`, a same-origin referrer policy; and
+ * the Origin check of the WebSocket face (a cross-site WebSocket is not stopped by CORS).
+ */
+export default fp(async function securityPlugin (app: FastifyInstance) {
+  const { config } = app.his
+  const servers = urlList(config.MEDIA_BAR_SERVERS).map(url => new URL(url).origin)
+  const corsSetting = config.CORS_ORIGINS.trim()
+  const anyOrigin = corsSetting === '*'
+  const origins = new Set(anyOrigin ? [] : urlList(corsSetting).map(url => new URL(url).origin))
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        // The media bar calls the servers it chooses from (MEDIA_BAR_SERVERS): REST, SSE, WebSocket.
+        connectSrc: ["'self'", ...servers, ...servers.map(websocketOrigin)],
+        formAction: ["'self'"],
+        frameAncestors: config.FRAME_ANCESTORS.split(/\s+/)
+      }
+    },
+    // Framing is CSP frame-ancestors' (X-Frame-Options cannot name an embedding CRM).
+    frameguard: false,
+    referrerPolicy: { policy: 'same-origin' },
+    // TLS is the reverse proxy's to announce: on plain http this header only misleads.
+    strictTransportSecurity: false,
+    // The API is called cross-origin by media bars of other instances (CORS_ORIGINS).
+    crossOriginResourcePolicy: { policy: anyOrigin || origins.size > 0 ? 'cross-origin' : 'same-origin' }
+  })
+
+  app.decorate('originAllowed', function originAllowed (request: FastifyRequest): boolean {
+    const origin = request.headers.origin
+    if (origin === undefined) return true
+    if (anyOrigin || origins.has(origin)) return true
+    try {
+      return new URL(origin).host === request.host
+    } catch {
+      return false
+    }
+  })
+}, { name: 'security', dependencies: ['instance'] })

@@ -1,0 +1,78 @@
+// Attack 2 of the abuse issue: one source opening client records until nobody else can.
+import t from 'tap'
+import { startServer } from '../helpers/process.js'
+import { PROCESSOR_ID, body, build } from '../helpers/app.js'
+import { ADMIN_TOKEN, agentTakesACall } from './agent.js'
+import { Peer, flood, slowest, whileProbing } from './peer.js'
+
+t.test('attack 2: one source opening client records gets its share, and everyone else still gets in', async t => {
+  const server = await startServer({ ADMIN_TOKEN, SIM_LOGIN_DELAY_MS: '0', SOURCE_CLIENTS_PER_MIN: '200' })
+  t.teardown(async () => { await server.stop() })
+  const attacker = new Peer(server.base, '127.0.0.2', 20)
+  const desk = new Peer(server.base, '127.0.0.3')
+  const operator = new Peer(server.base, '127.0.0.1')
+  t.teardown(() => { attacker.close(); desk.close(); operator.close() })
+
+  const { result, probes } = await whileProbing(desk, async () => {
+    const answers = await flood(600, 20, async () => await attacker.send('POST', '/clients'))
+    await agentTakesACall(desk, operator, { id: 'agent2', password: 'demo-pass-2', extension: '1002' })
+    return answers
+  })
+  const opened = result.filter(a => a.status === 201).length
+  t.equal(opened, 200, 'SOURCE_CLIENTS_PER_MIN records opened (no body needed)')
+  const refused = result.filter(a => a.status === 429)
+  t.equal(refused.length, 400, 'the rest refused')
+  t.match(refused[0]?.json.failure, { code: 'RATE_LIMITED', message: /SOURCE_CLIENTS_PER_MIN/ })
+  t.ok(Number(refused[0]?.headers['retry-after']) >= 1, 'with Retry-After')
+  t.ok(probes.every(p => p.status === 200), 'GET /health answered throughout')
+  t.comment(slowest(probes))
+})
+
+t.test('records held per source: SOURCE_MAX_CLIENTS; closing one frees a place; MAX_CLIENTS stays the last line', async t => {
+  const { app } = await build(t, { SOURCE_MAX_CLIENTS: 3, MAX_CLIENTS: 5 })
+  const open = async (remoteAddress: string) => await app.inject({ method: 'POST', url: '/clients', remoteAddress })
+  const mine = [await open('198.51.100.1'), await open('198.51.100.1'), await open('198.51.100.1')]
+  t.ok(mine.every(r => r.statusCode === 201))
+  const fourth = await open('198.51.100.1')
+  t.equal(fourth.statusCode, 429)
+  t.match(body(fourth).failure, { code: 'RATE_LIMITED', message: /SOURCE_MAX_CLIENTS/ })
+  t.equal((await open('2001:db8:1:2::7')).statusCode, 201, 'another source')
+  t.equal((await open('2001:db8:1:2:ffff::9')).statusCode, 201, 'the same /64 is one source')
+  t.equal((await open('2001:db8:1:2:ffff::10')).statusCode, 503, 'the instance is full (MAX_CLIENTS)')
+  const first = body(mine[0] ?? fourth)
+  await app.inject({ method: 'DELETE', url: `/clients/${String(first.clientId)}`, headers: { authorization: `Bearer ${String(first.token)}` } })
+  t.equal((await open('198.51.100.1')).statusCode, 201, 'a closed record frees its source\'s place')
+})
+
+t.test('a record that binds nothing goes after CLIENT_UNBOUND_MS; one that binds lives CLIENT_IDLE_MS', async t => {
+  const { app, clock } = await build(t, { CLIENT_UNBOUND_MS: 60_000, CLIENT_IDLE_MS: 600_000, SOURCE_MAX_CLIENTS: 10 })
+  const source = '198.51.100.7'
+  const idle = await Promise.all(Array.from({ length: 10 }, async () => body(await app.inject({ method: 'POST', url: '/clients', remoteAddress: source }))))
+  t.equal((await app.inject({ method: 'POST', url: '/clients', remoteAddress: source })).statusCode, 429, 'the source holds its ten')
+  const bound = idle[0] ?? {}
+  const auth = { authorization: `Bearer ${String(bound.token)}` }
+  t.equal((await app.inject({ method: 'POST', url: `/services/${PROCESSOR_ID}/binding`, headers: auth, remoteAddress: source })).statusCode, 200)
+  clock.advance(60_000)
+  await new Promise(resolve => setImmediate(resolve))
+  t.equal(app.his.clients.size, 1, 'the nine that bound nothing are gone after a minute')
+  t.equal((await app.inject({ method: 'POST', url: '/clients', remoteAddress: source })).statusCode, 201, 'and their places are free')
+  clock.advance(500_000)
+  t.ok(app.his.clients.get(String(bound.clientId)), 'the bound one is still there')
+  clock.advance(100_000)
+  await new Promise(resolve => setImmediate(resolve))
+  t.notOk(app.his.clients.get(String(bound.clientId)), 'gone after CLIENT_IDLE_MS without a request')
+})
+
+t.test('POST /clients takes no body, an empty JSON body, or {name}; anything else is INVALID_MESSAGE', async t => {
+  const { app } = await build(t)
+  t.equal((await app.inject({ method: 'POST', url: '/clients' })).statusCode, 201, 'no body, no content-type (curl -X POST)')
+  t.equal((await app.inject({ method: 'POST', url: '/clients', headers: { 'content-type': 'application/json' } })).statusCode, 201, 'an empty JSON body')
+  const named = await app.inject({ method: 'POST', url: '/clients', payload: { name: 'bar' } })
+  t.equal(named.statusCode, 201)
+  const bad = await app.inject({ method: 'POST', url: '/clients', headers: { 'content-type': 'application/json' }, payload: '{"name":' })
+  t.equal(bad.statusCode, 400)
+  t.match(body(bad).failure, { code: 'INVALID_MESSAGE', message: 'the body is not valid JSON' })
+  const poisoned = await app.inject({ method: 'POST', url: '/clients', headers: { 'content-type': 'application/json' }, payload: '{"__proto__":{"x":1}}' })
+  t.equal(poisoned.statusCode, 400, 'prototype poisoning is refused as everywhere')
+  t.equal((await app.inject({ method: 'POST', url: '/clients', payload: { name: 'x', extra: 1 } })).statusCode, 400)
+})
