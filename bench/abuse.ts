@@ -11,10 +11,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { WebSocket } from 'ws'
 import { projectPath } from '../src/paths.js'
-import { BENCH_LIMITS, freePort, percentile, round, table } from './lib.js'
+import { BENCH_LIMITS, PROCESSOR_ID, freePort, percentile, pool, round, table } from './lib.js'
 
 const ADMIN_TOKEN = 'bench-operator-token-0123456789'
-const PROCESSOR_ID = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f'
 
 interface Server { base: string, pid: number, stop: () => Promise<void> }
 
@@ -62,15 +61,7 @@ async function send (agent: Agent, base: string, method: string, path: string, b
 }
 
 async function flood<T> (count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = []
-  let next = 0
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++
-      results[i] = await task(i)
-    }
-  }))
-  return results
+  return await pool(Array.from({ length: count }), concurrency, async (_, i) => await task(i))
 }
 
 /** /health from 127.0.0.9 every 25 ms while `attack` runs: p50, p99 and max in ms, and how many failed. */

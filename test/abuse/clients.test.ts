@@ -3,15 +3,12 @@ import t from 'tap'
 import { startServer } from '../helpers/process.js'
 import { PROCESSOR_ID, body, build } from '../helpers/app.js'
 import { ADMIN_TOKEN, agentTakesACall } from './agent.js'
-import { Peer, flood, slowest, whileProbing } from './peer.js'
+import { parties, flood, slowest, whileProbing } from './peer.js'
 
 t.test('attack 2: one source opening client records gets its share, and everyone else still gets in', async t => {
   const server = await startServer({ ADMIN_TOKEN, SIM_LOGIN_DELAY_MS: '0', SOURCE_CLIENTS_PER_MIN: '200' })
   t.teardown(async () => { await server.stop() })
-  const attacker = new Peer(server.base, '127.0.0.2', 20)
-  const desk = new Peer(server.base, '127.0.0.3')
-  const operator = new Peer(server.base, '127.0.0.1')
-  t.teardown(() => { attacker.close(); desk.close(); operator.close() })
+  const { attacker, desk, operator } = parties(t, server.base, 20)
 
   const { result, probes } = await whileProbing(desk, async () => {
     const answers = await flood(600, 20, async () => await attacker.send('POST', '/clients'))

@@ -4,7 +4,7 @@ import t from 'tap'
 import { startServer } from '../helpers/process.js'
 import { PROCESSOR_ID, body, build } from '../helpers/app.js'
 import { ADMIN_TOKEN, agentTakesACall } from './agent.js'
-import { Peer, flood, slowest, whileProbing, type PeerAnswer } from './peer.js'
+import { Peer, parties, flood, slowest, whileProbing, type PeerAnswer } from './peer.js'
 
 /** A client of `peer` bound to the processor, and its prepareSession. */
 async function guesser (peer: Peer): Promise<(agentId: string, password: string) => Promise<PeerAnswer>> {
@@ -17,10 +17,7 @@ async function guesser (peer: Peer): Promise<(agentId: string, password: string)
 t.test('attack 4: guessing an agent\'s password locks out the guesser, never the agent', async t => {
   const server = await startServer({ ADMIN_TOKEN, SIM_LOGIN_DELAY_MS: '0' })
   t.teardown(async () => { await server.stop() })
-  const attacker = new Peer(server.base, '127.0.0.2', 10)
-  const desk = new Peer(server.base, '127.0.0.3')
-  const operator = new Peer(server.base, '127.0.0.1')
-  t.teardown(() => { attacker.close(); desk.close(); operator.close() })
+  const { attacker, desk, operator } = parties(t, server.base, 10)
   const guess = await guesser(attacker)
 
   const { result, probes } = await whileProbing(desk, async () => {

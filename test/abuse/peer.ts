@@ -124,3 +124,15 @@ export async function flood<T> (count: number, concurrency: number, task: (i: nu
 export function slowest (probes: Array<{ ms: number }>): string {
   return `${probes.length} /health probes, slowest ${Math.round(Math.max(0, ...probes.map(p => p.ms)))} ms`
 }
+
+/**
+ * The three parties of an attack: the attacker at 127.0.0.2 (with `attackerSockets` connections),
+ * an agent's desk at 127.0.0.3 and the operator at 127.0.0.1; closed when the test ends.
+ */
+export function parties (t: { teardown: (fn: () => void) => void }, base: string, attackerSockets = 16): { attacker: Peer, desk: Peer, operator: Peer } {
+  const attacker = new Peer(base, '127.0.0.2', attackerSockets)
+  const desk = new Peer(base, '127.0.0.3')
+  const operator = new Peer(base, '127.0.0.1')
+  t.teardown(() => { attacker.close(); desk.close(); operator.close() })
+  return { attacker, desk, operator }
+}

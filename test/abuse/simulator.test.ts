@@ -4,7 +4,7 @@ import t from 'tap'
 import { startServer } from '../helpers/process.js'
 import { body, build } from '../helpers/app.js'
 import { ADMIN_TOKEN, agentTakesACall } from './agent.js'
-import { Peer, flood, slowest, whileProbing } from './peer.js'
+import { parties, flood, slowest, whileProbing } from './peer.js'
 
 const OPERATOR = { authorization: `Bearer ${ADMIN_TOKEN}` }
 const BIG = { blob: 'x'.repeat(1000), ...Object.fromEntries(Array.from({ length: 59 }, (_, i) => [`k${i}`, 'y'.repeat(1000)])) }
@@ -12,10 +12,7 @@ const BIG = { blob: 'x'.repeat(1000), ...Object.fromEntries(Array.from({ length:
 t.test('attack 1: a flood of calls with 60 KB of attached data, without credentials, puts nothing into the server', async t => {
   const server = await startServer({ ADMIN_TOKEN, SIM_LOGIN_DELAY_MS: '0', SIM_MAX_CALLS: '50' })
   t.teardown(async () => { await server.stop() })
-  const attacker = new Peer(server.base, '127.0.0.2', 20)
-  const desk = new Peer(server.base, '127.0.0.3')
-  const operator = new Peer(server.base, '127.0.0.1')
-  t.teardown(() => { attacker.close(); desk.close(); operator.close() })
+  const { attacker, desk, operator } = parties(t, server.base, 20)
 
   const { result, probes } = await whileProbing(desk, async () => {
     const answers = await flood(1500, 20, async () => await attacker.send('POST', '/simulator/calls', { body: { from: '+15550009999', data: BIG } }))
@@ -62,9 +59,7 @@ t.test('a caller who waits SIM_MAX_QUEUE_MS in the queue hangs up, as real calle
 t.test('attack 5: nobody without credentials reads or ends a customer\'s call', async t => {
   const server = await startServer({ ADMIN_TOKEN, SIM_LOGIN_DELAY_MS: '0' })
   t.teardown(async () => { await server.stop() })
-  const attacker = new Peer(server.base, '127.0.0.2')
-  const operator = new Peer(server.base, '127.0.0.1')
-  t.teardown(() => { attacker.close(); operator.close() })
+  const { attacker, operator } = parties(t, server.base)
   const placed = await operator.send('POST', '/simulator/calls', { headers: OPERATOR, body: { from: '+15557654321', queue: 'support', data: { account: '42' } } })
   t.equal(placed.status, 201)
   for (const [method, path] of [['GET', '/simulator/calls'], ['GET', '/simulator/queues'], ['GET', '/simulator/agents'], ['DELETE', `/simulator/calls/${String(placed.json.callId)}`], ['GET', '/metrics']]) {

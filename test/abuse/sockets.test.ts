@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws'
 import { startServer } from '../helpers/process.js'
 import { RestClient, body, build } from '../helpers/app.js'
 import { ADMIN_TOKEN, agentTakesACall } from './agent.js'
-import { Peer, flood, slowest, whileProbing } from './peer.js'
+import { Peer, parties, flood, slowest, whileProbing } from './peer.js'
 
 t.test('attack 3: one source opening WebSockets gets SOURCE_MAX_STREAMS; another source still connects and works', async t => {
   const server = await startServer({ ADMIN_TOKEN, SIM_LOGIN_DELAY_MS: '0', SOURCE_MAX_STREAMS: '40' })
@@ -14,10 +14,7 @@ t.test('attack 3: one source opening WebSockets gets SOURCE_MAX_STREAMS; another
     for (const s of sockets) s.terminate()
     await server.stop()
   })
-  const attacker = new Peer(server.base, '127.0.0.2')
-  const desk = new Peer(server.base, '127.0.0.3')
-  const operator = new Peer(server.base, '127.0.0.1')
-  t.teardown(() => { attacker.close(); desk.close(); operator.close() })
+  const { attacker, desk, operator } = parties(t, server.base)
 
   const { result, probes } = await whileProbing(desk, async () => {
     const tries = await flood(120, 10, async () => await attacker.websocket())
