@@ -55,6 +55,8 @@ export default [
     [...FASTIFY, ...['processor', 'workflow', 'cti', 'plugins', 'routes'].flatMap(layer), '**/instance.js', '**/app.js']),
   boundary(['src/cti/**/*.ts'], 'src/cti is below the processor: it speaks the port, not sessions or views.',
     [...FASTIFY, ...['processor', 'workflow', 'transport', 'plugins', 'routes'].flatMap(layer), '**/instance.js', '**/app.js']),
+  boundary(['src/bridge/**/*.ts'], 'src/bridge (the protocol, the connector kit, the conformance suite) knows the CTI port and the schemas, not the processor, views or transports.',
+    [...FASTIFY, ...['processor', 'workflow', 'transport', 'plugins', 'routes'].flatMap(layer), '**/cti/simulator/**', '**/instance.js', '**/app.js']),
   boundary(['src/workflow/**/*.ts'], 'src/workflow knows call models and views, not the processor, the CTI or transports.',
     [...FASTIFY, ...['processor', 'cti', 'transport', 'plugins', 'routes'].flatMap(layer), '**/instance.js', '**/app.js']),
   boundary(['src/processor/**/*.ts'], 'src/processor reaches the CTI through its port only and knows no transport.',

@@ -20,11 +20,17 @@ export interface EventCase extends DriverResult {
   /** events held per agent's outbox when the run ended (his_outbox_events); raw writer: none */
   heldPerAgent: number | undefined
   cpuUsPerEvent: number
+  /** where the contact center ran: in the server, or a connector process across the CTI bridge */
+  cti: 'embedded' | 'bridge'
+  /** over the bridge: the connector process's CPU per event delivered */
+  connectorCpuUsPerEvent: number | undefined
 }
 
-async function drive (server: Child, opts: DriverOptions, steady = false): Promise<EventCase> {
+async function drive (server: Child, opts: DriverOptions, steady = false, connector?: Child): Promise<EventCase> {
   await new Promise(resolve => setTimeout(resolve, 300))
   const idle = procStats(server.pid)
+  let connectorBefore = connector === undefined ? undefined : procStats(connector.pid)
+  let connectorAfter = connectorBefore
   const driver = fork(projectPath('build/bench/event-driver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   let connected = idle
   let before = idle
@@ -38,11 +44,13 @@ async function drive (server: Child, opts: DriverOptions, steady = false): Promi
         if (message.phase === 'connected') {
           connected = procStats(server.pid)
           before = connected
+          if (connector !== undefined) connectorBefore = procStats(connector.pid)
           peak = connected.rss
           sampler = setInterval(() => { peak = Math.max(peak, procStats(server.pid).rss) }, 500)
           driver.send({ go: true })
         } else if (message.phase === 'measured') {
           after = procStats(server.pid)
+          if (connector !== undefined) connectorAfter = procStats(connector.pid)
           clearInterval(sampler)
           peak = Math.max(peak, after.rss)
         } else if (message.phase === 'error') {
@@ -64,7 +72,11 @@ async function drive (server: Child, opts: DriverOptions, steady = false): Promi
       rssPeakMb: round(peak / 2 ** 20, 0),
       rssPerAgentKb: round((connected.rss - idle.rss) / 1024 / r.agents, 1),
       heldPerAgent: held === undefined ? undefined : round(held / r.agents, 1),
-      cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0
+      cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0,
+      cti: connector === undefined ? 'embedded' : 'bridge',
+      connectorCpuUsPerEvent: connectorBefore === undefined || connectorAfter === undefined || r.events === 0
+        ? undefined
+        : round((connectorAfter.cpuMs - connectorBefore.cpuMs) * 1000 / r.events, 1)
     }
   } finally {
     clearInterval(sampler)
@@ -92,6 +104,10 @@ export interface EventOptions {
   modes: Array<'sse' | 'ws'>
   /** seconds of the saturated run of the largest N that brings every outbox to its steady size (0: none) */
   steadySeconds: number
+  /** also each paced and saturated run with the simulator as a connector process across the CTI bridge */
+  bridge: boolean
+  /** the smoke run (tests): over the bridge, the saturated runs only */
+  smoke?: boolean
 }
 
 /** Where the SSE run for `n` agents records the frames of one call (for the raw writer). */
@@ -121,6 +137,8 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
         } finally {
           await server.stop()
         }
+        // The same run with the contact center across the bridge, right after (same machine state).
+        if (options.bridge && !steady && (rate === 0 || options.smoke !== true)) cases.push(await overTheBridge(n, mode, rate, duration))
       }
     }
     for (const rate of rates) {
@@ -135,17 +153,47 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
   return cases
 }
 
+const BRIDGE_TOKEN = 'bench-bridge-token'
+
+/** One run with the simulator as a connector process (npm run simulator) and the server on CTI_URL. */
+async function overTheBridge (n: number, mode: 'sse' | 'ws', rate: number, duration: number): Promise<EventCase> {
+  const connector = await startProcess('build/src/cti/simulator/main.js', {
+    LOG_LEVEL: 'warn', SIM_DIRECTORY_FILE: generatedDirectory(n), SIM_LOGIN_DELAY_MS: '0', CTI_BRIDGE_TOKEN: BRIDGE_TOKEN
+  })
+  try {
+    const server = await startProcess('build/src/server.js', {
+      LOG_LEVEL: 'warn', SIM_LOGIN_DELAY_MS: '0', MAX_CLIENTS: String(n + 100), CTI_URL: connector.base.replace(/^http/, 'ws'), CTI_BRIDGE_TOKEN: BRIDGE_TOKEN
+    })
+    try {
+      await waitInService(server)
+      return await drive(server, { base: server.base, mode, agents: n, rate, duration }, false, connector)
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    await connector.stop()
+  }
+}
+
+async function waitInService (server: Child): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await fetch(`${server.base}/health`)).status === 200) return
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  throw new Error('the server did not reach its connector')
+}
+
 export function eventTable (cases: EventCase[]): string {
   const rawOf = (c: EventCase): EventCase | undefined => cases.find(x => x.mode === 'raw' && x.agents === c.agents && x.rate === c.rate && !x.steady)
   return table(
-    ['agents', 'stream', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected→peak MB', 'RSS/agent KB', 'outbox events/agent at end', 'driver lag p99/max ms'],
+    ['agents', 'stream', 'CTI', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected→peak MB', 'RSS/agent KB', 'outbox events/agent at end', 'driver lag p99/max ms', 'connector CPU µs/event'],
     cases.map(c => {
       const raw = rawOf(c)
       return [
-        c.agents, c.mode, c.rate !== 0 ? c.rate : c.steady ? `max, ${Math.round(c.duration)} s` : 'max', c.eventsPerSecond,
+        c.agents, c.mode, c.mode === 'raw' ? '' : c.cti, c.rate !== 0 ? c.rate : c.steady ? `max, ${Math.round(c.duration)} s` : 'max', c.eventsPerSecond,
         c.mode !== 'raw' && raw !== undefined ? round(c.eventsPerSecond / Math.max(1, raw.eventsPerSecond), 2) : '',
         c.latency.p50, c.latency.p99, c.latency.max, c.lost, c.duplicated, `${c.callsCompleted}/${c.calls}`,
-        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}→${c.rssPeakMb}`, c.rssPerAgentKb, c.heldPerAgent ?? '', `${c.driverLagP99}/${c.driverLagMax}`
+        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}→${c.rssPeakMb}`, c.rssPerAgentKb, c.heldPerAgent ?? '', `${c.driverLagP99}/${c.driverLagMax}`, c.connectorCpuUsPerEvent ?? ''
       ]
     })
   )

@@ -1,6 +1,6 @@
 // npm run bench: every benchmark, each next to its baseline measured in the same run.
 //   node --expose-gc build/bench/run.js [--only http,events,workflow] [--agents 100,1000,5000]
-//     [--duration 10] [--rounds 3] [--modes sse,ws] [--smoke] [--out bench/results]
+//     [--duration 10] [--rounds 3] [--modes sse,ws] [--cti embedded,bridge] [--smoke] [--out bench/results]
 // Prints markdown tables and writes <out>/latest.json and <out>/latest.md.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
@@ -19,6 +19,8 @@ export interface BenchOptions {
   duration: number
   rounds: number
   modes: Array<'sse' | 'ws'>
+  /** run the event path over the CTI bridge too (a simulator connector process), next to the embedded runs */
+  bridge?: boolean
   smoke: boolean
 }
 
@@ -55,7 +57,7 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
   }
   if (options.only.includes('events')) {
     log('events …')
-    report.events = await runEventBench({ agents: options.agents, callsPerAgentPerSecond: 0.2, duration: options.duration, saturate: true, modes: options.modes, steadySeconds: s ? 1 : 40 })
+    report.events = await runEventBench({ agents: options.agents, callsPerAgentPerSecond: 0.2, duration: options.duration, saturate: true, modes: options.modes, steadySeconds: s ? 1 : 40, bridge: options.bridge !== false, smoke: s })
     if (options.modes.includes('sse')) {
       log('outbox …')
       const config = loadConfig(process.env)
@@ -85,6 +87,7 @@ async function main (): Promise<void> {
       duration: { type: 'string' },
       rounds: { type: 'string' },
       modes: { type: 'string', default: 'sse,ws' },
+      cti: { type: 'string', default: 'embedded,bridge' },
       smoke: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench/results' }
     }
@@ -96,6 +99,7 @@ async function main (): Promise<void> {
     duration: Number(values.duration ?? (smoke ? 1 : 10)),
     rounds: Number(values.rounds ?? (smoke ? 1 : 3)),
     modes: String(values.modes).split(',') as Array<'sse' | 'ws'>,
+    bridge: String(values.cti).split(',').includes('bridge'),
     smoke
   }
   const report = await runBenchmarks(options, line => { process.stderr.write(line + '\n') })

@@ -25,6 +25,9 @@ export default fp(async function instancePlugin (app: FastifyInstance, opts: Ins
   const { config, ...clocks } = opts
   const instance = createInstance(config, { log: app.log, ...clocks })
   app.decorate('his', instance)
+  // With CTI_URL: the first attempt to reach the connector. The server starts either way; the
+  // processor is OutOfService until the connector answers (it keeps trying).
+  await instance.start()
   app.addHook('preClose', async () => { instance.stop() })
   app.addHook('onClose', async () => { await instance.close() })
 }, { name: 'instance' })

@@ -108,7 +108,7 @@ export function generateAsyncApi (): string {
     coreError: envelopeMessage(CoreErrorSchema, 'Core error', 'a message that could not be read or has an unknown messageType')
   }
   const events: Json = {
-    serviceEvent: envelopeMessage(ServiceEventSchema, 'Service event', 'the Service Monitor: serviceList, serviceAdded, serviceRemoved, serviceUpdated'),
+    serviceEvent: envelopeMessage(ServiceEventSchema, 'Service event', 'the Service Monitor: serviceList, serviceAdded, serviceRemoved, serviceUpdated; the Interaction Processor to its own clients: serviceUpdated when its CTI is lost or back'),
     coreEvent: envelopeMessage(CoreEventSchema, 'Core event', '[extension] resync (re-read the snapshots) and shutdown'),
     resourceEvent: envelopeMessage(ResourceEventSchema, 'Resource event', 'any event of a processor session or workflow session (the catalogue below names each)')
   }

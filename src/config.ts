@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox'
+import { Type, type Static, type TObject } from '@sinclair/typebox'
 import { envSchema } from 'env-schema'
 import { messageOf } from './errors.js'
 import { projectPath } from './paths.js'
@@ -139,6 +139,20 @@ export const ConfigSchema = Type.Object({
     default: "'none'",
     description: 'who may frame the media bar and the API docs (CSP frame-ancestors): `\'none\'`, or `\'self\'` and origins separated by spaces, e.g. a CRM that embeds the bar'
   }),
+  CTI_URL: Type.String({
+    pattern: '^$|^wss?://\\S+$',
+    default: '',
+    description: 'the CTI connector to use over the bridge (docs/cti-bridge.md), e.g. ws://127.0.0.1:3100; empty: the simulator embedded in the server'
+  }),
+  CTI_BRIDGE_TOKEN: Type.String({
+    maxLength: 1024,
+    default: '',
+    description: 'the shared secret the server sends in its hello (never logged); `npm run simulator` reads the same variable'
+  }),
+  CTI_REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 5000, description: 'how long a request to the connector may take before it fails with TIMEOUT (and its error event); a later answer is logged and dropped' }),
+  CTI_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 5000, description: 'bridge heartbeat interval (both ways); a connection silent for three intervals is dropped and reconnected' }),
+  CTI_RECONNECT_MAX_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 10000, description: 'the longest wait between attempts to reach the connector (the wait doubles from 250 ms)' }),
+  CTI_MAX_MESSAGE_BYTES: Type.Integer({ minimum: 65536, maximum: 67108864, default: 4194304, description: 'largest bridge message taken from the connector; a larger one drops the connection (logged) and it is reconnected' }),
   LOAD_SHED_EVENT_LOOP_MS: Type.Integer({
     minimum: 0,
     maximum: 60000,
@@ -160,14 +174,19 @@ export type Config = Readonly<Static<typeof ConfigSchema>>
  * production, a plain object in tests). Throws an Error naming every bad variable.
  */
 export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  return loadSettings(ConfigSchema, env)
+}
+
+/** Reads the variables of `schema` from `env` (blank is unset), with their defaults; throws naming every bad one. */
+export function loadSettings<S extends TObject> (schema: S, env: Record<string, string | undefined>): Readonly<Static<S>> {
   const data: Record<string, string> = {}
-  for (const key of Object.keys(ConfigSchema.properties)) {
+  for (const key of Object.keys(schema.properties)) {
     const value = env[key]
     if (value !== undefined && value !== '') data[key] = value
   }
   try {
-    const parsed = envSchema<Static<typeof ConfigSchema>>({
-      schema: structuredClone(ConfigSchema),
+    const parsed = envSchema<Static<S>>({
+      schema: structuredClone(schema),
       data,
       env: false,
       dotenv: false

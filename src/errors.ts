@@ -29,7 +29,30 @@ export const NOT_ACCEPTING_CLIENTS = code('NOT_ACCEPTING_CLIENTS')
 export const RATE_LIMITED = code('RATE_LIMITED')
 export const OVERLOADED = code('OVERLOADED')
 export const CTI_UNAVAILABLE = code('CTI_UNAVAILABLE')
+export const TIMEOUT = code('TIMEOUT')
 export const INTERNAL = code('INTERNAL')
+
+/** Every class by its code (a failure that crossed a process boundary, thrown again here). */
+export const ERROR_CLASSES: Record<FailureCode, ProtocolErrorClass> = {
+  INVALID_MESSAGE,
+  UNKNOWN_COMMAND,
+  UNKNOWN_SERVICE,
+  UNKNOWN_RESOURCE,
+  NOT_BOUND,
+  ALREADY_BOUND,
+  AUTH_FAILED,
+  LOCKED_OUT,
+  UNKNOWN_MODEL,
+  INVALID_TARGET,
+  INVALID_STATE,
+  UNSUPPORTED,
+  NOT_ACCEPTING_CLIENTS,
+  RATE_LIMITED,
+  OVERLOADED,
+  CTI_UNAVAILABLE,
+  TIMEOUT,
+  INTERNAL
+}
 
 /** HTTP status for a failure code (the REST face's mapping). */
 export function statusOf (code: FailureCode): number {

@@ -8,9 +8,11 @@ import { Presence } from './core/presence.js'
 import { ServiceMonitor } from './core/service-monitor.js'
 import { ServiceRegistry } from './core/service-registry.js'
 import { SourceLimits } from './core/sources.js'
+import { BridgeCti } from './cti/bridge-client.js'
 import type { CtiPort } from './cti/port.js'
-import { readDirectory } from './cti/simulator/directory.js'
-import { Simulator } from './cti/simulator/simulator.js'
+import { createSimulator } from './cti/simulator/connector.js'
+import { SIMULATOR_CONTROLS, localControl, remoteControl, type SimulatorControl } from './cti/simulator/control.js'
+import type { Simulator } from './cti/simulator/simulator.js'
 import { InteractionProcessor } from './processor/interaction-processor.js'
 import { VERSION } from './version.js'
 import { loadCallModels } from './workflow/call-model.js'
@@ -33,10 +35,18 @@ export interface Instance {
   readonly monitor: ServiceMonitor
   readonly workflow: WorkflowManager
   readonly processor: InteractionProcessor
-  /** The CTI adapter the processor speaks to (the embedded simulator). */
+  /** The CTI adapter the processor speaks to: the embedded simulator, or the bridge to CTI_URL. */
   readonly cti: CtiPort
-  readonly simulator: Simulator
+  /** The embedded simulator; undefined with CTI_URL (the simulator is a connector process then). */
+  readonly simulator: Simulator | undefined
+  /**
+   * The simulator's operator controls (/simulator/*), embedded or across the bridge; undefined
+   * when the CTI has none (a connector to a real platform, or one not connected now).
+   */
+  control: () => SimulatorControl | undefined
   readonly presence: Presence
+  /** Reaches the connector (CTI_URL): resolves after the first attempt, whatever came of it. */
+  start: () => Promise<void>
   /** Marks every service Stopping: no new client records, bindings or sessions. */
   stop: () => void
   /** Ends every session and stops the simulator's timers. */
@@ -61,13 +71,9 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
   const clock = options.clock ?? (config.SIM_CLOCK === 'manual' ? new ManualClock(Date.now()) : new SystemClock())
   const transportClock = options.transportClock ?? new SystemClock()
   const models = loadCallModels(config.MODELS_DIR)
-  const simulator = new Simulator({
-    clock,
-    directory: readDirectory(config.SIM_DIRECTORY_FILE),
-    loginDelayMs: config.SIM_LOGIN_DELAY_MS,
-    limits: { maxCalls: config.SIM_MAX_CALLS, maxDataBytes: config.SIM_MAX_DATA_BYTES, maxQueueMs: config.SIM_MAX_QUEUE_MS },
-    log: log.child({ component: 'simulator' })
-  })
+  const { cti, simulator, bridge } = chooseCti(config, clock, log)
+  const embeddedControl = simulator === undefined ? undefined : localControl(simulator, clock)
+  const bridgeControl = bridge === undefined ? undefined : remoteControl(async (name, args) => await bridge.control(name, args))
   const sources = new SourceLimits({
     maxClients: config.SOURCE_MAX_CLIENTS,
     clientsPerMinute: config.SOURCE_CLIENTS_PER_MIN,
@@ -82,7 +88,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     name: config.PROCESSOR_NAME,
     version: VERSION,
     instanceDomain: config.INSTANCE_DOMAIN,
-    cti: simulator,
+    cti,
     workflow,
     registry,
     log: log.child({ component: 'processor' }),
@@ -116,9 +122,13 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     monitor,
     workflow,
     processor,
-    cti: simulator,
+    cti,
     simulator,
+    control: () => embeddedControl ?? (bridge !== undefined && SIMULATOR_CONTROLS.every(name => bridge.controls.includes(name)) ? bridgeControl : undefined),
     presence,
+    async start () {
+      await bridge?.start()
+    },
     stop () {
       clients.stopAccepting()
       processor.stop()
@@ -128,8 +138,27 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     async close () {
       presence.close()
       await processor.destroyAll('shutdown')
-      simulator.close()
+      cti.close()
       for (const c of [clock, transportClock]) if (c instanceof SystemClock) c.clearAll()
     }
   }
+}
+
+/** The CTI: the simulator embedded, or with CTI_URL the bridge to a connector process. */
+function chooseCti (config: Config, clock: Clock, log: Logger): { cti: CtiPort, simulator?: Simulator, bridge?: BridgeCti } {
+  if (config.CTI_URL === '') {
+    const simulator = createSimulator(config, clock, log.child({ component: 'simulator' }))
+    return { cti: simulator, simulator }
+  }
+  const bridge = new BridgeCti({
+    url: config.CTI_URL,
+    token: config.CTI_BRIDGE_TOKEN,
+    timeoutMs: config.CTI_REQUEST_TIMEOUT_MS,
+    heartbeatMs: config.CTI_HEARTBEAT_MS,
+    reconnectMaxMs: config.CTI_RECONNECT_MAX_MS,
+    maxMessageBytes: config.CTI_MAX_MESSAGE_BYTES,
+    server: { vendor: 'his-cti-server', version: VERSION, instance: `${config.INSTANCE_DOMAIN}/${config.PROCESSOR_NAME}` },
+    log: log.child({ component: 'bridge' })
+  })
+  return { cti: bridge, bridge }
 }

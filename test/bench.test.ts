@@ -30,7 +30,7 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
 
   const events = report.events ?? []
   for (const mode of ['sse', 'ws', 'raw']) {
-    const max = events.find(c => c.mode === mode && c.rate === 0 && !c.steady)
+    const max = events.find(c => c.mode === mode && c.rate === 0 && !c.steady && c.cti === 'embedded')
     t.ok(max !== undefined && max.calls > 0, `events ${mode}: calls flowed`)
     t.equal(max?.callsCompleted, max?.calls, `events ${mode}: every call was offered and cleared`)
     t.ok(max !== undefined && max.events > 0 && max.latency.samples > 0, `events ${mode}: events and latencies measured`)
@@ -38,6 +38,13 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
     t.equal(max?.duplicated, 0, `events ${mode}: nothing duplicated`)
     t.ok(max !== undefined && max.rssConnectedMb > 0 && max.rssPeakMb > 0, `events ${mode}: server memory read`)
     if (mode !== 'raw') t.ok(max !== undefined && max.heldPerAgent !== undefined && max.heldPerAgent > 0, `events ${mode}: outbox events read from /metrics`)
+  }
+
+  for (const mode of ['sse', 'ws']) {
+    const bridged = events.find(c => c.mode === mode && c.rate === 0 && c.cti === 'bridge')
+    t.ok(bridged !== undefined && bridged.calls > 0 && bridged.callsCompleted === bridged.calls, `events ${mode} over the CTI bridge: calls flowed and cleared`)
+    t.same([bridged?.lost, bridged?.duplicated], [0, 0], `events ${mode} over the CTI bridge: nothing lost or duplicated`)
+    t.ok(bridged?.connectorCpuUsPerEvent !== undefined, `events ${mode} over the CTI bridge: the connector's CPU read`)
   }
 
   const steady = events.filter(c => c.steady)

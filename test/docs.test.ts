@@ -8,7 +8,10 @@ import { ConfigSchema } from '../src/config.js'
 import { FAILURE_CODE_LIST, FAILURE_MEANING, FAILURE_STATUS } from '../src/schemas/failures.js'
 import { projectPath } from '../src/paths.js'
 import { generateOpenApi, OPENAPI_FILE } from '../scripts/openapi.js'
-import { startServer } from './helpers/process.js'
+import { startConnector, startServer } from './helpers/process.js'
+
+// Five walk-throughs against live server processes (two with a connector process too).
+t.setTimeout(120_000)
 
 const README = readFileSync(projectPath('README.md'), 'utf8')
 
@@ -60,7 +63,13 @@ t.test('openapi.yaml is what the route schemas generate (run npm run openapi aft
 })
 
 /** Runs a README bash block against a live server (BASE replaced); returns its output. */
-async function runBlock (t: Test, name: string, env: Record<string, string> = {}): Promise<string> {
+async function runBlock (t: Test, name: string, env: Record<string, string> = {}, bridge = false): Promise<string> {
+  if (bridge) {
+    // The README's second set-up: npm run simulator, then CTI_URL=… npm start.
+    const connector = await startConnector({ CTI_BRIDGE_TOKEN: 'docs-bridge-token', ...env })
+    t.teardown(async () => { await connector.stop() })
+    env = { ...env, CTI_URL: connector.base, CTI_BRIDGE_TOKEN: 'docs-bridge-token' }
+  }
   const server = await startServer(env)
   t.teardown(async () => { await server.stop() })
   const script = /```bash\n([\s\S]*?)```/.exec(section(name))?.[1] ?? ''
@@ -70,8 +79,13 @@ async function runBlock (t: Test, name: string, env: Record<string, string> = {}
   return stdout
 }
 
-t.test('the README call walk-through: ring your own agent, answer, hold, retrieve, release, complete', async t => {
-  const stdout = await runBlock(t, 'walkthrough-call')
+for (const bridge of [false, true]) {
+  t.test(`the README call walk-through: ring your own agent, answer, hold, retrieve, release, complete${bridge ? ' (the simulator as a connector process)' : ''}`, async t => {
+    checkCall(t, await runBlock(t, 'walkthrough-call', {}, bridge))
+  })
+}
+
+function checkCall (t: Test, stdout: string): void {
   const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
   t.match(answers.find(a => a.callId !== undefined), { result: 'success', callId: /^call-\d+$/ })
   t.match(stdout, /interaction Simulator-agent2\.voice\.ix-\d+, conversation Simulator-agent2\.voice\.ix-\d+\.leg-\d+/)
@@ -83,39 +97,41 @@ t.test('the README call walk-through: ring your own agent, answer, hold, retriev
   for (const event of ['interaction.added', 'interaction.answer.done', 'interaction.hold.done', 'interaction.retrieve.done', 'interaction.release.done', 'interaction.deleted']) {
     t.match(stdout, new RegExp(`event: ${event.replace(/\./g, '\\.')}$`, 'm'), `the stream carried ${event}`)
   }
-})
+}
 
-for (const delay of ['300', '0']) {
-  t.test(`the README walk-through works as written against a live server (login ${delay} ms)`, async t => {
-    const stdout = await runBlock(t, 'walkthrough', { SIM_LOGIN_DELAY_MS: delay })
-
-    const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
-    const find = (match: (a: Record<string, any>) => boolean): Record<string, any> | undefined => answers.find(match)
-    t.ok(find(a => a.command === 'getServices' && a.data.services.some((s: { name: string }) => s.name === 'Simulator')), 'getServices lists the simulator')
-    t.match(stdout, /session: Simulator-agent1/)
-    t.match(find(a => a.command === 'bindResource' && a.serviceId === 'WorkflowManager'), { result: 'success', resourceType: 'com.openmethods.iserver.workflow.session' })
-    t.match(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent1', result: 'success' })
-    t.match(find(a => a.command === 'session.login'), { result: 'failure', failure: { code: 'INVALID_STATE' } }, 'the disabled button is refused')
-    t.match(find(a => a.resource?.type === 'com.openmethods.iserver.processor.session'), { data: { session: { state: 'not_ready', reason: 'LUNCH' } } })
-    t.match(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent1', result: 'success' })
-
-    // events.txt holds what the README's table says, in that order.
-    const frames = stdout.split('\n\n').map(block => {
-      const event = /^event: (.*)$/m.exec(block)?.[1]
-      const id = /^id: (.*)$/m.exec(block)?.[1]
-      const data = /^data: (.*)$/m.exec(block)?.[1]
-      return { id, event, from: data === undefined ? undefined : JSON.parse(data).serviceId === 'WorkflowManager' ? 'wf' : 'p' }
-    }).filter(f => f.event !== undefined)
-    // The login runs on real time: it completes after the binds (the usual case) or, on a slow
-    // machine, before them. The README documents both; nothing else may differ.
-    const loginAfterBind = ['state.updated wf', 'session.started p', 'state.updated wf', 'channel.activated p', 'state.updated p']
-    const loginBeforeBind = ['session.started p', 'channel.activated p', 'state.updated p', 'state.updated wf']
-    const rest = ['state.updated p', 'state.updated wf', 'state.updated p', 'state.updated wf',
-      'state.updated p', 'channel.deactivated p', 'session.ended p', 'state.updated wf']
-    const seen = frames.map(f => `${f.event} ${f.from}`)
-    const login = seen[0] === 'state.updated wf' ? loginAfterBind : loginBeforeBind
-    if (delay === '0') t.same(login, loginBeforeBind, 'an instant login completes before the binds')
-    t.same(seen, [...login, ...rest])
-    t.same(frames.map(f => f.id), seen.map((_, i) => String(i + 1)), 'ids are 1, 2, 3 … without a gap')
+for (const [delay, bridge] of [['300', false], ['0', false], ['300', true]] as const) {
+  t.test(`the README walk-through works as written against a live server (login ${delay} ms${bridge ? ', the simulator as a connector process' : ''})`, async t => {
+    checkLogin(t, await runBlock(t, 'walkthrough', { SIM_LOGIN_DELAY_MS: delay }, bridge), delay)
   })
+}
+
+function checkLogin (t: Test, stdout: string, delay: string): void {
+  const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
+  const find = (match: (a: Record<string, any>) => boolean): Record<string, any> | undefined => answers.find(match)
+  t.ok(find(a => a.command === 'getServices' && a.data.services.some((s: { name: string }) => s.name === 'Simulator')), 'getServices lists the simulator')
+  t.match(stdout, /session: Simulator-agent1/)
+  t.match(find(a => a.command === 'bindResource' && a.serviceId === 'WorkflowManager'), { result: 'success', resourceType: 'com.openmethods.iserver.workflow.session' })
+  t.match(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent1', result: 'success' })
+  t.match(find(a => a.command === 'session.login'), { result: 'failure', failure: { code: 'INVALID_STATE' } }, 'the disabled button is refused')
+  t.match(find(a => a.resource?.type === 'com.openmethods.iserver.processor.session'), { data: { session: { state: 'not_ready', reason: 'LUNCH' } } })
+  t.match(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent1', result: 'success' })
+
+  // events.txt holds what the README's table says, in that order.
+  const frames = stdout.split('\n\n').map(block => {
+    const event = /^event: (.*)$/m.exec(block)?.[1]
+    const id = /^id: (.*)$/m.exec(block)?.[1]
+    const data = /^data: (.*)$/m.exec(block)?.[1]
+    return { id, event, from: data === undefined ? undefined : JSON.parse(data).serviceId === 'WorkflowManager' ? 'wf' : 'p' }
+  }).filter(f => f.event !== undefined)
+  // The login runs on real time: it completes after the binds (the usual case) or, on a slow
+  // machine, before them. The README documents both; nothing else may differ.
+  const loginAfterBind = ['state.updated wf', 'session.started p', 'state.updated wf', 'channel.activated p', 'state.updated p']
+  const loginBeforeBind = ['session.started p', 'channel.activated p', 'state.updated p', 'state.updated wf']
+  const rest = ['state.updated p', 'state.updated wf', 'state.updated p', 'state.updated wf',
+    'state.updated p', 'channel.deactivated p', 'session.ended p', 'state.updated wf']
+  const seen = frames.map(f => `${f.event} ${f.from}`)
+  const login = seen[0] === 'state.updated wf' ? loginAfterBind : loginBeforeBind
+  if (delay === '0') t.same(login, loginBeforeBind, 'an instant login completes before the binds')
+  t.same(seen, [...login, ...rest])
+  t.same(frames.map(f => f.id), seen.map((_, i) => String(i + 1)), 'ids are 1, 2, 3 … without a gap')
 }

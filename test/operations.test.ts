@@ -72,7 +72,7 @@ t.test('the client limit', async t => {
 })
 
 t.test('a client that never opened a stream or socket is closed after CLIENT_IDLE_MS without a request', async t => {
-  const { app, clock } = await build(t, { CLIENT_IDLE_MS: 60_000 })
+  const { app, clock, sim } = await build(t, { CLIENT_IDLE_MS: 60_000 })
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
   clock.advance(59_000)
@@ -82,7 +82,7 @@ t.test('a client that never opened a stream or socket is closed after CLIENT_IDL
   clock.advance(1_000)
   await new Promise(resolve => setImmediate(resolve))
   t.equal(app.his.processor.sessionCount, 0, 'idle for 60 s: its session ended')
-  t.equal(app.his.simulator.agents().find(a => a.id === 'agent1')?.state, 'logged_out')
+  t.equal(sim.agents().find(a => a.id === 'agent1')?.state, 'logged_out')
   const res = await bar.call('GET', `/services/${PROCESSOR_ID}/resources/${rid}`)
   t.equal(res.statusCode, 401, 'and the client is closed')
 })

@@ -57,7 +57,7 @@ t.test('a second login of the same agent: confirm first, then override replaces 
 })
 
 t.test('override of a session still logging in; a closed client\'s sessions end with it', async t => {
-  const { app, clock } = await build(t)
+  const { app, clock, sim } = await build(t)
   const first = await RestClient.open(app)
   const rid = await first.login(AGENT1)
   // Still logging in (the clock has not moved): replace it.
@@ -70,12 +70,12 @@ t.test('override of a session still logging in; a closed client\'s sessions end 
   clock.advance(100)
   const snap = await second.snapshot(PROCESSOR_ID, rid)
   t.equal(snap.data.session.loggedIn, true, 'exactly one login completed')
-  t.same(app.his.simulator.agents().find(a => a.id === 'agent1')?.state, 'not_ready')
+  t.same(sim.agents().find(a => a.id === 'agent1')?.state, 'not_ready')
 
   // Closing the client logs its agent out: a new client prepares a session without confirm.
   t.equal((await second.call('DELETE', `/clients/${second.clientId}`)).statusCode, 200)
   t.equal(app.his.processor.sessionCount, 0)
-  t.equal(app.his.simulator.agents().find(a => a.id === 'agent1')?.state, 'logged_out')
+  t.equal(sim.agents().find(a => a.id === 'agent1')?.state, 'logged_out')
   const third = await RestClient.open(app)
   await third.bindService(PROCESSOR_ID)
   t.equal((await third.prepareSession({ agent: AGENT1 })).statusCode, 201)

@@ -65,7 +65,7 @@ t.test('ready, not ready with reasons, logout with reason, login again, dispose'
 })
 
 t.test('while the CTI login is under way: logout is not offered, dispose cancels the login', async t => {
-  const { app, clock } = await build(t)
+  const { app, clock, sim } = await build(t)
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
   const refused = await bar.request(rid, 'session.logout')
@@ -73,7 +73,7 @@ t.test('while the CTI login is under way: logout is not offered, dispose cancels
   t.match(body(refused).failure, { code: 'INVALID_STATE', message: /view state initial/ })
   t.equal((await bar.request(rid, 'session.dispose')).statusCode, 200)
   clock.advance(1000)
-  t.equal(app.his.simulator.agents().find(a => a.id === 'agent1')?.state, 'logged_out', 'the cancelled login never completes')
+  t.equal(sim.agents().find(a => a.id === 'agent1')?.state, 'logged_out', 'the cancelled login never completes')
   t.equal(app.his.processor.sessionCount, 0)
   t.equal(app.his.workflow.sessionCount, 0)
   const outbox = app.his.clients.get(bar.clientId)?.outbox.read(0)

@@ -51,7 +51,7 @@ const resources: FastifyPluginAsyncTypebox = async (app) => {
       params: ResourceParams,
       body: Type.Ref(ResourceRequestBodySchema),
       response: answers({ 200: [Type.Ref(ResourceAnswerSchema), 'carried out; the state changes arrive as events'] }, ...ANY_ROUTE,
-        'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'INVALID_TARGET', 'INVALID_STATE', 'UNSUPPORTED', 'CTI_UNAVAILABLE')
+        'UNKNOWN_SERVICE', 'UNKNOWN_RESOURCE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'INVALID_TARGET', 'INVALID_STATE', 'UNSUPPORTED', 'CTI_UNAVAILABLE', 'TIMEOUT')
     }
   }, async (request, reply) => {
     const { serviceId, resourceId } = request.params

@@ -84,7 +84,7 @@ const services: FastifyPluginAsyncTypebox = async (app) => {
       response: answers({
         201: [Type.Ref(ServiceAnswerSchema), 'the session was created: resource.id, and the workflow session to bind'],
         409: [Type.Ref(ServiceAnswerSchema), 'confirm: the agent already has a session; send again with override: true to replace it']
-      }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'UNKNOWN_MODEL', 'LOCKED_OUT', 'NOT_ACCEPTING_CLIENTS', 'CTI_UNAVAILABLE')
+      }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'UNKNOWN_MODEL', 'LOCKED_OUT', 'NOT_ACCEPTING_CLIENTS', 'CTI_UNAVAILABLE', 'TIMEOUT')
     }
   }, async (request, reply) => {
     const answer = await his.dispatcher.service(request.client, { serviceId: request.params.serviceId, command: 'prepareSession', data: request.body })

@@ -111,8 +111,9 @@ export class ServiceRegistry {
   bindService (client: ClientRecord, serviceId: string): Service {
     const service = this.get(serviceId)
     if (client.services.has(serviceId)) return service
-    if (!service.availability().acceptingClients) {
-      throw new NOT_ACCEPTING_CLIENTS(`service ${service.name} is not accepting clients`)
+    const { acceptingClients, status } = service.availability()
+    if (!acceptingClients) {
+      throw new NOT_ACCEPTING_CLIENTS(`service ${service.name} is not accepting clients (${status}${status === 'OutOfService' ? ': its CTI is unavailable' : ''})`)
     }
     client.services.add(serviceId)
     client.everBound = true

@@ -5,7 +5,10 @@ import type { TargetScope } from '../schemas/target.js'
 
 /**
  * The CTI adapter port: the only way the Interaction Processor talks to a telephony platform.
- * The built-in simulator implements it; a bridge to an external CTI would too.
+ * The built-in simulator implements it in process; the bridge client (src/cti/bridge-client.ts)
+ * implements it over the CTI bridge protocol (docs/cti-bridge.md) to a connector process. What a
+ * network CTI cannot answer at once is asynchronous; `capabilities`, `reasonCodes` and `health`
+ * read what the CTI last said (fetched at connect, refreshed when it changes).
  *
  * Events are already normalized to the protocol's vocabulary (docs/protocol.md, Events): their
  * names and data are those of the catalogue (`CTI_EVENTS`, src/schemas/events.schema.ts), and
@@ -83,12 +86,13 @@ export interface CtiHealth {
 }
 
 export interface CtiPort {
+  /** The platform's name and version (the processor's `cti-vendor`, `cti-version`). */
   readonly vendor: string
   readonly version: string
   /** String key/values for getCapabilities (docs/protocol.md, getCapabilities). */
   capabilities: () => Record<string, string>
   reasonCodes: () => readonly ReasonCode[]
-  authenticate: (agentId: string, password: string) => AuthResult
+  authenticate: (agentId: string, password: string) => Promise<AuthResult>
   /** Receives the agent's events until the returned function is called. One listener per agent. */
   attach: (agentId: string, listener: CtiListener) => () => void
   /** Starts the agent's login; `session.started` follows when it completes. */
@@ -111,5 +115,10 @@ export interface CtiPort {
   /** Carries out a request (throws a catalogued error when it cannot); effects arrive as events. */
   execute: (agentId: string, request: CtiRequest) => Promise<CtiResult | undefined>
   health: () => CtiHealth
+  /**
+   * Calls `listener` whenever the CTI's health or info changes (a connector lost, back, or with
+   * new reason codes); returns the function that stops it.
+   */
+  watch: (listener: (health: CtiHealth) => void) => () => void
   close: () => void
 }

@@ -44,7 +44,8 @@ export function viewHistory (snapshot: AgentSnapshot, extension: string): CtiEve
   return events
 }
 
-function interactionHistory (agentId: string, ix: InteractionSnapshot): CtiEvent[] {
+/** One interaction's history, from its offer (or dial) to where it is now. */
+export function interactionHistory (agentId: string, ix: InteractionSnapshot): CtiEvent[] {
   const { channelId, interactionid: interactionId } = ix
   const events: CtiEvent[] = []
   const on = (event: CtiEventBody<'interaction'>): void => {

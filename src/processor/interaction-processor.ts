@@ -1,11 +1,11 @@
-import { AUTH_FAILED, CTI_UNAVAILABLE, INVALID_STATE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND } from '../errors.js'
+import { AUTH_FAILED, CTI_UNAVAILABLE, INVALID_STATE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND, toFailure } from '../errors.js'
 import { compileCheck } from '../core/check.js'
 import type { Logger } from '../core/logger.js'
 import type { LoginThrottle } from '../core/login-throttle.js'
 import { withoutSecrets } from '../core/redact.js'
 import type { Availability, RequestContext, Resource, Service, ServiceResult } from '../core/service.js'
 import type { ServiceRegistry } from '../core/service-registry.js'
-import type { CtiAgent, CtiPort } from '../cti/port.js'
+import type { CtiAgent, CtiHealth, CtiPort } from '../cti/port.js'
 import { PrepareSessionDataSchema, SESSION_REQUESTS, type PrepareSessionData } from '../schemas/session-requests.schema.js'
 import type { CompiledModel } from '../workflow/call-model.js'
 import { WORKFLOW_MANAGER_ID, type WorkflowManager } from '../workflow/workflow-manager.js'
@@ -42,8 +42,11 @@ export class InteractionProcessor implements Service {
   readonly type = PROCESSOR_TYPE
   readonly id: string
   readonly name: string
-  readonly info: Readonly<Record<string, string>>
   readonly #cti: CtiPort
+  readonly #version: string
+  readonly #instanceDomain: string
+  /** Whether the CTI was healthy when it last said (a change to healthy resyncs every session). */
+  #ctiOk: boolean
   readonly #workflow: WorkflowManager
   readonly #registry: ServiceRegistry
   readonly #log: Logger
@@ -69,13 +72,65 @@ export class InteractionProcessor implements Service {
     this.#logins = options.logins
     this.#now = options.now
     this.#ownerPresent = options.ownerPresent
-    this.info = {
+    this.#version = options.version
+    this.#instanceDomain = options.instanceDomain
+    this.#ctiOk = options.cti.health().ok
+    options.cti.watch(health => { this.#ctiChanged(health) })
+  }
+
+  /** The service info (getServices): the CTI's vendor and version as the CTI says them now. */
+  get info (): Readonly<Record<string, string>> {
+    return {
       vendor: 'his-cti-server',
-      version: options.version,
-      'cti-vendor': options.cti.vendor,
-      'cti-version': options.cti.version,
-      'instance-domain': options.instanceDomain
+      version: this.#version,
+      'cti-vendor': this.#cti.vendor,
+      'cti-version': this.#cti.version,
+      'instance-domain': this.#instanceDomain
     }
+  }
+
+  /**
+   * The CTI was lost, came back or changed its info: clients hear the service's new status
+   * (OutOfService while it is lost); when it is back, every session is resynced from its snapshot.
+   */
+  #ctiChanged (health: CtiHealth): void {
+    const back = health.ok && !this.#ctiOk
+    this.#ctiOk = health.ok
+    this.#log[health.ok ? 'info' : 'warn']({ cti: health }, health.ok ? 'CTI available' : 'CTI unavailable')
+    this.#registry.changed(this.id)
+    // The media bars bound to the processor hear it too, not only the Service Monitor's clients.
+    this.#registry.publishService(this.id, { eventType: 'serviceUpdated', service: this.#registry.describe(this) })
+    if (back) for (const session of [...this.#sessions.values()]) void this.#serial(session.agent.id, async () => { await this.#resync(session) })
+  }
+
+  /**
+   * One session after the CTI came back (docs/cti-bridge.md, Resync): rebuilt from the CTI's
+   * snapshot, or ended when the CTI no longer has the agent logged in (`cti_logged_out`) or
+   * no longer knows them (`cti_unknown_agent`).
+   */
+  async #resync (session: ProcessorSession): Promise<void> {
+    if (this.#sessions.get(session.id) !== session) return
+    let snapshot
+    try {
+      snapshot = await this.#cti.snapshot(session.agent.id)
+    } catch (err) {
+      const { code } = toFailure(err)
+      if (code === 'CTI_UNAVAILABLE' || code === 'TIMEOUT') {
+        this.#log.warn({ sessionId: session.id, code }, 'resync waits for the CTI\'s next return')
+        return
+      }
+      this.#log.warn({ sessionId: session.id, code }, 'the CTI no longer knows the agent; the session ends')
+      this.#release(session, 'cti_unknown_agent')
+      return
+    }
+    if (this.#sessions.get(session.id) !== session) return
+    if (!snapshot.loggedIn && !snapshot.loggingIn) {
+      this.#log.info({ sessionId: session.id }, 'the agent was logged out at the CTI while it was lost; the session ends')
+      this.#release(session, 'cti_logged_out')
+      return
+    }
+    session.resync(snapshot)
+    this.#log.info({ sessionId: session.id, interactions: snapshot.interactions.length }, 'session resynced from the CTI')
   }
 
   availability (): Availability {
@@ -137,7 +192,7 @@ export class InteractionProcessor implements Service {
     }
     const source = ctx.client.source
     this.#logins.check(source, request.agent.id)
-    const auth = this.#cti.authenticate(request.agent.id, request.agent.password)
+    const auth = await this.#cti.authenticate(request.agent.id, request.agent.password)
     if (!auth.ok) {
       this.#logins.failed(source, request.agent.id)
       this.#log.info({ agentId: request.agent.id, source, code: auth.code }, 'prepareSession refused')

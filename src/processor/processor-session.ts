@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { INVALID_MESSAGE, INVALID_STATE, INVALID_TARGET, UNKNOWN_COMMAND, UNSUPPORTED, toFailure } from '../errors.js'
 import type { ClientRecord } from '../core/client.js'
 import type { Logger } from '../core/logger.js'
@@ -9,24 +8,18 @@ import type { RequestDoneData, RequestErrorData } from '../schemas/events.schema
 import type { AgentSnapshot } from '../schemas/snapshot.schema.js'
 import type { ResourceEventBody } from '../schemas/protocol.schema.js'
 import {
-  SESSION_COMMANDS, SESSION_REQUESTS, actionOf, hasResultEvent, isSessionCommand, type SessionCommand
+  SESSION_REQUESTS, actionOf, hasResultEvent, isSessionCommand, type SessionCommand
 } from '../schemas/session-requests.schema.js'
 import { formatTarget, parseTarget, type TargetParts } from '../schemas/target.js'
 import type { WorkflowSession } from '../workflow/workflow-session.js'
 import { restoreEvents, viewHistory } from './adoption.js'
+import { fieldsProblem, isCtiRequest } from '../cti/requests.js'
 import { SessionModel, type SessionSnapshot } from './session-model.js'
 
 export const PROCESSOR_SESSION_TYPE = 'com.openmethods.iserver.processor.session'
 
 /** Events kept for a session nobody is bound to yet, delivered to the next client that binds. */
 const PENDING_LIMIT = 256
-
-const FIELD_CHECKS = new Map(SESSION_COMMANDS.map(command => [command, TypeCompiler.Compile(SESSION_REQUESTS[command].fields)]))
-
-/** Whether a request's data are what its command takes: the one check of session request data. */
-function isCtiRequest (request: { command: SessionCommand, data: unknown }): request is CtiRequest {
-  return FIELD_CHECKS.get(request.command)?.Check(request.data) === true
-}
 
 /** A target the request may act on: the path, and the ids it names below the session. */
 export type ResolvedTarget = { target: string } & TargetParts
@@ -255,6 +248,33 @@ export class ProcessorSession implements Resource {
     this.model.since = snapshot.since
   }
 
+  /**
+   * The CTI is back after it was lost (docs/cti-bridge.md, Resync): the picture and the views are
+   * rebuilt from its snapshot. The client hears `interaction.deleted` (reason `resync`) for each
+   * interaction that ended meanwhile, the agent's `state.updated`, `interaction.restored` for
+   * every live one, and the views' `state.updated` where the buttons changed.
+   */
+  resync (snapshot: AgentSnapshot): void {
+    const live = new Set(snapshot.interactions.map(ix => ix.interactionid))
+    for (const ix of [...this.model.interactions.values()]) {
+      if (live.has(ix.id)) continue
+      const gone: CtiEvent = { agentId: this.agent.id, scope: 'interaction', channelId: ix.channelId, interactionId: ix.id, name: 'interaction.deleted', data: { reason: 'resync' } }
+      this.model.apply(gone)
+      this.#deliver(this.#body(gone))
+    }
+    const restored: ResourceEventBody[] = []
+    for (const event of restoreEvents(snapshot, this.agent.extension)) {
+      // The session and its channels exist already; their state and the interactions are news.
+      if (event.name === 'session.started' || (event.scope === 'channel' && this.model.hasChannel(event.channelId))) continue
+      this.model.apply(event)
+      const body = this.#body(event)
+      this.#deliver(body)
+      if (event.name === 'interaction.restored') restored.push(body)
+    }
+    this.model.since = snapshot.since
+    this.workflow.reset([...viewHistory(snapshot, this.agent.extension).map(event => this.#body(event)), ...restored])
+  }
+
   /** Stops listening to the CTI (the session is being removed). */
   detach (): void {
     this.#detach()
@@ -353,6 +373,5 @@ function wireData (event: CtiEvent): object {
 }
 
 function invalidData (command: SessionCommand, data: unknown): Error {
-  const first = FIELD_CHECKS.get(command)?.Errors(data).First()
-  return new INVALID_MESSAGE(`${command} data${first === undefined || first.path === '' ? '' : first.path}: ${first?.message ?? 'invalid'}`)
+  return new INVALID_MESSAGE(fieldsProblem(command, data))
 }

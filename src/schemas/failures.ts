@@ -27,6 +27,7 @@ export const FAILURE_STATUS = {
   RATE_LIMITED: 429,
   OVERLOADED: 503,
   CTI_UNAVAILABLE: 503,
+  TIMEOUT: 504,
   INTERNAL: 500
 } as const
 
@@ -48,6 +49,7 @@ export const FAILURE_MEANING: Record<FailureCode, string> = {
   RATE_LIMITED: 'too many requests, logins or connections from this source; retry after `retryAfter` seconds',
   OVERLOADED: 'the instance is past its event-loop or memory limit; retry after `retryAfter` seconds',
   CTI_UNAVAILABLE: 'the telephony platform cannot be reached',
+  TIMEOUT: 'the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say',
   INTERNAL: 'a bug; details are in the server log, never in the answer'
 }
 

@@ -1,4 +1,4 @@
-import { Type, type SchemaOptions, type TLiteral, type TUnion, type TUnsafe } from '@sinclair/typebox'
+import { Type, TypeRegistry, type SchemaOptions, type TLiteral, type TUnion, type TUnsafe } from '@sinclair/typebox'
 
 /**
  * The words events and snapshots use for states, as `as const` lists: the one source of the
@@ -41,8 +41,12 @@ export function oneOf<const T extends readonly string[]> (values: T, options: Sc
 
 /**
  * One of a vocabulary's strings: `{type: string, enum: […]}` (what OpenAPI readers and client
- * generators expect), typed as the union of the values. Only for schemas Ajv checks.
+ * generators expect), typed as the union of the values. Ajv checks it as JSON Schema; TypeBox's
+ * compiler (the bridge's answers) through the check registered below.
  */
 export function literalUnion<T extends string> (values: readonly T[], options: object = {}): TUnsafe<T> {
   return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
 }
+
+// TypeBox's compiler knows no `Unsafe` kind by itself: ours are string enums (literalUnion).
+TypeRegistry.Set('Unsafe', (schema: { enum?: unknown[] }, value) => typeof value === 'string' && (schema.enum === undefined || schema.enum.includes(value)))

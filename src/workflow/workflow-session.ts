@@ -29,7 +29,9 @@ export class WorkflowSession implements Resource {
   readonly name: string
   readonly owner: string | undefined
   readonly model: CompiledModel
-  readonly #session: ViewSet
+  #session: ViewSet
+  /** While replaying a history (reset): nothing is published until it ends. */
+  #quiet = false
   readonly #interactions = new Map<string, ViewSet>()
   /** The capability-set key last sent per target, while a client is bound. */
   readonly #sent = new Map<string, string>()
@@ -71,6 +73,25 @@ export class WorkflowSession implements Resource {
   }
 
   /**
+   * Starts every view again from `history` (a resync after the CTI was lost: the calls' history
+   * as the snapshot tells it), then publishes each view whose capabilities changed. Views of
+   * interactions the history does not name are gone (the client hears interaction.deleted).
+   */
+  reset (history: ResourceEventBody[]): void {
+    this.#session = new ViewSet(this.model.session)
+    this.#interactions.clear()
+    this.#quiet = true
+    try {
+      for (const event of history) this.handle(event)
+    } finally {
+      this.#quiet = false
+    }
+    for (const target of [...this.#sent.keys()]) if (target !== this.id && !this.#interactions.has(target)) this.#sent.delete(target)
+    this.#publish(this.id, this.#session)
+    for (const [target, view] of this.#interactions) this.#publish(target, view)
+  }
+
+  /**
    * Whether the view governing `target` allows `command` now (see capabilityAllows). Session and
    * channel targets are governed by the session view, interactions and their conversations by
    * the interaction's view.
@@ -109,6 +130,7 @@ export class WorkflowSession implements Resource {
   }
 
   #publish (target: string, view: ViewSet): void {
+    if (this.#quiet) return
     const key = view.key
     if (this.#sent.get(target) === key) return
     const delivered = this.#emit({

@@ -585,7 +585,7 @@ export interface components {
              * @description a code from the failure catalogue (docs/protocol.md, Failures)
              * @enum {string}
              */
-            code: "INVALID_MESSAGE" | "UNKNOWN_COMMAND" | "UNKNOWN_SERVICE" | "UNKNOWN_RESOURCE" | "NOT_BOUND" | "ALREADY_BOUND" | "AUTH_FAILED" | "LOCKED_OUT" | "UNKNOWN_MODEL" | "INVALID_TARGET" | "INVALID_STATE" | "UNSUPPORTED" | "NOT_ACCEPTING_CLIENTS" | "RATE_LIMITED" | "OVERLOADED" | "CTI_UNAVAILABLE" | "INTERNAL";
+            code: "INVALID_MESSAGE" | "UNKNOWN_COMMAND" | "UNKNOWN_SERVICE" | "UNKNOWN_RESOURCE" | "NOT_BOUND" | "ALREADY_BOUND" | "AUTH_FAILED" | "LOCKED_OUT" | "UNKNOWN_MODEL" | "INVALID_TARGET" | "INVALID_STATE" | "UNSUPPORTED" | "NOT_ACCEPTING_CLIENTS" | "RATE_LIMITED" | "OVERLOADED" | "CTI_UNAVAILABLE" | "TIMEOUT" | "INTERNAL";
             /** @description for people; never carries a secret or a stack trace */
             message: string;
             /** @description seconds to wait before trying again (RATE_LIMITED, OVERLOADED; REST sends it as Retry-After too) */
@@ -2623,6 +2623,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
         };
     };
     prepareSession: {
@@ -2725,6 +2734,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
         };
     };
     simulatorAgents: {
@@ -2763,6 +2781,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
             429: {
                 headers: {
@@ -2781,8 +2808,17 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2828,6 +2864,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
             429: {
                 headers: {
@@ -2846,8 +2891,17 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2906,6 +2960,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
             429: {
                 headers: {
@@ -2924,8 +2987,17 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2983,6 +3055,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
             429: {
                 headers: {
@@ -3001,8 +3082,17 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3079,8 +3169,17 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3126,6 +3225,15 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
             /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
             429: {
                 headers: {
@@ -3144,8 +3252,17 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,16 @@ import { buildApp } from '../../src/app.js'
 import { configWith, type Config } from '../../src/config.js'
 import { ManualClock } from '../../src/core/clock.js'
 import { loggerOptions } from '../../src/logger.js'
+import { loadConnectorConfig, serveSimulator } from '../../src/cti/simulator/connector.js'
+import type { Simulator } from '../../src/cti/simulator/simulator.js'
+import { BridgeCti } from '../../src/cti/bridge-client.js'
+
+/**
+ * `TEST_CTI=bridge` (set by the test/bridge/*.test.ts wrappers) runs a test file's apps against a
+ * simulator connector over the CTI bridge instead of the embedded simulator: the connector is
+ * served in the test's process, on loopback, sharing the test's manual clock.
+ */
+export const OVER_THE_BRIDGE = process.env.TEST_CTI === 'bridge'
 
 export const PROCESSOR_ID = configWith().PROCESSOR_ID
 export const WM = 'WorkflowManager'
@@ -32,6 +42,10 @@ export interface TestApp {
   transportClock: ManualClock
   config: Config
   logs: LogCapture
+  /** The simulator behind the app: embedded, or the connector's across the bridge. */
+  sim: Simulator
+  /** Waits until every event the simulator has sent has reached the app (over the bridge: one round trip). */
+  settle: () => Promise<void>
   /** Listens on a free loopback port; returns the base URL. */
   listen: () => Promise<string>
 }
@@ -42,20 +56,49 @@ export interface TestApp {
  * happened (closing it earlier in the test is fine).
  */
 export async function build (t: Test, overrides: Partial<Record<keyof Config, string | number>> = {}, options: { realClock?: boolean } = {}): Promise<TestApp> {
-  const config = configWith({ SIM_LOGIN_DELAY_MS: 100, ...overrides })
   const clock = new ManualClock()
   const transportClock = new ManualClock()
   const logs = new LogCapture()
   const logger = pino({ ...loggerOptions({ LOG_LEVEL: 'trace', LOG_FORMAT: 'json' }, false), level: 'trace' }, logs)
+  let bridged: Simulator | undefined
+  if (OVER_THE_BRIDGE && overrides.CTI_URL === undefined) {
+    const sim = configWith({ SIM_LOGIN_DELAY_MS: 100, ...overrides })
+    const connector = await serveSimulator(loadConnectorConfig({
+      PORT: '0',
+      LOG_LEVEL: 'trace',
+      CTI_BRIDGE_TOKEN: 'test-bridge-token',
+      SIM_DIRECTORY_FILE: sim.SIM_DIRECTORY_FILE,
+      SIM_LOGIN_DELAY_MS: String(sim.SIM_LOGIN_DELAY_MS),
+      SIM_MAX_CALLS: String(sim.SIM_MAX_CALLS),
+      SIM_MAX_DATA_BYTES: String(sim.SIM_MAX_DATA_BYTES),
+      SIM_MAX_QUEUE_MS: String(sim.SIM_MAX_QUEUE_MS)
+    }), logger.child({ process: 'connector' }), options.realClock === true ? {} : { clock })
+    t.teardown(async () => { await connector.close() })
+    bridged = connector.simulator
+    overrides = { ...overrides, CTI_URL: `ws://127.0.0.1:${connector.listener.port}`, CTI_BRIDGE_TOKEN: 'test-bridge-token' }
+  }
+  // No load shedding on event-loop delay unless a test asks: a busy CI machine stalls a test's
+  // process for a second now and then, and OVERLOADED answers would fail tests that test other things.
+  const config = configWith({ SIM_LOGIN_DELAY_MS: 100, LOAD_SHED_EVENT_LOOP_MS: 0, ...overrides })
   const app = await buildApp({ config, logger, ...(options.realClock !== true && { clock, transportClock }) })
   t.teardown(async () => { await app.close() })
   await app.ready()
+  const { cti } = app.his
+  const sim = bridged ?? app.his.simulator
   return {
     app,
     clock,
     transportClock,
     config,
     logs,
+    get sim () {
+      if (sim === undefined) throw new Error('no simulator behind the app (CTI_URL given to build)')
+      return sim
+    },
+    async settle () {
+      if (cti instanceof BridgeCti) await cti.roundTrip()
+      await new Promise(resolve => setImmediate(resolve))
+    },
     async listen () {
       await app.listen({ port: 0, host: '127.0.0.1' })
       const address = app.server.address()

@@ -38,7 +38,7 @@ export class Agent {
   }
 
   get extension (): string {
-    return this.#center.app.his.simulator.agents().find(a => a.id === this.id)?.extension ?? ''
+    return this.#center.sim.agents().find(a => a.id === this.id)?.extension ?? ''
   }
 
   /** Every event since the last drain, as `who what` lines. */
@@ -149,6 +149,9 @@ function conversations (data: any): string {
 export class Center {
   readonly app: TestApp['app']
   readonly clock: TestApp['clock']
+  /** The simulator behind the app (embedded, or across the bridge with TEST_CTI=bridge). */
+  readonly sim: TestApp['sim']
+  readonly settle: TestApp['settle']
   readonly agents = new Map<string, Agent>()
   /** Rule breaks seen on any event: the processor's picture, and the simulator's truth. */
   readonly violations: string[] = []
@@ -156,6 +159,8 @@ export class Center {
   private constructor (test: TestApp) {
     this.app = test.app
     this.clock = test.clock
+    this.sim = test.sim
+    this.settle = test.settle
   }
 
   static async open (t: Test, overrides: Record<string, string | number> = {}): Promise<Center> {
@@ -173,9 +178,11 @@ export class Center {
       this.agents.set(id, agent)
       this.app.his.clients.get(bar.clientId)?.outbox.subscribe(() => { this.#check() })
       this.clock.advance(0)
+      await this.settle()
       if (options.ready !== false) {
         await agent.do('session.ready')
         this.clock.advance(1) // distinct idle times: the first agent made ready has waited longest
+        await this.settle()
       }
       agent.drain()
       out.push(agent)
@@ -184,7 +191,7 @@ export class Center {
   }
 
   #check (): void {
-    for (const p of this.app.his.simulator.violations()) this.violations.push(`simulator: ${p}`)
+    for (const p of this.sim.violations()) this.violations.push(`simulator: ${p}`)
     for (const agent of this.agents.values()) {
       const model = this.app.his.processor.session(agent.rid)?.model
       for (const ix of model?.interactions.values() ?? []) {
@@ -200,8 +207,8 @@ export class Center {
 
   /** After a step: the processor's picture of every agent equals the simulator's truth. */
   async agreement (): Promise<string[]> {
-    const problems: string[] = [...this.app.his.simulator.agentStateViolations()]
-    const truth = this.app.his.simulator.agents()
+    const problems: string[] = [...this.sim.agentStateViolations()]
+    const truth = this.sim.agents()
     for (const agent of this.agents.values()) {
       const sim = truth.find(a => a.id === agent.id)
       const snap = await agent.bar.snapshot(PROCESSOR_ID, agent.rid)
@@ -232,8 +239,10 @@ export class Center {
     return JSON.parse((await this.app.inject('/simulator/queues')).body).queues
   }
 
-  advance (ms: number): void {
+  /** Moves the simulated time, and waits for what it caused to arrive. */
+  async advance (ms: number): Promise<void> {
     this.clock.advance(ms)
+    await this.settle()
   }
 
   /** Drains every agent. */
@@ -250,6 +259,7 @@ export class Center {
  */
 export async function step (t: Test, cc: Center, label: string, action: () => Promise<unknown> | unknown, expected: Record<string, string[]>): Promise<void> {
   await action()
+  await cc.settle()
   const seen = cc.drainAll()
   for (const id of cc.agents.keys()) t.same(seen[id], expected[id] ?? [], `${label}: ${id} sees`)
   t.same(await cc.agreement(), [], `${label}: the processor agrees with the simulator`)

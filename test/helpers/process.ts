@@ -16,8 +16,41 @@ export interface ServerProcess {
  * and waits for fastify's "Server listening" log line. Tests stop it themselves.
  */
 export async function startServer (env: Record<string, string> = {}, timeoutMs = 10000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [projectPath('build/src/server.js')], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', ...env },
+  if (process.env.TEST_CTI !== 'bridge' || env.CTI_URL !== undefined) {
+    return await startNode('build/src/server.js', env, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs)
+  }
+  // TEST_CTI=bridge: the server's contact center is a connector process of its own, stopped with it.
+  const sim = Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('SIM_') || key.startsWith('LOG_')))
+  const connector = await startConnector({ ...sim, CTI_BRIDGE_TOKEN: 'test-bridge-token' }, timeoutMs)
+  try {
+    const server = await startNode('build/src/server.js', { ...env, CTI_URL: connector.base, CTI_BRIDGE_TOKEN: 'test-bridge-token' }, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs)
+    return {
+      ...server,
+      async stop () {
+        const code = await server.stop()
+        await connector.stop()
+        return code
+      }
+    }
+  } catch (err) {
+    await connector.stop()
+    throw err
+  }
+}
+
+/**
+ * Starts `npm run simulator`'s process (the simulator connector) on `port` (0: a free one) and
+ * waits for its "listening" line; `base` is its ws:// URL.
+ */
+export async function startConnector (env: Record<string, string> = {}, timeoutMs = 10000): Promise<ServerProcess> {
+  return await startNode('build/src/cti/simulator/main.js', { PORT: '0', ...env }, /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*simulator connector listening/, timeoutMs)
+}
+
+/** Starts a node script of the build, waiting for `ready` (its first group: the base URL) in its output. */
+async function startNode (script: string, env: Record<string, string>, ready: RegExp, timeoutMs: number): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [projectPath(script)], {
+    // As in build(): no shedding on event-loop delay unless the test sets it (a busy CI machine stalls processes).
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', LOAD_SHED_EVENT_LOOP_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let out = ''
@@ -28,9 +61,9 @@ export async function startServer (env: Record<string, string> = {}, timeoutMs =
     child.once('exit', (code, signal) => { resolve(code ?? signal ?? -1) })
   })
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`server did not start: ${out}${err}`)) }, timeoutMs)
+    const timer = setTimeout(() => { reject(new Error(`${script} did not start: ${out}${err}`)) }, timeoutMs)
     const check = (): void => {
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      const match = ready.exec(out)
       if (match?.[1] !== undefined) {
         clearTimeout(timer)
         resolve(match[1])
@@ -39,7 +72,7 @@ export async function startServer (env: Record<string, string> = {}, timeoutMs =
     child.stdout?.on('data', check)
     void exited.then(code => {
       clearTimeout(timer)
-      reject(new Error(`server exited with ${code}: ${err}`))
+      reject(new Error(`${script} exited with ${code}: ${err}`))
     })
   })
   return {

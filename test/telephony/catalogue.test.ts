@@ -122,7 +122,7 @@ const ACTIONS: Action[] = [
     setup: async w => {
       await talking(w)
       await w.a1.do('interaction.singlestepconference', w.a1.target('ix-1'), { destination: OUTSIDE })
-      w.cc.advance(3000)
+      await w.cc.advance(3000)
     },
     request: w => [w.a1.target('ix-1'), { resource: OUTSIDE }],
     done: { interactionid: 'ix-1', resource: 'leg-3' },
@@ -208,7 +208,7 @@ const ASYNC: AsyncEvent[] = [
   {
     event: 'interaction.ondivert',
     attributes: ['interactionid', 'divertingpartyid', 'divertingresource', 'divertingpartystate', 'newdestination', 'hints'],
-    produce: async w => { await ringing(w); w.cc.advance(15_000); return w.a1 },
+    produce: async w => { await ringing(w); await w.cc.advance(15_000); return w.a1 },
     values: { newdestination: 'sales', hints: { reason: 'ring_no_answer' } }
   },
   {
@@ -227,7 +227,7 @@ const ASYNC: AsyncEvent[] = [
     produce: async w => {
       await talking(w)
       await w.a1.do('interaction.consult', w.a1.target('ix-1'), { destination: OUTSIDE })
-      w.cc.advance(3000)
+      await w.cc.advance(3000)
       await w.a1.do('interaction.consulttransfer', w.a1.target('ix-1'))
       return w.a1
     },

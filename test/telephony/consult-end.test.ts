@@ -16,9 +16,9 @@ const endings: Ending[] = [
     await a2.do('conversation.release', a2.target(a2.latest, 'primary'))
   }],
   ['the consulted agent rejects it', '1002', async (_cc, _a1, a2) => { await a2.do('interaction.reject', a2.target(a2.latest)) }],
-  ['the consulted agent lets it ring out', '1002', async cc => { cc.advance(16_000) }],
+  ['the consulted agent lets it ring out', '1002', async cc => { await cc.advance(16_000) }],
   ['the outside number answers, then hangs up', OUTSIDE, async cc => {
-    cc.advance(3000)
+    await cc.advance(3000)
     const consult = (await cc.calls()).find(c => c.to === OUTSIDE)
     if ((await cc.hangup(String(consult?.id))) !== 200) throw new Error('hang up')
   }],
@@ -82,6 +82,6 @@ t.test('a session that adopts the agent brings its call model\'s settings to the
   await cc.call({ from: CALLER, to: '1001' })
   t.match(body(await bar.request(a1.rid, 'conversation.answer', undefined, `${a1.rid}.voice.ix-1.leg-2`)), { result: 'success' })
   t.match(body(await bar.request(a1.rid, 'conversation.release', undefined, `${a1.rid}.voice.ix-1.leg-2`)), { result: 'success' })
-  cc.advance(60_000)
+  await cc.advance(60_000)
   t.match(body(await cc.app.inject('/simulator/agents')).agents[0], { state: 'ready', interactions: [] }, 'the default model\'s 60 s wrap-up, not the RNA model\'s')
 })

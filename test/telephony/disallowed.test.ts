@@ -45,7 +45,7 @@ async function sweep (t: Test, cc: Center, agent: Agent, seen: Seen, lastConvers
       const before = {
         processor: await agent.bar.snapshot(PROCESSOR_ID, agent.rid),
         workflow: await agent.bar.snapshot(WM, agent.rid),
-        simulator: cc.app.his.simulator.agents(),
+        simulator: cc.sim.agents(),
         calls: await cc.calls()
       }
       const answer = await agent.req(capability, target, DATA[capability])
@@ -62,7 +62,7 @@ async function sweep (t: Test, cc: Center, agent: Agent, seen: Seen, lastConvers
       t.same({
         processor: await agent.bar.snapshot(PROCESSOR_ID, agent.rid),
         workflow: await agent.bar.snapshot(WM, agent.rid),
-        simulator: cc.app.his.simulator.agents(),
+        simulator: cc.sim.agents(),
         calls: await cc.calls()
       }, before, `${label}: ${capability}: nothing changed`)
       seen.refused++
@@ -137,5 +137,5 @@ t.test('while the CTI login is under way only login is offered, and everything e
     t.equal(res.statusCode, 409, command)
     t.equal(JSON.parse(res.body).failure.code, 'INVALID_STATE', command)
   }
-  t.equal(cc.app.his.simulator.agents().find(a => a.id === 'agent1')?.state, 'logged_out', 'nothing reached the CTI')
+  t.equal(cc.sim.agents().find(a => a.id === 'agent1')?.state, 'logged_out', 'nothing reached the CTI')
 })

@@ -109,7 +109,7 @@ t.test('a transferred call that rings out goes back to its queue', async t => {
   await a1.do('conversation.answer', a1.target('ix-1', 'primary'))
   await a1.do('conversation.transfer', a1.target('ix-1', 'primary'), { destination: '1002' })
   cc.drainAll()
-  cc.advance(15_000)
+  await cc.advance(15_000)
   t.match(cc.drainAll().agent2, ['ix-2 ondivert sales ring_no_answer', 'ix-2 conversation primary disconnected'], 'agent2 let it ring out: diverted back to sales')
   t.match(await cc.queues(), [{ id: 'sales', waiting: [{ callId: call }] }], 'the caller waits in sales again')
   t.same(await cc.agreement(), [])

@@ -101,11 +101,11 @@ t.test('one scenario over REST + SSE and over the WebSocket: the same answers an
 })
 
 t.test('malformed frames: each is answered, none crashes the server, the socket stays usable, nothing reaches the CTI', async t => {
-  const { app } = await build(t, { WS_MAX_MESSAGE_BYTES: 2048 })
+  const { app, sim } = await build(t, { WS_MAX_MESSAGE_BYTES: 2048 })
   const peer = await WsPeer.inject(app)
   t.teardown(() => { peer.close() })
   await peer.request({ messageType: 'coreRequest', command: 'bindService', serviceId: PROCESSOR_ID })
-  const agentsBefore = app.his.simulator.agents()
+  const agentsBefore = sim.agents()
   const cases: Array<[string, string | Buffer, string, string, string?]> = [
     ['not JSON', '{"messageType":', 'coreError', 'INVALID_MESSAGE'],
     ['plain text', 'hello', 'coreError', 'INVALID_MESSAGE'],
@@ -139,7 +139,7 @@ t.test('malformed frames: each is answered, none crashes the server, the socket 
     const still = await peer.request({ messageType: 'coreRequest', command: 'getServices' })
     t.equal(still.answer.result, 'success', `${name}: the socket still works`)
   }
-  t.same(app.his.simulator.agents(), agentsBefore, 'nothing reached the CTI')
+  t.same(sim.agents(), agentsBefore, 'nothing reached the CTI')
   t.notMatch(JSON.stringify(peer.received), /demo-pass|"password"/, 'no password echoed')
 })
 
@@ -328,7 +328,7 @@ t.test('the grace period: after it, the agent is logged out (client_lost) and th
   t.equal(test.app.his.processor.sessionCount, 1, 'still within the grace period')
   test.clock.advance(1)
   await waitFor(() => test.app.his.processor.sessionCount === 0)
-  t.equal(test.app.his.simulator.agents().find(a => a.id === 'agent1')?.state, 'logged_out')
+  t.equal(test.sim.agents().find(a => a.id === 'agent1')?.state, 'logged_out')
   t.match(test.logs.text, /"sessionId":"Simulator-agent1","reason":"client_lost","msg":"session ended"/)
   const peer = await WsPeer.connect(base)
   t.teardown(() => { peer.close() })

@@ -117,8 +117,13 @@ export class Simulator implements CtiPort {
     return this.directory.reasonCodes
   }
 
-  authenticate (agentId: string, password: string): AuthResult {
+  async authenticate (agentId: string, password: string): Promise<AuthResult> {
     return this.directory.authenticate(agentId, password)
+  }
+
+  /** The embedded simulator's health never changes. */
+  watch (_listener: (health: CtiHealth) => void): () => void {
+    return () => {}
   }
 
   health (): CtiHealth {

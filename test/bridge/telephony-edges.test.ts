@@ -1,0 +1,4 @@
+// test/telephony/edges.test.ts again, over the CTI bridge: the same scenarios against a simulator
+// connector (test/helpers/app.ts, TEST_CTI=bridge) instead of the embedded simulator.
+process.env.TEST_CTI = 'bridge'
+await import('../telephony/edges.test.js')
