@@ -115,7 +115,6 @@ export class ServiceRegistry {
       throw new NOT_ACCEPTING_CLIENTS(`service ${service.name} is not accepting clients`)
     }
     client.services.add(serviceId)
-    client.everBound = true
     this.#serviceClients.get(serviceId)?.add(client)
     this.changed(serviceId)
     service.clientBound?.(client)

@@ -13,10 +13,15 @@ export interface ServerProcess {
 
 /**
  * Starts `node build/src/server.js` the way `npm start` does (after the build), on a free port,
- * and waits for fastify's "Server listening" log line. Tests stop it themselves.
+ * and waits for fastify's "Server listening" log line. Tests stop it themselves. `maxFiles`
+ * starts it with that many file descriptors at most (`ulimit -n`, through sh).
  */
-export async function startServer (env: Record<string, string> = {}, timeoutMs = 10000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [projectPath('build/src/server.js')], {
+export async function startServer (env: Record<string, string> = {}, timeoutMs = 10000, options: { maxFiles?: number } = {}): Promise<ServerProcess> {
+  const server = [process.execPath, projectPath('build/src/server.js')]
+  const [command = '', ...args] = options.maxFiles === undefined
+    ? server
+    : ['/bin/sh', '-c', `ulimit -n ${options.maxFiles} && exec "$0" "$@"`, ...server]
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
