@@ -28,7 +28,8 @@ export async function freePort (): Promise<number> {
 
 /**
  * The per-source limits of a server under bench: every load comes from one address (loopback),
- * so the shares a source may hold are opened wide and load shedding is off. The request-rate
+ * so the shares a source may hold are opened wide (connections and WebSocket messages unlimited)
+ * and load shedding is off. The request-rate
  * limiter stays on, with a limit no run reaches, so its cost is in every figure.
  */
 export const BENCH_LIMITS: Record<string, string> = {
@@ -36,6 +37,8 @@ export const BENCH_LIMITS: Record<string, string> = {
   SOURCE_MAX_CLIENTS: '1000000',
   SOURCE_CLIENTS_PER_MIN: '1000000',
   SOURCE_MAX_STREAMS: '1000000',
+  SOURCE_MAX_CONNECTIONS: '0',
+  WS_MESSAGES_PER_MIN: '0',
   LOAD_SHED_EVENT_LOOP_MS: '0',
   LOAD_SHED_HEAP_PERCENT: '0'
 }

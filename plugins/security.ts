@@ -2,16 +2,23 @@ import fp from 'fastify-plugin'
 import helmet from '@fastify/helmet'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { urlList } from '../src/config.js'
+import { forLog } from '../src/logger.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /**
-     * Whether a browser page at the request's `Origin` may use this server's WebSocket: its own
-     * origin, or one CORS_ORIGINS names. A request without `Origin` (no browser) may.
+     * Whether a browser page at the request's `Origin` may use this server (its WebSocket, and any
+     * request that changes state): its own origin, or one CORS_ORIGINS names. A request without
+     * `Origin` (no browser) may.
      */
     originAllowed: (request: FastifyRequest) => boolean
   }
 }
+
+/** Methods that change state: a browser page of an origin that may not use this server sends none of them. */
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** The status of a request a page of another origin may not make. */
+const FORBIDDEN = 403
 
 /** `http(s)://host` → the WebSocket origin of the same server (`ws(s)://host`). */
 function websocketOrigin (origin: string): string {
@@ -23,7 +30,8 @@ function websocketOrigin (origin: string): string {
  * (web/, no inline script or style) and Swagger UI (/docs, which adds inline styles) both work
  * under; `frame-ancestors` from FRAME_ANCESTORS (`'none'`: no page may frame the bar, so nobody
  * can trick an agent into clicking "Take over"), `nosniff`, a same-origin referrer policy; and
- * the Origin check of the WebSocket face (a cross-site WebSocket is not stopped by CORS).
+ * the Origin check of the WebSocket face (a cross-site WebSocket is not stopped by CORS) and of
+ * every request that changes state (a cross-site "simple" POST is not stopped by CORS either).
  */
 export default fp(async function securityPlugin (app: FastifyInstance) {
   const { config } = app.his
@@ -59,6 +67,15 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
     crossOriginResourcePolicy: { policy: anyOrigin || origins.size > 0 ? 'cross-origin' : 'same-origin' }
   })
 
+  // A page the agent visits may send a "simple" cross-site request (a form's POST, no preflight):
+  // whatever changes state is refused when a browser says it comes from an origin that may not
+  // use this server. Clients that send no Origin are not browsers and are not checked.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!STATE_CHANGING.has(request.method) || app.originAllowed(request)) return
+    request.log.info({ origin: forLog(request.headers.origin), source: request.source, method: request.method }, 'request refused: origin not allowed')
+    await reply.fail({ code: 'AUTH_FAILED', message: 'a page of this origin may not change anything on this server (CORS_ORIGINS)' }, FORBIDDEN)
+  })
+
   app.decorate('originAllowed', function originAllowed (request: FastifyRequest): boolean {
     const origin = request.headers.origin
     if (origin === undefined) return true
@@ -69,4 +86,4 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
       return false
     }
   })
-}, { name: 'security', dependencies: ['instance'] })
+}, { name: 'security', dependencies: ['instance', 'reply', 'limits'] })

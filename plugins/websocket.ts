@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import websocket from '@fastify/websocket'
 import type { FastifyInstance } from 'fastify'
+import { MessageRate } from '../src/core/rate.js'
 import { WsConnections } from '../src/transport/ws-connection.js'
 
 declare module 'fastify' {
@@ -16,7 +17,9 @@ declare module 'fastify' {
  */
 export default fp(async function websocketPlugin (app: FastifyInstance) {
   const { his } = app
-  const face = { dispatcher: his.dispatcher, clients: his.clients, presence: his.presence, sources: his.sources, clock: his.transportClock }
+  // The message budget runs on the transports' clock: real time, even when SIM_CLOCK=manual.
+  const messages = new MessageRate(his.config.WS_MESSAGES_PER_MIN, his.transportClock)
+  const face = { dispatcher: his.dispatcher, clients: his.clients, presence: his.presence, sources: his.sources, messages, clock: his.transportClock }
   const sockets = new WsConnections(face, { pingMs: his.config.WS_PING_INTERVAL_MS, maxBytes: his.config.WS_MAX_MESSAGE_BYTES })
   app.decorate('hisSockets', sockets)
   await app.register(websocket, {

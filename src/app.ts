@@ -101,11 +101,23 @@ function trustProxy (setting: string): NonNullable<FastifyServerOptions['trustPr
   return setting
 }
 
+/** How often node checks the requests in flight against their time (headers, whole request), at most. */
+const TIMEOUT_CHECK_MS = 5000
+
 /** Creates the fastify server with the product's settings and registers the application. */
 export async function buildApp (options: BuildOptions) {
+  const idleMs = options.config.HTTP_IDLE_TIMEOUT_MS
   const server = Fastify({
     loggerInstance: options.logger,
     forceCloseConnections: true,
+    // A connection that sends nothing for HTTP_IDLE_TIMEOUT_MS is closed: before its first request,
+    // between requests (keep-alive) and in the middle of one; a request's headers and body must
+    // arrive within it too (408). Event streams and WebSockets turn the idle timer off: their
+    // heartbeats and pings say whether the peer is there.
+    connectionTimeout: idleMs,
+    keepAliveTimeout: idleMs,
+    requestTimeout: idleMs,
+    http: { requestTimeout: idleMs, headersTimeout: idleMs, connectionsCheckingInterval: Math.min(idleMs, TIMEOUT_CHECK_MS) },
     bodyLimit: options.config.BODY_LIMIT,
     trustProxy: trustProxy(options.config.TRUST_PROXY),
     frameworkErrors,

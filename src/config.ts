@@ -69,7 +69,7 @@ export const ConfigSchema = Type.Object({
     minimum: 1000,
     maximum: 86_400_000,
     default: 1_800_000,
-    description: 'a client that never opened an event stream or socket is closed after this long without a request'
+    description: 'a client that owns an agent session and has no event stream or socket is closed after this long without a request'
   }),
   WS_PING_INTERVAL_MS: Type.Integer({
     minimum: 50,
@@ -98,12 +98,12 @@ export const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.String({
     pattern: '^$|^true$|^[0-9]{1,2}$|^[0-9A-Fa-f.:/]+(,\\s*[0-9A-Fa-f.:/]+)*$',
     default: '',
-    description: 'reverse proxies whose X-Forwarded-For names the client: `true`, a hop count, or comma-separated addresses/CIDRs; empty: the peer address is the source (per-source limits, loopback-only operator routes)'
+    description: 'reverse proxies whose X-Forwarded-For names the client: comma-separated addresses/CIDRs of the proxies, or a hop count; empty: the peer address is the source (per-source limits). `true` believes every X-Forwarded-For, so any client names its own source (a warning at start-up). A forwarded request is never loopback for the operator routes'
   }),
   ADMIN_TOKEN: Type.String({
     pattern: '^$|^\\S{16,}$',
     default: '',
-    description: 'the operator credential (`Authorization: Bearer <token>`, 16 characters or more) for the operator routes (/simulator/*, /metrics); empty: those routes answer loopback peers only'
+    description: 'the operator credential (`Authorization: Bearer <token>`, 16 characters or more) for the operator routes (/simulator/*, /metrics); empty: those routes answer this machine only (a loopback peer, not forwarded, addressing localhost, 127.x.x.x or [::1], and no page of another origin)'
   }),
   SIM_CONTROL: Type.Union([Type.Literal('on'), Type.Literal('off')], {
     default: 'on', description: 'off removes the simulator\'s control routes (/simulator/*)'
@@ -115,7 +115,7 @@ export const ConfigSchema = Type.Object({
     minimum: 1000,
     maximum: 86_400_000,
     default: 60000,
-    description: 'a client record that has bound nothing and opened no event stream or socket is closed after this long without a request'
+    description: 'a client record that owns no agent session and has no event stream or socket open is closed after this long without a request, whatever services it bound'
   }),
   SOURCE_MAX_CLIENTS: Type.Integer({ minimum: 1, default: 500, description: 'client records one source address (an IPv6 /64) holds at most' }),
   SOURCE_CLIENTS_PER_MIN: Type.Integer({ minimum: 1, default: 300, description: 'client records one source address opens per minute at most' }),
@@ -153,6 +153,22 @@ export const ConfigSchema = Type.Object({
   CTI_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 60000, default: 5000, description: 'bridge heartbeat interval (both ways); a connection silent for three intervals is dropped and reconnected' }),
   CTI_RECONNECT_MAX_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 10000, description: 'the longest wait between attempts to reach the connector (the wait doubles from 250 ms)' }),
   CTI_MAX_MESSAGE_BYTES: Type.Integer({ minimum: 65536, maximum: 67108864, default: 4194304, description: 'largest bridge message taken from the connector; a larger one drops the connection (logged) and it is reconnected' }),
+  HTTP_IDLE_TIMEOUT_MS: Type.Integer({
+    minimum: 1000,
+    maximum: 600000,
+    default: 30000,
+    description: 'a TCP connection that sends nothing this long is closed (before its first request, between requests, or in the middle of one); a request\'s headers and body must arrive within it. Event streams and WebSockets are not idle: they are checked by their heartbeats and pings'
+  }),
+  SOURCE_MAX_CONNECTIONS: Type.Integer({
+    minimum: 0,
+    default: 600,
+    description: 'TCP connections one peer address (an IPv6 /64) holds open at most, event streams and WebSockets included (more than SOURCE_MAX_STREAMS); past it a new connection gets 429 RATE_LIMITED and is closed. Connections from a proxy TRUST_PROXY names are not counted; 0: no limit'
+  }),
+  WS_MESSAGES_PER_MIN: Type.Integer({
+    minimum: 0,
+    default: 6000,
+    description: 'WebSocket messages one source address sends per minute, over all its sockets (a message past it is answered RATE_LIMITED with retryAfter, and not carried out); 0: no limit'
+  }),
   LOAD_SHED_EVENT_LOOP_MS: Type.Integer({
     minimum: 0,
     maximum: 60000,
@@ -174,7 +190,13 @@ export type Config = Readonly<Static<typeof ConfigSchema>>
  * production, a plain object in tests). Throws an Error naming every bad variable.
  */
 export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
-  return loadSettings(ConfigSchema, env)
+  const config = loadSettings(ConfigSchema, env)
+  try {
+    checkTogether(config)
+  } catch (err) {
+    throw new Error(`invalid configuration: ${messageOf(err)}`)
+  }
+  return config
 }
 
 /** Reads the variables of `schema` from `env` (blank is unset), with their defaults; throws naming every bad one. */
@@ -194,6 +216,14 @@ export function loadSettings<S extends TObject> (schema: S, env: Record<string, 
     return Object.freeze(parsed)
   } catch (err) {
     throw new Error(`invalid configuration: ${messageOf(err)}`)
+  }
+}
+
+/** Rules between settings, which the schema cannot say. */
+function checkTogether (config: Static<typeof ConfigSchema>): void {
+  const { SOURCE_MAX_CONNECTIONS: connections, SOURCE_MAX_STREAMS: streams } = config
+  if (connections !== 0 && connections <= streams) {
+    throw new Error(`SOURCE_MAX_CONNECTIONS (${connections}) must be more than SOURCE_MAX_STREAMS (${streams}): every event stream and WebSocket is a connection (or 0: no limit)`)
   }
 }
 

@@ -2,8 +2,19 @@ import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOpt
 import type { Config } from './config.js'
 import { isSecretName, redactJsonLine } from './core/redact.js'
 
-/** One query parameter: its key, and its value up to the next `&` or `#`. */
-const QUERY_PARAM = /([?&;])([^=&#;]*)(=[^&#;]*)?/g
+/**
+ * One query parameter: its key, and its value up to the next `&` or `#`. Only `&` separates
+ * parameters (as fastify's query parser reads them: a `;` is part of the value).
+ */
+const QUERY_PARAM = /([?&])([^=&#]*)(=[^&#]*)?/g
+
+/** The longest Host (or Origin, user agent …) a log line carries: a header is the client's to make as long as node lets it. */
+export const MAX_LOGGED_HEADER = 200
+
+/** A client-controlled text cut to what a log line needs. */
+export function forLog (text: string | undefined): string | undefined {
+  return text === undefined || text.length <= MAX_LOGGED_HEADER ? text : `${text.slice(0, MAX_LOGGED_HEADER)}…`
+}
 
 /**
  * A URL fit for a log line: the value of every query parameter with a secret name replaced
@@ -51,7 +62,7 @@ export function loggerOptions (config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT'>,
       req: (req: LoggableRequest) => ({
         method: req.method,
         url: redactUrl(req.url),
-        host: req.host,
+        host: forLog(req.host),
         remoteAddress: req.ip,
         remotePort: req.socket?.remotePort
       })

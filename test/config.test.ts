@@ -31,6 +31,10 @@ t.test('a bad value stops start-up with a message naming it', async t => {
   t.throws(() => loadConfig({ PROCESSOR_ID: 'not-a-uuid' }), { message: /PROCESSOR_ID/ })
   t.throws(() => loadConfig({ HEAP_GROWTH_PERCENT: '-5' }), { message: /HEAP_GROWTH_PERCENT/ })
   t.throws(() => loadConfig({ OUTBOX_REPLAY: 'all' }), { message: /OUTBOX_REPLAY/ })
+  t.throws(() => loadConfig({ SOURCE_MAX_STREAMS: '600' }), { message: /SOURCE_MAX_CONNECTIONS \(600\) must be more than SOURCE_MAX_STREAMS \(600\)/ },
+    'every stream is a connection: a source must be able to hold more connections than streams')
+  t.equal(loadConfig({ SOURCE_MAX_STREAMS: '2000', SOURCE_MAX_CONNECTIONS: '0' }).SOURCE_MAX_CONNECTIONS, 0, '0: no limit')
+  t.same([loadConfig({}).HTTP_IDLE_TIMEOUT_MS, loadConfig({}).SOURCE_MAX_CONNECTIONS, loadConfig({}).WS_MESSAGES_PER_MIN], [30000, 600, 6000])
 })
 
 t.test('logs: JSON lines off a terminal, secrets redacted', async t => {

@@ -56,8 +56,13 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
       if (!/^[0-9]{1,15}$/.test(raw)) throw new INVALID_MESSAGE('Last-Event-ID must be a non-negative integer')
       lastEventId = Number(raw)
     }
+    const messages = app.eventStreams.open(request.client, reply.raw, lastEventId, request.query.names !== 'false', request.source)
+    // The stream is not idle while it waits for events: its heartbeats keep it, not HTTP_IDLE_TIMEOUT_MS.
+    // (An injected request's socket has no timer.)
+    const socket: { setTimeout?: (ms: number) => unknown } = request.raw.socket
+    socket.setTimeout?.(0)
     reply.header('X-Accel-Buffering', 'no')
-    reply.sse(app.eventStreams.open(request.client, reply.raw, lastEventId, request.query.names !== 'false', request.source))
+    reply.sse(messages)
     request.log.debug({ clientId: request.client.id, lastEventId }, 'event stream opened')
   })
 }

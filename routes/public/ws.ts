@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { FailureAnswerSchema } from '../../src/schemas/failures.js'
 import { rateLimited } from '../../src/errors.js'
+import { forLog } from '../../src/logger.js'
 
 /** The status of a plain GET /ws: it only upgrades. */
 const UPGRADE_REQUIRED = 426
@@ -32,8 +33,9 @@ const ws: FastifyPluginAsyncTypebox = async (app) => {
     // Refused before the upgrade, with an HTTP answer a browser's console shows.
     onRequest: async (request, reply) => {
       if (!app.originAllowed(request)) {
-        request.log.info({ origin: request.headers.origin, source: request.source }, 'websocket refused: origin not allowed')
-        return await reply.fail({ code: 'AUTH_FAILED', message: `origin ${request.headers.origin ?? ''} may not use this server (CORS_ORIGINS)` }, FORBIDDEN)
+        const origin = forLog(request.headers.origin)
+        request.log.info({ origin, source: request.source }, 'websocket refused: origin not allowed')
+        return await reply.fail({ code: 'AUTH_FAILED', message: `origin ${origin ?? ''} may not use this server (CORS_ORIGINS)` }, FORBIDDEN)
       }
       const { streams } = app.his.sources.held(request.source)
       if (streams >= app.his.config.SOURCE_MAX_STREAMS) throw rateLimited('this source holds its share of WebSockets and event streams (SOURCE_MAX_STREAMS)', 60_000)

@@ -44,8 +44,6 @@ export class ClientRecord {
   transport: Transport | undefined
   /** Whether an event transport was ever attached (presence rules differ). */
   everAttached = false
-  /** Whether the client ever bound a service (one that never did expires sooner: CLIENT_UNBOUND_MS). */
-  everBound = false
   /** The instance time of its last request (presence's idle rule). */
   lastSeen: number
   readonly #tokenHash: Buffer

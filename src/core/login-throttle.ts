@@ -13,7 +13,7 @@ export interface LoginThrottleOptions {
 
 interface Count {
   failures: number
-  /** When the last failure happened: the count is forgotten LOGIN_LOCKOUT_MS after it. */
+  /** When the last failure happened: the count is forgotten LOGIN_LOCKOUT_MS after it (or after notBefore, if later). */
   last: number
   /** The next attempt is not checked before this (0: now). */
   notBefore: number
@@ -41,8 +41,9 @@ const AGENT_WIDE_MAX_MS = 30_000
  *   that has already failed for the id waits a doubling delay (up to 30 s) after the id's last
  *   failure. A source that has not failed for it (the agent at a new desk) is not held back.
  *
- * Counts are forgotten LOGIN_LOCKOUT_MS after their last failure. Unknown and known agent ids are
- * counted alike, so the answers tell nobody which ids exist.
+ * Counts are forgotten LOGIN_LOCKOUT_MS after their last failure, or after the end of the wait it
+ * imposed when that is later. Unknown and known agent ids are counted alike, so the answers tell
+ * nobody which ids exist.
  */
 export class LoginThrottle {
   readonly #options: LoginThrottleOptions
@@ -102,11 +103,16 @@ export class LoginThrottle {
     this.#pairs.delete(pairKey(source, agentId))
   }
 
-  /** The count under `key`, if it is still remembered (a forgotten one is dropped). */
+  /**
+   * The count under `key`, if it is still remembered (a forgotten one is dropped). A count is
+   * remembered until LOGIN_LOCKOUT_MS after the later of its last failure and the end of its wait:
+   * a source held off for the longest wait must stay quiet for a whole LOGIN_LOCKOUT_MS after it
+   * before its failures are forgotten, so guessing at the pace the wait allows never resets them.
+   */
   #current (table: Map<string, Count>, key: string, now: number): Count | undefined {
     const count = table.get(key)
     if (count === undefined) return undefined
-    if (now - count.last < this.#options.lockoutMs || count.notBefore > now) return count
+    if (now < Math.max(count.last, count.notBefore) + this.#options.lockoutMs) return count
     table.delete(key)
     return undefined
   }

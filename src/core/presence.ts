@@ -6,9 +6,9 @@ import type { ServiceRegistry } from './service-registry.js'
 export interface PresenceOptions {
   /** How long a client that lost its transport may come back (and its sessions survive). */
   graceMs: number
-  /** How long a client that never attached a transport lives without a request. */
+  /** How long a client in use (it owns an agent session) that never attached a transport lives without a request (CLIENT_IDLE_MS). */
   idleMs: number
-  /** How long a client that also never bound a service lives without a request (CLIENT_UNBOUND_MS). */
+  /** How long any other client without a transport lives without a request (CLIENT_UNBOUND_MS). */
   unboundMs: number
 }
 
@@ -33,9 +33,11 @@ interface Timers {
  * when the transport goes, the client is away for the grace period: its agent sessions survive,
  * it can come back (SSE reconnect, WS resume) and carry on; after the grace its sessions are
  * logged out (`client_lost`) and its record removed. A client that never attached a transport
- * is removed after an idle time without requests: CLIENT_IDLE_MS once it has bound a service,
- * the much shorter CLIENT_UNBOUND_MS before (a record nobody uses costs a slot of its source's
- * share). Time is the instance clock, so tests drive it.
+ * is removed after an idle time without requests: CLIENT_IDLE_MS while it is in use (it owns an
+ * agent session, which took an agent's password), the much shorter CLIENT_UNBOUND_MS otherwise,
+ * whatever it bound (binding a service takes no credential: a record nobody uses costs a slot of
+ * its source's share, and a few sources must not hold the instance's MAX_CLIENTS for half an
+ * hour). Time is the instance clock, so tests drive it.
  */
 export class Presence {
   readonly #clock: Clock
@@ -89,18 +91,23 @@ export class Presence {
     client.lastSeen = this.#clock.now()
     if (client.transport !== undefined || client.everAttached || client.closed) return
     this.#clear(client)
-    this.#idleTimer(client, client.everBound ? this.#options.idleMs : Math.min(this.#options.unboundMs, this.#options.idleMs))
+    this.#idleTimer(client, this.#inUse(client) ? this.#options.idleMs : Math.min(this.#options.unboundMs, this.#options.idleMs))
+  }
+
+  /** Whether a client without a transport is in use: it owns an agent session. */
+  #inUse (client: ClientRecord): boolean {
+    return this.#owner.owns(client.id)
   }
 
   /**
-   * The idle timer: when it fires, a client that bound a service since (the request that armed
-   * the timer bound it) gets the rest of its longer idle time.
+   * The idle timer: when it fires, a client that is in use now (the request that armed the timer
+   * prepared a session) gets the rest of its longer idle time.
    */
   #idleTimer (client: ClientRecord, ms: number): void {
     this.#timers.set(client, {
       expire: this.#clock.setTimer(ms, () => {
         const rest = client.lastSeen + this.#options.idleMs - this.#clock.now()
-        if (client.everBound && rest > 0) this.#idleTimer(client, rest)
+        if (this.#inUse(client) && rest > 0) this.#idleTimer(client, rest)
         else void this.expire(client, 'idle')
       })
     })

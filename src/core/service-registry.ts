@@ -116,7 +116,6 @@ export class ServiceRegistry {
       throw new NOT_ACCEPTING_CLIENTS(`service ${service.name} is not accepting clients (${status}${status === 'OutOfService' ? ': its CTI is unavailable' : ''})`)
     }
     client.services.add(serviceId)
-    client.everBound = true
     this.#serviceClients.get(serviceId)?.add(client)
     this.changed(serviceId)
     service.clientBound?.(client)

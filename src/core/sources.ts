@@ -1,4 +1,4 @@
-import { isIPv4, isIPv6 } from 'node:net'
+import { BlockList, isIPv4, isIPv6 } from 'node:net'
 import { rateLimited } from '../errors.js'
 import type { Clock } from './clock.js'
 
@@ -28,6 +28,76 @@ function ipv6Prefix64 (address: string): string {
 export function isLoopback (address: string | undefined): boolean {
   if (address === undefined) return false
   return /^127\.\d+\.\d+\.\d+$/.test(address) || /^::ffff:127\.\d+\.\d+\.\d+$/i.test(address) || address === '::1'
+}
+
+/**
+ * Which peers TRUST_PROXY names as proxies (as fastify reads the setting): `true` and a hop count
+ * of 1 or more trust every peer (it is taken to be the proxy), a list of addresses and CIDRs
+ * those; empty (or 0 hops) none. An IPv4 peer mapped into IPv6 is matched as IPv4.
+ */
+export function trustedPeers (setting: string): (address: string | undefined) => boolean {
+  if (setting === '') return () => false
+  if (setting === 'true') return () => true
+  if (/^[0-9]+$/.test(setting)) {
+    const all = Number(setting) > 0
+    return () => all
+  }
+  const list = new BlockList()
+  for (const entry of setting.split(',').map(e => e.trim()).filter(e => e !== '')) {
+    const [address = '', prefix] = entry.split('/')
+    const type = isIPv6(address) ? 'ipv6' : 'ipv4'
+    if (prefix === undefined) list.addAddress(address, type)
+    else list.addSubnet(address, Number(prefix), type)
+  }
+  return address => {
+    if (address === undefined) return false
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1]
+    if (mapped !== undefined) return list.check(mapped, 'ipv4') || list.check(address, 'ipv6')
+    return list.check(address, isIPv6(address) ? 'ipv6' : 'ipv4')
+  }
+}
+
+/**
+ * TCP connections held open per source (SOURCE_MAX_CONNECTIONS): an idle connection costs a file
+ * descriptor whether or not it ever sends a request, so each source may hold only so many. A
+ * source that holds none is forgotten.
+ */
+export class ConnectionLimits {
+  readonly #max: number
+  readonly #open = new Map<string, number>()
+
+  /** `max` 0: no limit. */
+  constructor (max: number) {
+    this.#max = max
+  }
+
+  /** Sources holding connections now (for tests). */
+  get size (): number {
+    return this.#open.size
+  }
+
+  /**
+   * A new connection of `source`: its release (call it once, when the connection closes), or
+   * undefined when the source holds its share already (close the connection).
+   */
+  open (source: string): (() => void) | undefined {
+    const held = this.#open.get(source) ?? 0
+    if (this.#max > 0 && held >= this.#max) return undefined
+    this.#open.set(source, held + 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      const left = (this.#open.get(source) ?? 1) - 1
+      if (left <= 0) this.#open.delete(source)
+      else this.#open.set(source, left)
+    }
+  }
+
+  /** Connections `source` holds now. */
+  held (source: string): number {
+    return this.#open.get(source) ?? 0
+  }
 }
 
 export interface SourceLimitOptions {

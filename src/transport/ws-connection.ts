@@ -1,10 +1,11 @@
 import type { RawData, WebSocket } from 'ws'
-import { INVALID_MESSAGE, toFailure } from '../errors.js'
+import { INVALID_MESSAGE, rateLimited, toFailure } from '../errors.js'
 import type { ClientRecord, ClientRegistry, CloseReason, Transport, TransportKind } from '../core/client.js'
 import type { Clock } from '../core/clock.js'
 import { requestIdOf, type Dispatcher } from '../core/dispatcher.js'
 import type { Logger } from '../core/logger.js'
 import type { Presence } from '../core/presence.js'
+import type { MessageRate } from '../core/rate.js'
 import type { SourceLimits } from '../core/sources.js'
 import { CLOSE_TABLE, closeWords } from './close-reasons.js'
 import { shutdownFrame } from './frames.js'
@@ -19,6 +20,8 @@ export interface WsFace {
   readonly presence: Presence
   /** Per-source shares: a socket takes one of its source's streams while it is open. */
   readonly sources: SourceLimits
+  /** Per-source budget of messages (WS_MESSAGES_PER_MIN), shared by the source's sockets. */
+  readonly messages: MessageRate
   /** The transports' clock: pings run on it. */
   readonly clock: Clock
 }
@@ -29,6 +32,14 @@ export interface WsOptions {
   /** WS_MAX_MESSAGE_BYTES: larger messages get a coreError. */
   maxBytes: number
 }
+
+/**
+ * Messages of one socket received and not yet answered, past which the socket stops reading
+ * (TCP then holds the peer back) until it is down to RESUME_AT: what a peer sends faster than
+ * its messages are answered waits in its own send buffer, not in this server's memory.
+ */
+const MAX_PENDING = 64
+const RESUME_AT = 16
 
 /**
  * One WebSocket: one client (docs/protocol.md, WebSocket). It carries protocol messages, one per
@@ -51,6 +62,8 @@ export class WsConnection {
   /** The record was opened by this socket (no token was ever handed out for it). */
   #provisional = true
   #chain: Promise<void> = Promise.resolve()
+  /** Messages received and not yet answered (MAX_PENDING). */
+  #pending = 0
   #closing = false
 
   constructor (face: WsFace, socket: WebSocket, source: string, log: Logger, options: WsOptions, gone: (connection: WsConnection) => void) {
@@ -72,8 +85,13 @@ export class WsConnection {
     // Listeners first and synchronously: messages sent right after `open` must not be lost.
     socket.on('message', (data, isBinary) => {
       this.#liveness.seen()
-      this.#chain = this.#chain.then(async () => { await this.#handle(data, isBinary) }).catch(err => {
+      // Every message takes a token of its source's budget as it arrives, answered or not.
+      const wait = face.messages.take(source)
+      if (++this.#pending >= MAX_PENDING && !socket.isPaused) socket.pause()
+      this.#chain = this.#chain.then(async () => { await this.#handle(data, isBinary, wait) }).catch(err => {
         this.#log.error({ err }, 'websocket message failed')
+      }).then(() => {
+        if (--this.#pending <= RESUME_AT && socket.isPaused) socket.resume()
       })
     })
     socket.on('pong', () => { this.#liveness.seen() })
@@ -95,25 +113,24 @@ export class WsConnection {
     this.#socket.close(CLOSE_TABLE[reason].code, words.slice(0, 120))
   }
 
-  async #handle (data: RawData, isBinary: boolean): Promise<void> {
+  /**
+   * One message, in its turn. `wait` > 0: its source had spent its budget when it arrived, and it
+   * is answered RATE_LIMITED (with its requestId when it could be read) and not carried out.
+   */
+  async #handle (data: RawData, isBinary: boolean, wait: number): Promise<void> {
     if (this.#closing) return
-    if (isBinary) {
-      this.#refuse(undefined, new INVALID_MESSAGE('send each message as one JSON text frame'))
+    const read = this.#read(data, isBinary)
+    if (wait > 0) {
+      const perMinute = this.#face.messages.perMinute
+      this.#refuse(read.ok ? requestIdOf(read.message) : undefined,
+        rateLimited(`this source sent more than ${perMinute} WebSocket messages in a minute (WS_MESSAGES_PER_MIN); retry in ${Math.ceil(wait / 1000)} s`, wait))
       return
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8')
-    const bytes = Buffer.byteLength(text)
-    if (bytes > this.#maxBytes) {
-      this.#refuse(undefined, new INVALID_MESSAGE(`message of ${bytes} bytes; the limit is ${this.#maxBytes}`))
+    if (!read.ok) {
+      this.#refuse(undefined, read.error)
       return
     }
-    let message: unknown
-    try {
-      message = JSON.parse(text)
-    } catch {
-      this.#refuse(undefined, new INVALID_MESSAGE('the message is not JSON'))
-      return
-    }
+    const message = read.message
     if (isResume(message)) {
       this.#resume(message)
       return
@@ -123,6 +140,19 @@ export class WsConnection {
     const answer = await this.#face.dispatcher.handle(client, message)
     this.#sender.flush()
     this.#sender.send(JSON.stringify(answer))
+  }
+
+  /** A frame as a parsed message, or why it is none (binary, too large, not JSON). */
+  #read (data: RawData, isBinary: boolean): { ok: true, message: unknown } | { ok: false, error: Error } {
+    if (isBinary) return { ok: false, error: new INVALID_MESSAGE('send each message as one JSON text frame') }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data).toString('utf8')
+    const bytes = Buffer.byteLength(text)
+    if (bytes > this.#maxBytes) return { ok: false, error: new INVALID_MESSAGE(`message of ${bytes} bytes; the limit is ${this.#maxBytes}`) }
+    try {
+      return { ok: true, message: JSON.parse(text) }
+    } catch {
+      return { ok: false, error: new INVALID_MESSAGE('the message is not JSON') }
+    }
   }
 
   #refuse (requestId: string | undefined, err: unknown): void {

@@ -1,7 +1,7 @@
 // Attack 2 of the abuse issue: one source opening client records until nobody else can.
 import t from 'tap'
 import { startServer } from '../helpers/process.js'
-import { PROCESSOR_ID, body, build } from '../helpers/app.js'
+import { AGENT1, PROCESSOR_ID, WM, body, build } from '../helpers/app.js'
 import { ADMIN_TOKEN, agentTakesACall } from './agent.js'
 import { parties, flood, slowest, whileProbing } from './peer.js'
 
@@ -41,23 +41,35 @@ t.test('records held per source: SOURCE_MAX_CLIENTS; closing one frees a place; 
   t.equal((await open('198.51.100.1')).statusCode, 201, 'a closed record frees its source\'s place')
 })
 
-t.test('a record that binds nothing goes after CLIENT_UNBOUND_MS; one that binds lives CLIENT_IDLE_MS', async t => {
+t.test('a record goes after CLIENT_UNBOUND_MS unless it owns a session: binding services (no password) is not enough', async t => {
   const { app, clock } = await build(t, { CLIENT_UNBOUND_MS: 60_000, CLIENT_IDLE_MS: 600_000, SOURCE_MAX_CLIENTS: 10 })
   const source = '198.51.100.7'
-  const idle = await Promise.all(Array.from({ length: 10 }, async () => body(await app.inject({ method: 'POST', url: '/clients', remoteAddress: source }))))
-  t.equal((await app.inject({ method: 'POST', url: '/clients', remoteAddress: source })).statusCode, 429, 'the source holds its ten')
-  const bound = idle[0] ?? {}
-  const auth = { authorization: `Bearer ${String(bound.token)}` }
-  t.equal((await app.inject({ method: 'POST', url: `/services/${PROCESSOR_ID}/binding`, headers: auth, remoteAddress: source })).statusCode, 200)
+  const open = async () => await app.inject({ method: 'POST', url: '/clients', remoteAddress: source })
+  const records = await Promise.all(Array.from({ length: 10 }, async () => body(await open())))
+  t.equal((await open()).statusCode, 429, 'the source holds its ten')
+  const call = async (record: Record<string, unknown>, url: string, payload?: Record<string, unknown>) => await app.inject({
+    method: 'POST', url, remoteAddress: source, headers: { authorization: `Bearer ${String(record.token)}` }, ...(payload !== undefined && { payload })
+  })
+  // Nine do what anyone may: bind the processor and the Workflow Manager.
+  for (const record of records.slice(1)) {
+    t.equal((await call(record, `/services/${PROCESSOR_ID}/binding`)).statusCode, 200)
+    t.equal((await call(record, `/services/${WM}/binding`)).statusCode, 200)
+  }
+  // One logs an agent in: it owns a session now.
+  const agent = records[0] ?? {}
+  await call(agent, `/services/${PROCESSOR_ID}/binding`)
+  await call(agent, `/services/${WM}/binding`)
+  t.equal((await call(agent, `/services/${PROCESSOR_ID}/sessions`, { agent: AGENT1 })).statusCode, 201)
+
   clock.advance(60_000)
   await new Promise(resolve => setImmediate(resolve))
-  t.equal(app.his.clients.size, 1, 'the nine that bound nothing are gone after a minute')
-  t.equal((await app.inject({ method: 'POST', url: '/clients', remoteAddress: source })).statusCode, 201, 'and their places are free')
+  t.same([...app.his.clients.all()].map(c => c.id), [agent.clientId], 'the nine that only bound services are gone after CLIENT_UNBOUND_MS')
+  t.equal((await open()).statusCode, 201, 'and their places are free')
   clock.advance(500_000)
-  t.ok(app.his.clients.get(String(bound.clientId)), 'the bound one is still there')
+  t.ok(app.his.clients.get(String(agent.clientId)), 'the record that owns a session is still there')
   clock.advance(100_000)
   await new Promise(resolve => setImmediate(resolve))
-  t.notOk(app.his.clients.get(String(bound.clientId)), 'gone after CLIENT_IDLE_MS without a request')
+  t.notOk(app.his.clients.get(String(agent.clientId)), 'gone after CLIENT_IDLE_MS without a request')
 })
 
 t.test('POST /clients takes no body, an empty JSON body, or {name}; anything else is INVALID_MESSAGE', async t => {

@@ -2,6 +2,9 @@
 // own-key command lookup, fastify's own refusals, secrets echoed back, load shedding.
 import t from 'tap'
 import { getHeapStatistics } from 'node:v8'
+import { pino } from 'pino'
+import { buildApp } from '../../src/app.js'
+import { configWith } from '../../src/config.js'
 import { PROCESSOR_ID, RestClient, WM, body, build } from '../helpers/app.js'
 import { Peer } from './peer.js'
 
@@ -127,4 +130,26 @@ t.test('load shedding: past the heap limit new requests get 503 OVERLOADED with 
   for (let i = 0; i < 50 && client.outbox.delivered === before; i++) await new Promise(resolve => setTimeout(resolve, 20))
   t.ok(client.outbox.delivered > before, 'events still go out on the open stream')
   t.ok(ballast.length > 0, 'the ballast was held to the end')
+})
+
+t.test('load shedding: past the event-loop delay new requests get 503 OVERLOADED; /health still answers; the work of starting up is no load', async t => {
+  // An instance whose start-up held the event loop for 1.5 s.
+  const app = await buildApp({ config: configWith({ LOAD_SHED_EVENT_LOOP_MS: 200, LOAD_SHED_HEAP_PERCENT: 0 }), logger: pino({ level: 'silent' }) })
+  t.teardown(async () => { await app.close() })
+  await app.register(async () => {
+    const until = Date.now() + 1500
+    while (Date.now() < until) { /* a slow plugin */ }
+  })
+  await app.ready()
+  await new Promise(resolve => setTimeout(resolve, 50))
+  t.equal((await app.inject({ url: '/services' })).statusCode, 200, 'a fresh instance is not overloaded, however long it took to start')
+  // The loop stalls for longer than the limit; the sampler (every second) sees it at once after.
+  const until = Date.now() + 1500
+  while (Date.now() < until) { /* a stalled event loop */ }
+  await new Promise(resolve => setTimeout(resolve, 50))
+  const refused = await app.inject({ url: '/services' })
+  t.equal(refused.statusCode, 503)
+  t.match(body(refused), { result: 'failure', failure: { code: 'OVERLOADED', message: /eventLoopDelay/, retryAfter: 5 } })
+  t.equal(refused.headers['retry-after'], '5')
+  t.equal((await app.inject({ url: '/health' })).statusCode, 200, '/health still answers')
 })

@@ -3,7 +3,9 @@
 import t from 'tap'
 import type { WebSocket } from 'ws'
 import { startServer } from '../helpers/process.js'
-import { RestClient, body, build } from '../helpers/app.js'
+import { RestClient, WM, body, build } from '../helpers/app.js'
+import { WsPeer, type Message } from '../helpers/ws.js'
+import { waitFor } from '../helpers/wait.js'
 import { ADMIN_TOKEN, agentTakesACall } from './agent.js'
 import { Peer, parties, flood, slowest, whileProbing } from './peer.js'
 
@@ -90,4 +92,41 @@ t.test('/ws checks the Origin of browser pages: own origin and CORS_ORIGINS only
   t.equal(refused.status, 403)
   t.match(refused.json, { result: 'failure', failure: { code: 'AUTH_FAILED', message: /origin https:\/\/evil.example/ } })
   t.match(body(await test.app.inject({ url: '/health' })), { status: 'ok' })
+})
+
+t.test('WebSocket messages: WS_MESSAGES_PER_MIN per source over all its sockets; past it RATE_LIMITED with retryAfter, and not carried out', async t => {
+  const test = await build(t, { WS_MESSAGES_PER_MIN: 20, WS_PING_INTERVAL_MS: 600_000 })
+  const base = await test.listen()
+  const first = await WsPeer.connect(base, { localAddress: '127.0.0.21' })
+  const second = await WsPeer.connect(base, { localAddress: '127.0.0.21' })
+  const other = await WsPeer.connect(base, { localAddress: '127.0.0.22' })
+  t.teardown(() => { first.close(); second.close(); other.close() })
+  const getServices = { messageType: 'coreRequest', command: 'getServices' }
+  const answers: Message[] = []
+  for (let i = 0; i < 15; i++) answers.push((await first.request(getServices)).answer)
+  for (let i = 0; i < 15; i++) answers.push((await second.request({ ...getServices, requestId: `s${i}` })).answer)
+  t.equal(answers.filter(a => a.messageType === 'coreResponse' && a.result === 'success').length, 20, 'the source\'s budget, shared by its two sockets')
+  const refused = answers.slice(20)
+  t.equal(refused.length, 10)
+  t.ok(refused.every(a => a.messageType === 'coreError' && a.failure.code === 'RATE_LIMITED' && a.failure.retryAfter === 3), 'the rest: RATE_LIMITED, retry in 3 s (a token every 3 s)')
+  t.same(refused.map(a => a.requestId), Array.from({ length: 10 }, (_, i) => `s${i + 5}`), 'each with its requestId')
+  t.match(refused[0]?.failure.message, /WS_MESSAGES_PER_MIN/)
+
+  const theirs = await other.request(getServices)
+  t.equal(theirs.answer.result, 'success', 'another source has its own budget')
+
+  const bind = await first.request({ messageType: 'coreRequest', command: 'bindService', serviceId: WM })
+  t.equal(bind.answer.failure?.code, 'RATE_LIMITED')
+  // A flood past the budget: every message answered, none carried out, the socket still there.
+  for (let i = 0; i < 300; i++) first.send({ ...getServices, requestId: `f${i}` })
+  const flooded = (): Message[] => first.received.filter(m => String(m.requestId).startsWith('f'))
+  await waitFor(() => flooded().length === 300, 5000, 'an answer to every message of the flood')
+  const flood = flooded()
+  t.ok(flood.every(m => m.failure?.code === 'RATE_LIMITED'), '300 messages, 300 refusals')
+
+  test.transportClock.advance(60_000)
+  const services = await first.request(getServices)
+  t.equal(services.answer.result, 'success', 'a minute later the budget is back')
+  const wm = services.answer.data.services.find((s: Message) => s.id === WM)
+  t.equal(wm.serviceStatus.clientCount, 0, 'the refused bindService was not carried out')
 })

@@ -1,8 +1,9 @@
 import t from 'tap'
 import { ManualClock } from '../../src/core/clock.js'
 import { LoginThrottle } from '../../src/core/login-throttle.js'
-import { isSecretName, redactJsonLine } from '../../src/core/redact.js'
-import { SourceLimits, isLoopback, sourceOf } from '../../src/core/sources.js'
+import { MessageRate } from '../../src/core/rate.js'
+import { isSecretName, redactJsonLine, type RedactStats } from '../../src/core/redact.js'
+import { ConnectionLimits, SourceLimits, isLoopback, sourceOf, trustedPeers } from '../../src/core/sources.js'
 import { redactUrl } from '../../src/logger.js'
 
 const silent = { info () {}, warn () {}, error () {}, debug () {}, child () { return silent } }
@@ -132,6 +133,144 @@ t.test('secret names: exact names and names that contain a secret word, any case
   t.equal(redactJsonLine(line), line, 'a long value full of secret words is no member, and costs a linear scan')
 })
 
+t.test('login throttle: a source that guesses as fast as it may gets one check per LOGIN_LOCKOUT_MS, and its count is not reset', async t => {
+  const clock = new ManualClock(0)
+  const lockoutMs = 300_000
+  const logins = new LoginThrottle({ perAgent: 5, perSource: 10, lockoutMs }, clock, silent)
+  // A new agent id each time (no id is ever locked), each attempt as soon as the source may.
+  let checked = 0
+  while (clock.now() < 3_600_000) {
+    try {
+      logins.check('guesser', `id${checked}`)
+    } catch (err) {
+      clock.advance(1000 * Number(Reflect.get(err as object, 'retryAfter')))
+      continue
+    }
+    checked++
+    logins.failed('guesser', `id${checked}`)
+  }
+  // Ten free, the doubling waits (1 s … 256 s: nine), then one per LOGIN_LOCKOUT_MS.
+  const bound = 10 + 9 + Math.ceil(3_600_000 / lockoutMs) + 1
+  t.ok(checked <= bound, `${checked} passwords checked in an hour (at most ${bound})`)
+  t.throws(() => {
+    logins.check('guesser', 'another')
+    logins.failed('guesser', 'another')
+    logins.check('guesser', 'yet-another')
+  }, { code: 'RATE_LIMITED', retryAfter: lockoutMs / 1000 }, 'still held off for the longest wait after each attempt')
+
+  // Quiet for the whole wait and a LOGIN_LOCKOUT_MS after it: forgotten.
+  clock.advance(2 * lockoutMs)
+  t.doesNotThrow(() => logins.check('guesser', 'another'))
+  logins.failed('guesser', 'another')
+  t.doesNotThrow(() => logins.check('guesser', 'another'), 'a fresh count: one failure waits nothing')
+})
+
+t.test('redaction of a hostile line: 64 KB of quotes, backslashes and colons after a secret word, secrets still removed at any depth', async t => {
+  const hostile = (n: number): string => JSON.stringify({
+    level: 30,
+    host: 'token' + '"'.repeat(n),
+    origin: 'token' + '\\'.repeat(n),
+    url: 'token' + '":'.repeat(n),
+    password: 's-top',
+    deep: { a: [{ b: { token: 's-deep', keep: 'k' } }], 'x":"token': 's-quoted-name' },
+    msg: 'token":"s-not-a-member'
+  }) + '\n'
+  const line = hostile(16_000)
+  t.ok(line.length > 64_000, `${line.length} characters`)
+  const started = performance.now()
+  const out = redactJsonLine(line)
+  t.comment(`redacted in ${(performance.now() - started).toFixed(1)} ms`)
+  t.notMatch(out, /s-top|s-deep|s-quoted-name/)
+  const parsed = JSON.parse(out)
+  t.equal(parsed.password, '[redacted]')
+  t.equal(parsed.deep.a[0].b.token, '[redacted]')
+  t.equal(parsed.deep.a[0].b.keep, 'k')
+  t.equal(parsed.deep['x":"token'], '[redacted]', 'a name with quotes in it is one name')
+  t.equal(parsed.host, 'token' + '"'.repeat(16_000), 'text full of quotes is text')
+  t.equal(parsed.origin, 'token' + '\\'.repeat(16_000))
+  t.equal(parsed.url, 'token' + '":'.repeat(16_000))
+  t.equal(parsed.msg, 'token":"s-not-a-member', 'a value that looks like a member stays as it is')
+
+  // The work grows with the line, not with its square.
+  const steps = (n: number): number => {
+    const stats: RedactStats = { steps: 0 }
+    redactJsonLine(hostile(n), stats)
+    return stats.steps
+  }
+  const [small, large] = [steps(8_000), steps(16_000)]
+  t.comment(`steps: ${small} for n = 8,000, ${large} for n = 16,000`)
+  t.ok(large <= 2.1 * small, 'twice the line, at most about twice the work')
+  t.ok(large <= 1.1 * hostile(16_000).length, 'about one step a character')
+})
+
+t.test('redaction: random members full of quotes, escapes and secret words never leak and keep the line\'s members', async t => {
+  const alphabet = ['"', '\\', ':', ',', '{', '}', 'a', 'token', '[', ']', ' ', '\n', 'u0022']
+  let seed = 7
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed % n
+  }
+  let leaks = 0
+  let broken = 0
+  for (let i = 0; i < 20_000; i++) {
+    let text = ''
+    for (let j = 1 + random(8); j > 0; j--) text += alphabet[random(alphabet.length)] ?? ''
+    const value = random(2) === 0 ? { msg: text, password: 'SECRETX' } : { [text]: 'v', token: 'SECRETX', z: text }
+    const out = redactJsonLine(JSON.stringify(value))
+    if (out.includes('SECRETX')) leaks++
+    try {
+      if (Object.keys(JSON.parse(out)).length !== Object.keys(value).length) broken++
+    } catch {
+      broken++
+    }
+  }
+  t.same({ leaks, broken }, { leaks: 0, broken: 0 })
+})
+
+t.test('a per-source message budget: shared by the source, refilled over the minute, another source untouched', async t => {
+  const clock = new ManualClock(0)
+  const rate = new MessageRate(60, clock)
+  for (let i = 0; i < 60; i++) t.equal(rate.take('a'), 0)
+  t.equal(rate.take('a'), 1000, 'empty: the next token in a second')
+  t.equal(rate.take('b'), 0, 'another source has its own')
+  clock.advance(500)
+  t.equal(rate.take('a'), 500)
+  clock.advance(500)
+  t.equal(rate.take('a'), 0, 'one token a second comes back')
+  clock.advance(120_000)
+  for (let i = 0; i < 60; i++) t.equal(rate.take('a'), 0, 'never more than a minute\'s budget')
+  t.ok(rate.take('a') > 0)
+  const off = new MessageRate(0, clock)
+  for (let i = 0; i < 1000; i++) t.equal(off.take('a'), 0)
+  for (let i = 0; i < 3000; i++) {
+    rate.take(`10.1.${i >> 8}.${i & 255}`)
+    if (i % 1000 === 999) clock.advance(61_000)
+  }
+  t.ok(rate.size <= 2048, `${rate.size} sources tracked after 3,000 that sent a message and went`)
+})
+
+t.test('connections per source; the proxies TRUST_PROXY names', async t => {
+  const connections = new ConnectionLimits(2)
+  const one = connections.open('a')
+  const two = connections.open('a')
+  t.equal(connections.open('a'), undefined, 'a third is refused')
+  t.ok(connections.open('b'), 'another source')
+  one?.()
+  one?.()
+  t.equal(connections.held('a'), 1, 'a release counts once')
+  t.ok(connections.open('a'))
+  two?.()
+  t.ok(new ConnectionLimits(0).open('a'), '0: no limit')
+
+  const listed = trustedPeers('10.0.0.0/8, 192.0.2.7,2001:db8::/32')
+  for (const a of ['10.1.2.3', '::ffff:10.9.9.9', '192.0.2.7', '2001:db8:1::5']) t.ok(listed(a), a)
+  for (const a of ['11.0.0.1', '192.0.2.8', '2001:db9::1', '127.0.0.1', undefined]) t.notOk(listed(a), String(a))
+  t.notOk(trustedPeers('')('10.0.0.1'), 'no TRUST_PROXY: nobody')
+  t.ok(trustedPeers('true')('203.0.113.9'), 'true: every peer is a proxy')
+  t.ok(trustedPeers('1')('203.0.113.9'), 'a hop count: the peer is the proxy')
+  t.notOk(trustedPeers('0')('203.0.113.9'))
+})
+
 t.test('URLs in logs: secret query values replaced, keys decoded first', async t => {
   t.equal(redactUrl('/clients/1/events?token=abc&names=false'), '/clients/1/events?token=[redacted]&names=false')
   t.equal(redactUrl('/x?to%6Ben=abc'), '/x?to%6Ben=[redacted]')
@@ -139,4 +278,6 @@ t.test('URLs in logs: secret query values replaced, keys decoded first', async t
   t.equal(redactUrl('/x?agentPassword=p&PIN=1'), '/x?agentPassword=[redacted]&PIN=[redacted]')
   t.equal(redactUrl('/x?a=1#token=2'), '/x?a=1#token=2')
   t.equal(redactUrl('/plain'), '/plain')
+  t.equal(redactUrl('/x?token=ab;cd&names=false'), '/x?token=[redacted]&names=false', 'only & separates parameters: the whole value goes')
+  t.equal(redactUrl('/x?a=1;token=b&token=c'), '/x?a=1;token=b&token=[redacted]', 'a ; is part of a value, as fastify reads it')
 })

@@ -11,7 +11,7 @@ export interface paths {
         put?: never;
         /**
          * Open a client record
-         * @description Everything a REST client binds and every event it receives hangs off its client record. The token is shown once. The body is optional. Each source address holds and opens a limited share of records (SOURCE_MAX_CLIENTS, SOURCE_CLIENTS_PER_MIN: 429 RATE_LIMITED with Retry-After); a record that binds nothing is closed after CLIENT_UNBOUND_MS.
+         * @description Everything a REST client binds and every event it receives hangs off its client record. The token is shown once. The body is optional. Each source address holds and opens a limited share of records (SOURCE_MAX_CLIENTS, SOURCE_CLIENTS_PER_MIN: 429 RATE_LIMITED with Retry-After); a record that owns no agent session and has no event stream or socket open is closed after CLIENT_UNBOUND_MS without a request, whatever it bound. A browser page of an origin that may not use this server (not its own, not one CORS_ORIGINS names) is refused: 403 AUTH_FAILED, as every request that changes state.
          */
         post: operations["openClient"];
         delete?: never;
@@ -1470,6 +1470,15 @@ export interface operations {
             };
             /** @description INVALID_MESSAGE: wrong shape, type or value; not JSON (413 too large, 415 not JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description AUTH_FAILED: the page's Origin may not use this server (CORS_ORIGINS) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

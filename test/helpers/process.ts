@@ -13,11 +13,12 @@ export interface ServerProcess {
 
 /**
  * Starts `node build/src/server.js` the way `npm start` does (after the build), on a free port,
- * and waits for fastify's "Server listening" log line. Tests stop it themselves.
+ * and waits for fastify's "Server listening" log line. Tests stop it themselves. `maxFiles`
+ * starts it with that many file descriptors at most (`ulimit -n`, through sh).
  */
-export async function startServer (env: Record<string, string> = {}, timeoutMs = 10000): Promise<ServerProcess> {
+export async function startServer (env: Record<string, string> = {}, timeoutMs = 10000, options: { maxFiles?: number } = {}): Promise<ServerProcess> {
   if (process.env.TEST_CTI !== 'bridge' || env.CTI_URL !== undefined) {
-    return await startNode('build/src/server.js', env, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs)
+    return await startNode('build/src/server.js', env, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs, options.maxFiles)
   }
   // TEST_CTI=bridge: the server's contact center is a connector process of its own, stopped with it.
   const sim = Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('SIM_') || key.startsWith('LOG_')))
@@ -47,8 +48,11 @@ export async function startConnector (env: Record<string, string> = {}, timeoutM
 }
 
 /** Starts a node script of the build, waiting for `ready` (its first group: the base URL) in its output. */
-async function startNode (script: string, env: Record<string, string>, ready: RegExp, timeoutMs: number): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [projectPath(script)], {
+async function startNode (script: string, env: Record<string, string>, ready: RegExp, timeoutMs: number, maxFiles?: number): Promise<ServerProcess> {
+  const node = [process.execPath, projectPath(script)]
+  // `maxFiles`: at most that many file descriptors (`ulimit -n`, through sh).
+  const [command = '', ...args] = maxFiles === undefined ? node : ['/bin/sh', '-c', `ulimit -n ${maxFiles} && exec "$0" "$@"`, ...node]
+  const child = spawn(command, args, {
     // As in build(): no shedding on event-loop delay unless the test sets it (a busy CI machine stalls processes).
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', LOAD_SHED_EVENT_LOOP_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']

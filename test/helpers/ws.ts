@@ -31,8 +31,11 @@ export class WsPeer {
     })
   }
 
-  static async connect (base: string, options: { autoPong?: boolean } = {}): Promise<WsPeer> {
-    const socket = new WebSocket(base.replace(/^http/, 'ws') + '/ws', { autoPong: options.autoPong ?? true })
+  static async connect (base: string, options: { autoPong?: boolean, localAddress?: string } = {}): Promise<WsPeer> {
+    const socket = new WebSocket(base.replace(/^http/, 'ws') + '/ws', {
+      autoPong: options.autoPong ?? true,
+      ...(options.localAddress !== undefined && { localAddress: options.localAddress })
+    })
     const peer = new WsPeer(socket)
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => { resolve() })

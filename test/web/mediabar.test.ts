@@ -21,9 +21,13 @@ t.before(async () => { if (available) browser = await launch() })
 t.teardown(async () => { if (available) await browser.close() })
 
 /** Runs a browser test; on failure saves a screenshot of every page into test-artifacts/. */
-function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>): void {
+function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>, about: 'the CTI' | 'the page' = 'the CTI'): void {
   if (!available) {
     t.test(name, { skip: 'no chromium' }, () => {})
+    return
+  }
+  if (process.env.TEST_CTI === 'bridge' && about === 'the page') {
+    t.test(name, { skip: 'about the page and its servers, not the CTI: run in the embedded set-up only' }, () => {})
     return
   }
   t.test(name, async (t) => {
@@ -237,7 +241,7 @@ browserTest('the page recovers after the server restarts', async (t, pages) => {
   await goReady(t, page)
   t.pass('logged in again on the restarted server')
   await context.close()
-})
+}, 'the page')
 
 browserTest('chooses the accepting server with the fewest clients, across origins', async (t, pages) => {
   const deadPort = await freePort()
@@ -265,7 +269,7 @@ browserTest('chooses the accepting server with the fewest clients, across origin
   const agents = await (await fetch(`${other.base}/simulator/agents`)).json() as { agents: Array<{ id: string, state: string }> }
   t.equal(agents.agents.find(a => a.id === 'agent4')?.state, 'ready', 'the agent is ready on the chosen instance')
   await context.close()
-})
+}, 'the page')
 
 browserTest('falls back to the WebSocket face when EventSource keeps failing', async (t, pages) => {
   const server = await startServer(ENV)
@@ -285,4 +289,4 @@ browserTest('falls back to the WebSocket face when EventSource keeps failing', a
   await button(call, 'Answer').and(page.locator(':enabled')).waitFor()
   t.pass('events arrive over the WebSocket')
   await context.close()
-})
+}, 'the page')
