@@ -9,6 +9,9 @@ import { waitFor } from '../helpers/wait.js'
 import { ADMIN_TOKEN } from './agent.js'
 import { Peer } from './peer.js'
 
+// Server and connector processes: more than tap's 30 s per file on a slow machine.
+t.setTimeout(180_000)
+
 /** A raw TCP connection from `localAddress`, with everything the server sent and whether it closed. */
 interface Raw {
   socket: Socket

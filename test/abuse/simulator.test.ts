@@ -6,6 +6,9 @@ import { body, build } from '../helpers/app.js'
 import { ADMIN_TOKEN, agentTakesACall } from './agent.js'
 import { parties, flood, slowest, whileProbing } from './peer.js'
 
+// Server and connector processes: more than tap's 30 s per file on a slow machine.
+t.setTimeout(180_000)
+
 const OPERATOR = { authorization: `Bearer ${ADMIN_TOKEN}` }
 const BIG = { blob: 'x'.repeat(1000), ...Object.fromEntries(Array.from({ length: 59 }, (_, i) => [`k${i}`, 'y'.repeat(1000)])) }
 

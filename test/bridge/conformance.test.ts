@@ -11,6 +11,9 @@ import { createSimulator } from '../../src/cti/simulator/connector.js'
 import { projectPath } from '../../src/paths.js'
 import { startConnector } from '../helpers/process.js'
 
+// Server and connector processes: more than tap's 30 s per file on a slow machine.
+t.setTimeout(180_000)
+
 async function conformance (args: string[]): Promise<{ code: number | null, out: string }> {
   const child = spawn(process.execPath, [projectPath('build/src/bridge/conformance-main.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''

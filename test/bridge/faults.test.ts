@@ -14,6 +14,9 @@ import { AGENT1, PROCESSOR_ID, RestClient, build, type TestApp } from '../helper
 import { waitFor } from '../helpers/wait.js'
 import { until } from './desk.js'
 
+// Server and connector processes: more than tap's 30 s per file on a slow machine.
+t.setTimeout(180_000)
+
 const TOKEN = 'faults-bridge-token'
 
 /** A simulator connector in this process; `wrap` may stand between the simulator and the bridge. */

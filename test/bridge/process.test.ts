@@ -6,6 +6,9 @@ import { PROCESSOR_ID } from '../helpers/app.js'
 import { startConnector, startServer, type ServerProcess } from '../helpers/process.js'
 import { Desk, http, until } from './desk.js'
 
+// Server and connector processes: more than tap's 30 s per file on a slow machine.
+t.setTimeout(180_000)
+
 const TOKEN = 'bridge-process-test-token'
 const AGENT1 = { id: 'agent1', password: 'demo-pass-1' }
 
