@@ -1,5 +1,5 @@
 // npm run bench: every benchmark, each next to its baseline measured in the same run.
-//   node --expose-gc build/bench/run.js [--only http,events,workflow] [--agents 100,1000,5000]
+//   node --expose-gc build/bench/run.js [--only http,events,workflow,domain] [--agents 100,1000,5000]
 //     [--duration 10] [--rounds 3] [--modes sse,ws] [--cti embedded,bridge] [--smoke] [--out bench/results]
 // Prints markdown tables and writes <out>/latest.json and <out>/latest.md.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -12,6 +12,7 @@ import { runEventBench, eventTable, templatesFile, type EventCase } from './even
 import { runOutboxBench, outboxTable, type OutboxCase } from './outbox.js'
 import { loadConfig } from '../src/config.js'
 import { runWorkflowBench, workflowTable, type WorkflowResult } from './workflow.js'
+import { runDomainBench } from './domain.js'
 
 export interface BenchOptions {
   only: string[]
@@ -32,6 +33,8 @@ export interface BenchReport {
   /** outbox memory (connected and away agents), with the frames the event path recorded */
   outbox?: OutboxCase[]
   workflow?: WorkflowResult
+  /** the instance domain: one instance against two (markdown tables) */
+  domain?: string
 }
 
 export async function runBenchmarks (options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchReport> {
@@ -64,6 +67,10 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
       report.outbox = runOutboxBench(templatesFile(options.agents[0] as number), { size: config.OUTBOX_SIZE, replay: config.OUTBOX_REPLAY }, s ? 5 : 100)
     }
   }
+  if (options.only.includes('domain')) {
+    log('domain …')
+    report.domain = await runDomainBench({ agents: s ? 20 : 500, rounds: s ? 1 : 5 })
+  }
   return report
 }
 
@@ -76,13 +83,14 @@ export function reportMarkdown (r: BenchReport): string {
   if (r.events !== undefined) parts.push('### Event path\n\n' + eventTable(r.events))
   if (r.outbox !== undefined) parts.push('### Outbox memory\n\n' + outboxTable(r.outbox))
   if (r.workflow !== undefined) parts.push('### Workflow\n\n' + workflowTable(r.workflow))
+  if (r.domain !== undefined) parts.push('### Domain\n\n' + r.domain)
   return parts.join('\n\n') + '\n'
 }
 
 async function main (): Promise<void> {
   const { values } = parseArgs({
     options: {
-      only: { type: 'string', default: 'workflow,http,events' },
+      only: { type: 'string', default: 'workflow,http,events,domain' },
       agents: { type: 'string' },
       duration: { type: 'string' },
       rounds: { type: 'string' },

@@ -39,6 +39,8 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
   const corsSetting = config.CORS_ORIGINS.trim()
   const anyOrigin = corsSetting === '*'
   const origins = new Set(anyOrigin ? [] : urlList(corsSetting).map(url => new URL(url).origin))
+  // The media bar served by any instance of the domain calls the others.
+  const peers = (): readonly string[] => app.his.domain.peerOrigins()
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -52,8 +54,9 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
         fontSrc: ["'self'"],
-        // The media bar calls the servers it chooses from (MEDIA_BAR_SERVERS): REST, SSE, WebSocket.
-        connectSrc: ["'self'", ...servers, ...servers.map(websocketOrigin)],
+        // The media bar calls the servers it chooses from (MEDIA_BAR_SERVERS, or the domain's
+        // live instances as this instance last read them): REST, SSE, WebSocket.
+        connectSrc: ["'self'", ...servers, ...servers.map(websocketOrigin), () => peers().map(o => `${o} ${websocketOrigin(o)}`).join(' ')],
         formAction: ["'self'"],
         frameAncestors: config.FRAME_ANCESTORS.split(/\s+/)
       }
@@ -64,7 +67,7 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
     // TLS is the reverse proxy's to announce: on plain http this header only misleads.
     strictTransportSecurity: false,
     // The API is called cross-origin by media bars of other instances (CORS_ORIGINS).
-    crossOriginResourcePolicy: { policy: anyOrigin || origins.size > 0 ? 'cross-origin' : 'same-origin' }
+    crossOriginResourcePolicy: { policy: anyOrigin || origins.size > 0 || app.his.domain.shared ? 'cross-origin' : 'same-origin' }
   })
 
   // A page the agent visits may send a "simple" cross-site request (a form's POST, no preflight):
@@ -79,7 +82,7 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
   app.decorate('originAllowed', function originAllowed (request: FastifyRequest): boolean {
     const origin = request.headers.origin
     if (origin === undefined) return true
-    if (anyOrigin || origins.has(origin)) return true
+    if (anyOrigin || origins.has(origin) || peers().includes(origin)) return true
     try {
       return new URL(origin).host === request.host
     } catch {

@@ -19,6 +19,7 @@ import limitsPlugin from '../plugins/limits.js'
 import securityPlugin from '../plugins/security.js'
 import clientsRoutes from '../routes/public/clients.js'
 import servicesRoutes from '../routes/public/services.js'
+import domainRoutes from '../routes/public/domain.js'
 import healthRoutes from '../routes/public/health.js'
 import wsRoutes from '../routes/public/ws.js'
 import webRoutes from '../routes/public/web.js'
@@ -55,6 +56,7 @@ export async function app (fastify: FastifyInstance, opts: AppOptions): Promise<
   await fastify.register(metricsPlugin)
   await fastify.register(clientsRoutes)
   await fastify.register(servicesRoutes)
+  await fastify.register(domainRoutes)
   await fastify.register(healthRoutes)
   await fastify.register(wsRoutes)
   await fastify.register(webRoutes)

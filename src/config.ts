@@ -1,4 +1,5 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox'
+import { hostname } from 'node:os'
 import { envSchema } from 'env-schema'
 import { messageOf } from './errors.js'
 import { projectPath } from './paths.js'
@@ -28,7 +29,32 @@ export const ConfigSchema = Type.Object({
     default: 'Simulator',
     description: 'the Interaction Processor name; session ids are <name>-<agentId>'
   }),
-  INSTANCE_DOMAIN: Type.String({ minLength: 1, default: 'default', description: 'instance-domain reported in the processor info' }),
+  INSTANCE_DOMAIN: Type.String({
+    pattern: '^[A-Za-z0-9_.-]{1,64}$',
+    default: 'default',
+    description: 'the instance domain: instances with the same REDIS_URL and INSTANCE_DOMAIN serve one pool of agents (one session per agent among them); reported as instance-domain in the processor info'
+  }),
+  REDIS_URL: Type.String({
+    pattern: '^$|^rediss?://\\S+$',
+    default: '',
+    description: 'the Redis of the instance domain (redis://host:port/db), e.g. redis://127.0.0.1:6379; empty: this instance alone, everything in memory'
+  }),
+  INSTANCE_ID: Type.String({
+    pattern: '^$|^[A-Za-z0-9_.:@-]{1,100}$',
+    default: '',
+    description: 'this instance\'s name in the domain (confirm prompts and GET /domain name it); empty: <hostname>:<PORT>'
+  }),
+  PUBLIC_URL: Type.String({
+    pattern: '^$|^https?://[^,\\s]+$',
+    default: '',
+    description: 'how media bars and the other instances reach this one (GET /domain lists it; CORS and the media bar\'s CSP allow the domain\'s); empty: http://<HOST>:<PORT> when HOST is one address'
+  }),
+  DOMAIN_LEASE_MS: Type.Integer({
+    minimum: 1000,
+    maximum: 600000,
+    default: 6000,
+    description: 'how long an instance\'s registration and its agents\' claims outlive its last renewal (renewed every third of it): a dead instance leaves GET /domain, and its agents can be logged in elsewhere without a takeover prompt, within this'
+  }),
   MODELS_DIR: Type.String({ minLength: 1, default: projectPath('models'), description: 'folder of call models (*.json)' }),
   SIM_DIRECTORY_FILE: Type.String({
     minLength: 1,
@@ -184,6 +210,18 @@ export const ConfigSchema = Type.Object({
 })
 
 export type Config = Readonly<Static<typeof ConfigSchema>>
+
+/** This instance's id in the domain: INSTANCE_ID, or <hostname>:<PORT>. */
+export function instanceIdOf (config: Config): string {
+  return config.INSTANCE_ID !== '' ? config.INSTANCE_ID : `${hostname()}:${config.PORT}`
+}
+
+/** How others reach this instance: PUBLIC_URL, or http://<HOST>:<PORT> when HOST is one address ('' otherwise). */
+export function publicUrlOf (config: Config): string {
+  if (config.PUBLIC_URL !== '') return config.PUBLIC_URL.replace(/\/+$/, '')
+  if (config.PORT === 0 || config.HOST === '0.0.0.0' || config.HOST === '::') return ''
+  return `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`
+}
 
 /**
  * Parses and validates the configuration once. `env` is the environment to read (process.env in

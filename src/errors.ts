@@ -30,6 +30,7 @@ export const RATE_LIMITED = code('RATE_LIMITED')
 export const OVERLOADED = code('OVERLOADED')
 export const CTI_UNAVAILABLE = code('CTI_UNAVAILABLE')
 export const TIMEOUT = code('TIMEOUT')
+export const DOMAIN_UNAVAILABLE = code('DOMAIN_UNAVAILABLE')
 export const INTERNAL = code('INTERNAL')
 
 /** Every class by its code (a failure that crossed a process boundary, thrown again here). */
@@ -51,6 +52,7 @@ export const ERROR_CLASSES: Record<FailureCode, ProtocolErrorClass> = {
   OVERLOADED,
   CTI_UNAVAILABLE,
   TIMEOUT,
+  DOMAIN_UNAVAILABLE,
   INTERNAL
 }
 

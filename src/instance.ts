@@ -1,4 +1,4 @@
-import type { Config } from './config.js'
+import { instanceIdOf, publicUrlOf, type Config } from './config.js'
 import { ClientRegistry } from './core/client.js'
 import { ManualClock, SystemClock, type Clock } from './core/clock.js'
 import { Dispatcher } from './core/dispatcher.js'
@@ -13,6 +13,8 @@ import type { CtiPort } from './cti/port.js'
 import { createSimulator } from './cti/simulator/connector.js'
 import { SIMULATOR_CONTROLS, localControl, remoteControl, type SimulatorControl } from './cti/simulator/control.js'
 import type { Simulator } from './cti/simulator/simulator.js'
+import { LocalDomain, type Domain } from './domain/domain.js'
+import { RedisDomain } from './domain/redis-domain.js'
 import { InteractionProcessor } from './processor/interaction-processor.js'
 import { VERSION } from './version.js'
 import { loadCallModels } from './workflow/call-model.js'
@@ -45,6 +47,8 @@ export interface Instance {
    */
   control: () => SimulatorControl | undefined
   readonly presence: Presence
+  /** The instance domain: this instance alone in memory, or with REDIS_URL the domain in Redis. */
+  readonly domain: Domain
   /** Reaches the connector (CTI_URL): resolves after the first attempt, whatever came of it. */
   start: () => Promise<void>
   /** Marks every service Stopping: no new client records, bindings or sessions. */
@@ -74,6 +78,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
   const { cti, simulator, bridge } = chooseCti(config, clock, log)
   const embeddedControl = simulator === undefined ? undefined : localControl(simulator, clock)
   const bridgeControl = bridge === undefined ? undefined : remoteControl(async (name, args) => await bridge.control(name, args))
+  const domain = chooseDomain(config, log)
   const sources = new SourceLimits({
     maxClients: config.SOURCE_MAX_CLIENTS,
     clientsPerMinute: config.SOURCE_CLIENTS_PER_MIN,
@@ -96,9 +101,18 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
       perAgent: config.LOGIN_FAILURES_PER_AGENT,
       perSource: config.LOGIN_FAILURES_PER_SOURCE,
       lockoutMs: config.LOGIN_LOCKOUT_MS
-    }, clock, log.child({ component: 'logins' })),
+    }, clock, log.child({ component: 'logins' }), domain.loginCounts(clock)),
     now: () => clock.now(),
-    ownerPresent: clientId => clients.get(clientId) !== undefined
+    ownerPresent: clientId => clients.get(clientId) !== undefined,
+    domain
+  })
+  domain.report({
+    load: () => {
+      const { status, acceptingClients } = processor.availability()
+      return { status, acceptingClients, clientCount: clients.size, sessions: processor.sessionCount }
+    },
+    claims: () => processor.heldClaims(),
+    lost: claim => { processor.claimLost(claim) }
   })
   registry.add(monitor)
   registry.add(processor)
@@ -126,8 +140,9 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     simulator,
     control: () => embeddedControl ?? (bridge !== undefined && SIMULATOR_CONTROLS.every(name => bridge.controls.includes(name)) ? bridgeControl : undefined),
     presence,
+    domain,
     async start () {
-      await bridge?.start()
+      await Promise.all([bridge?.start(), domain.start()])
     },
     stop () {
       clients.stopAccepting()
@@ -138,10 +153,25 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     async close () {
       presence.close()
       await processor.destroyAll('shutdown')
+      await domain.close()
       cti.close()
       for (const c of [clock, transportClock]) if (c instanceof SystemClock) c.clearAll()
     }
   }
+}
+
+/** The domain: with REDIS_URL shared in Redis, else this instance alone. */
+function chooseDomain (config: Config, log: Logger): Domain {
+  const common = { name: config.INSTANCE_DOMAIN, instanceId: instanceIdOf(config) }
+  if (config.REDIS_URL === '') return new LocalDomain({ ...common, url: publicUrlOf(config) })
+  return new RedisDomain({
+    ...common,
+    url: config.REDIS_URL,
+    publicUrl: publicUrlOf(config),
+    leaseMs: config.DOMAIN_LEASE_MS,
+    resumeMs: Math.max(config.SESSION_GRACE_MS, config.DOMAIN_LEASE_MS),
+    log: log.child({ component: 'domain' })
+  })
 }
 
 /** The CTI: the simulator embedded, or with CTI_URL the bridge to a connector process. */

@@ -43,7 +43,9 @@ t.test('the real trace over REST + SSE: exact answers, exact events, exact order
 
   res = await bar.prepareSession({ agent: AGENT1, model: '', override: true, cti: PROCESSOR_ID })
   t.equal(res.statusCode, 201)
-  t.same(body(res), {
+  const { resumeToken, ...prepared } = body(res)
+  t.match(resumeToken, /^[A-Za-z0-9_-]{43}$/, 'and the session\'s resume credential, the one member the trace does not have')
+  t.same(prepared, {
     command: 'prepareSession',
     result: 'success',
     resource: { id: 'Simulator-agent1', data: { agent: { id: 'agent1' }, model: '', override: true, cti: PROCESSOR_ID } },

@@ -76,7 +76,9 @@ const services: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'prepareSession: create an agent session',
       description: 'Checks the agent\'s credentials, creates the session resource and the workflow session (same id) and starts ' +
         'the CTI login. 201 success; 409 confirm when the agent already has a session and `override` is not true ' +
-        '(send again with `override: true` to replace it); 401 bad credentials.',
+        '(send again with `override: true` to replace it; in a domain, also when another instance holds it, and the message names that instance); ' +
+        '401 bad credentials. `agent.resumeToken` (the `resumeToken` of the last success) replaces the password: the session is taken back on ' +
+        'any instance of the domain, calls included, with no confirm (docs/protocol.md, Resume credential). 503 DOMAIN_UNAVAILABLE while the domain\'s Redis cannot be reached.',
       params: ServiceParams,
       // The processor checks the body, as it checks the same request from every face
       // (src/processor/interaction-processor.ts); this schema is what the OpenAPI shows.
@@ -84,7 +86,7 @@ const services: FastifyPluginAsyncTypebox = async (app) => {
       response: answers({
         201: [Type.Ref(ServiceAnswerSchema), 'the session was created: resource.id, and the workflow session to bind'],
         409: [Type.Ref(ServiceAnswerSchema), 'confirm: the agent already has a session; send again with override: true to replace it']
-      }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'UNKNOWN_MODEL', 'LOCKED_OUT', 'NOT_ACCEPTING_CLIENTS', 'CTI_UNAVAILABLE', 'TIMEOUT')
+      }, ...ANY_ROUTE, 'UNKNOWN_SERVICE', 'NOT_BOUND', 'UNKNOWN_COMMAND', 'UNKNOWN_MODEL', 'LOCKED_OUT', 'NOT_ACCEPTING_CLIENTS', 'CTI_UNAVAILABLE', 'TIMEOUT', 'DOMAIN_UNAVAILABLE')
     }
   }, async (request, reply) => {
     const answer = await his.dispatcher.service(request.client, { serviceId: request.params.serviceId, command: 'prepareSession', data: request.body })

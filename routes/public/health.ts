@@ -17,22 +17,25 @@ const health: FastifyPluginAsyncTypebox = async (app) => {
       tags: ['operations'],
       operationId: 'health',
       summary: 'Health of the instance',
-      description: '200 while the instance is in service; 503 while it is stopping or its CTI is unavailable.',
+      description: '200 while the instance is in service; 503 while it is stopping, its CTI is unavailable, or its domain\'s Redis cannot be reached.',
       response: answers({
         200: [Type.Ref(HealthAnswerSchema), 'in service'],
-        503: [Type.Ref(HealthAnswerSchema), 'stopping, or the CTI is unavailable']
+        503: [Type.Ref(HealthAnswerSchema), 'stopping, or the CTI or the domain is unavailable']
       }, 'RATE_LIMITED')
     }
   }, async (_request, reply) => {
     const cti = his.cti.health()
+    const { domain } = his
+    const domainHealth = domain.health()
     const services = his.registry.list().map(s => ({ id: s.id, name: s.name, ...s.serviceStatus }))
     const stopping = services.some(s => s.status === 'Stopping')
-    const status = stopping ? 'stopping' as const : cti.ok ? 'ok' as const : 'degraded' as const
+    const status = stopping ? 'stopping' as const : cti.ok && domainHealth.ok ? 'ok' as const : 'degraded' as const
     return reply.code(HEALTH_STATUS[status]).send({
       status,
       version: VERSION,
       uptimeSeconds: Math.round((Date.now() - started) / 1000),
       cti,
+      domain: { name: domain.name, shared: domain.shared, instance: domain.instanceId, ...domainHealth },
       services,
       clients: his.clients.size,
       sessions: his.processor.sessionCount,

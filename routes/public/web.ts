@@ -19,7 +19,7 @@ const web: FastifyPluginAsyncTypebox = async (app) => {
         'control routes (the simulator runs, SIM_CONTROL is on, and the page is an operator\'s: loopback when no ADMIN_TOKEN is set).',
       response: answers({ 200: [Type.Ref(MediaBarConfigSchema), 'the settings'] })
     }
-  }, async request => ({ servers, simulator: config.SIM_CONTROL === 'on' && app.operatorAllowed(request) && app.his.control() !== undefined, processorId: config.PROCESSOR_ID }))
+  }, async request => ({ servers, domain: app.his.domain.shared, simulator: config.SIM_CONTROL === 'on' && app.operatorAllowed(request) && app.his.control() !== undefined, processorId: config.PROCESSOR_ID }))
 
   await app.register(fastifyStatic, {
     root: projectPath('web'),

@@ -11,7 +11,7 @@ export interface LoginThrottleOptions {
   lockoutMs: number
 }
 
-interface Count {
+export interface Count {
   failures: number
   /** When the last failure happened: the count is forgotten LOGIN_LOCKOUT_MS after it (or after notBefore, if later). */
   last: number
@@ -21,6 +21,59 @@ interface Count {
 
 /** Entries each table keeps at most: an attacker with many addresses cannot grow it without bound. */
 const MAX_ENTRIES = 100_000
+
+/** The three tables of counts. */
+export type CountTable = 'pair' | 'source' | 'agent'
+
+/**
+ * Where the counts live: in memory for one instance, in Redis for a domain (every instance then
+ * counts the same failures: src/domain/redis-counts.ts). `ttlMs` is how long a count must be kept.
+ */
+export interface CountStore {
+  read: (keys: ReadonlyArray<[CountTable, string]>) => Promise<Array<Count | undefined>>
+  write: (table: CountTable, key: string, count: Count, ttlMs: number) => Promise<void>
+  remove: (table: CountTable, key: string) => Promise<void>
+}
+
+/** The counts of one instance, in memory, each table bounded (the oldest entries go first). */
+export class MemoryCounts implements CountStore {
+  readonly #tables: Record<CountTable, Map<string, { count: Count, until: number }>> = { pair: new Map(), source: new Map(), agent: new Map() }
+  readonly #clock: Clock
+
+  constructor (clock: Clock) {
+    this.#clock = clock
+  }
+
+  async read (keys: ReadonlyArray<[CountTable, string]>): Promise<Array<Count | undefined>> {
+    const now = this.#clock.now()
+    return keys.map(([table, key]) => {
+      const entry = this.#tables[table].get(key)
+      if (entry === undefined || entry.until > now) return entry?.count
+      this.#tables[table].delete(key)
+      return undefined
+    })
+  }
+
+  async write (table: CountTable, key: string, count: Count, ttlMs: number): Promise<void> {
+    const map = this.#tables[table]
+    if (!map.has(key) && map.size >= MAX_ENTRIES) this.#evict(map)
+    map.set(key, { count: { ...count }, until: this.#clock.now() + ttlMs })
+  }
+
+  async remove (table: CountTable, key: string): Promise<void> {
+    this.#tables[table].delete(key)
+  }
+
+  /** Drops the expired entries, and the oldest ones if that is not enough. */
+  #evict (map: Map<string, { until: number }>): void {
+    const now = this.#clock.now()
+    for (const [key, entry] of map) if (entry.until <= now) map.delete(key)
+    for (const key of map.keys()) {
+      if (map.size < MAX_ENTRIES * 0.9) break
+      map.delete(key)
+    }
+  }
+}
 /** The agent-wide rule starts after this many times LOGIN_FAILURES_PER_AGENT failures, from all sources. */
 const AGENT_WIDE_FACTOR = 4
 /** The agent-wide wait grows to this at most: a real agent who mistyped once waits no longer. */
@@ -49,94 +102,85 @@ export class LoginThrottle {
   readonly #options: LoginThrottleOptions
   readonly #clock: Clock
   readonly #log: Logger
-  readonly #pairs = new Map<string, Count>()
-  readonly #sources = new Map<string, Count>()
-  readonly #agents = new Map<string, Count>()
+  readonly #store: CountStore
 
-  constructor (options: LoginThrottleOptions, clock: Clock, log: Logger) {
+  constructor (options: LoginThrottleOptions, clock: Clock, log: Logger, store: CountStore = new MemoryCounts(clock)) {
     this.#options = options
     this.#clock = clock
     this.#log = log
+    this.#store = store
   }
 
   /** Throws LOCKED_OUT or RATE_LIMITED when `source` may not try `agentId`'s password now. */
-  check (source: string, agentId: string): void {
+  async check (source: string, agentId: string): Promise<void> {
     const now = this.#clock.now()
-    const pair = this.#current(this.#pairs, pairKey(source, agentId), now)
+    const [pair, bySource, byAgent] = (await this.#store.read([['pair', pairKey(source, agentId)], ['source', source], ['agent', agentId]]))
+      .map(count => this.#current(count, now))
     if (pair !== undefined && pair.failures >= this.#options.perAgent) {
       throw withRetryAfter(new LOCKED_OUT('too many failed logins; try again later'), pair.last + this.#options.lockoutMs - now)
     }
-    const bySource = this.#current(this.#sources, source, now)
     if (bySource !== undefined && bySource.notBefore > now) {
       throw rateLimited('too many failed logins from this source; wait before the next attempt', bySource.notBefore - now)
     }
-    const byAgent = this.#current(this.#agents, agentId, now)
     if (pair !== undefined && byAgent !== undefined && byAgent.notBefore > now) {
       throw rateLimited('too many failed logins for this agent; wait before the next attempt', byAgent.notBefore - now)
     }
   }
 
-  /** The CTI refused `agentId`'s password from `source`. */
-  failed (source: string, agentId: string): void {
+  /** The CTI refused `agentId`'s password from `source` (a store that cannot be written is logged, not thrown). */
+  async failed (source: string, agentId: string): Promise<void> {
+    try {
+      await this.#failed(source, agentId)
+    } catch (err) {
+      this.#log.warn({ err: err instanceof Error ? err.message : String(err), agentId }, 'a failed login could not be counted')
+    }
+  }
+
+  async #failed (source: string, agentId: string): Promise<void> {
     const now = this.#clock.now()
     const { perAgent, perSource, lockoutMs } = this.#options
-    const pair = this.#count(this.#pairs, pairKey(source, agentId), now)
+    const keys: Array<[CountTable, string]> = [['pair', pairKey(source, agentId)], ['source', source], ['agent', agentId]]
+    const [pair, bySource, byAgent] = (await this.#store.read(keys)).map(count => this.#added(count, now))
+    if (pair === undefined || bySource === undefined || byAgent === undefined) return
     if (pair.failures === perAgent) this.#log.warn({ source, agentId, failures: pair.failures }, 'login locked out for this source and agent id')
 
-    const bySource = this.#count(this.#sources, source, now)
     if (bySource.failures >= perSource) {
       const wait = Math.min(1000 * 2 ** (bySource.failures - perSource), lockoutMs)
       bySource.notBefore = now + wait
       if (bySource.failures === perSource) this.#log.warn({ source, failures: bySource.failures }, 'failed logins from this source: further attempts are slowed')
     }
 
-    const byAgent = this.#count(this.#agents, agentId, now)
     const agentWide = perAgent * AGENT_WIDE_FACTOR
     if (byAgent.failures >= agentWide) {
       byAgent.notBefore = now + Math.min(1000 * 2 ** (byAgent.failures - agentWide), AGENT_WIDE_MAX_MS)
       if (byAgent.failures === agentWide) this.#log.warn({ agentId, failures: byAgent.failures }, 'failed logins for this agent id from many sources: repeated attempts are slowed')
     }
+    await Promise.all([pair, bySource, byAgent].map(async (count, i) => {
+      const [table, key] = keys[i] ?? ['pair', '']
+      await this.#store.write(table, key, count, Math.max(count.last, count.notBefore) + lockoutMs - now)
+    }))
   }
 
   /** `source` logged in as `agentId`: that pair's failures are forgotten. */
-  succeeded (source: string, agentId: string): void {
-    this.#pairs.delete(pairKey(source, agentId))
+  async succeeded (source: string, agentId: string): Promise<void> {
+    await this.#store.remove('pair', pairKey(source, agentId)).catch(() => {})
   }
 
   /**
-   * The count under `key`, if it is still remembered (a forgotten one is dropped). A count is
-   * remembered until LOGIN_LOCKOUT_MS after the later of its last failure and the end of its wait:
-   * a source held off for the longest wait must stay quiet for a whole LOGIN_LOCKOUT_MS after it
-   * before its failures are forgotten, so guessing at the pace the wait allows never resets them.
+   * The count, if it is still remembered. A count is remembered until LOGIN_LOCKOUT_MS after the
+   * later of its last failure and the end of its wait: a source held off for the longest wait
+   * must stay quiet for a whole LOGIN_LOCKOUT_MS after it before its failures are forgotten, so
+   * guessing at the pace the wait allows never resets them.
    */
-  #current (table: Map<string, Count>, key: string, now: number): Count | undefined {
-    const count = table.get(key)
+  #current (count: Count | undefined, now: number): Count | undefined {
     if (count === undefined) return undefined
-    if (now < Math.max(count.last, count.notBefore) + this.#options.lockoutMs) return count
-    table.delete(key)
-    return undefined
+    return now < Math.max(count.last, count.notBefore) + this.#options.lockoutMs ? count : undefined
   }
 
-  /** Adds a failure under `key`. */
-  #count (table: Map<string, Count>, key: string, now: number): Count {
-    let count = this.#current(table, key, now)
-    if (count === undefined) {
-      if (table.size >= MAX_ENTRIES) this.#evict(table, now)
-      count = { failures: 0, last: now, notBefore: 0 }
-      table.set(key, count)
-    }
-    count.failures++
-    count.last = now
-    return count
-  }
-
-  /** Drops the expired entries, and the oldest ones if that is not enough. */
-  #evict (table: Map<string, Count>, now: number): void {
-    for (const key of [...table.keys()]) this.#current(table, key, now)
-    for (const key of table.keys()) {
-      if (table.size < MAX_ENTRIES * 0.9) break
-      table.delete(key)
-    }
+  /** The count with one more failure, now. */
+  #added (count: Count | undefined, now: number): Count {
+    const current = this.#current(count, now) ?? { failures: 0, last: now, notBefore: 0 }
+    return { failures: current.failures + 1, last: now, notBefore: current.notBefore }
   }
 }
 

@@ -111,9 +111,10 @@ export class ServiceRegistry {
   bindService (client: ClientRecord, serviceId: string): Service {
     const service = this.get(serviceId)
     if (client.services.has(serviceId)) return service
-    const { acceptingClients, status } = service.availability()
+    const { acceptingClients, status, reason } = service.availability()
     if (!acceptingClients) {
-      throw new NOT_ACCEPTING_CLIENTS(`service ${service.name} is not accepting clients (${status}${status === 'OutOfService' ? ': its CTI is unavailable' : ''})`)
+      const why = reason ?? (status === 'OutOfService' ? 'its CTI is unavailable' : undefined)
+      throw new NOT_ACCEPTING_CLIENTS(`service ${service.name} is not accepting clients (${status}${why === undefined ? '' : `: ${why}`})`)
     }
     client.services.add(serviceId)
     this.#serviceClients.get(serviceId)?.add(client)

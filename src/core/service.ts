@@ -12,6 +12,8 @@ export interface RequestContext {
 export interface Availability {
   status: ServiceStatusName
   acceptingClients: boolean
+  /** Why it takes no clients, when its status does not say (the NOT_ACCEPTING_CLIENTS message). */
+  reason?: string
 }
 
 /** The answer of a successful (or confirm) service request, without the envelope. */

@@ -1,4 +1,4 @@
-import { AUTH_FAILED, CTI_UNAVAILABLE, INVALID_STATE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND, toFailure } from '../errors.js'
+import { AUTH_FAILED, CTI_UNAVAILABLE, DOMAIN_UNAVAILABLE, INVALID_MESSAGE, INVALID_STATE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND, toFailure } from '../errors.js'
 import { compileCheck } from '../core/check.js'
 import type { Logger } from '../core/logger.js'
 import type { LoginThrottle } from '../core/login-throttle.js'
@@ -6,10 +6,22 @@ import { withoutSecrets } from '../core/redact.js'
 import type { Availability, RequestContext, Resource, Service, ServiceResult } from '../core/service.js'
 import type { ServiceRegistry } from '../core/service-registry.js'
 import type { CtiAgent, CtiHealth, CtiPort } from '../cti/port.js'
+import type { Domain, DomainCommand, HeldClaim, ResumeRecord } from '../domain/domain.js'
 import { PrepareSessionDataSchema, SESSION_REQUESTS, type PrepareSessionData } from '../schemas/session-requests.schema.js'
 import type { CompiledModel } from '../workflow/call-model.js'
 import { WORKFLOW_MANAGER_ID, type WorkflowManager } from '../workflow/workflow-manager.js'
 import { ProcessorSession } from './processor-session.js'
+
+/** A prepareSession that came with a resume credential: the credential and what it stood for. */
+interface Resumed {
+  token: string
+  record: ResumeRecord
+}
+
+/** The `reason` of an event's data, if it has one. */
+function reasonOf (data: unknown): unknown {
+  return typeof data === 'object' && data !== null ? Reflect.get(data, 'reason') : undefined
+}
 
 export const PROCESSOR_TYPE = 'com.openmethods.iserver.processor'
 
@@ -31,6 +43,8 @@ export interface InteractionProcessorOptions {
   now: () => number
   /** Whether a client record still exists (a session whose owner is gone is adopted without a confirm). */
   ownerPresent: (clientId: string) => boolean
+  /** The instance domain: one session per agent across its instances, and the resume credentials. */
+  domain: Domain
 }
 
 /**
@@ -53,7 +67,10 @@ export class InteractionProcessor implements Service {
   readonly #logins: LoginThrottle
   readonly #now: () => number
   readonly #ownerPresent: (clientId: string) => boolean
+  readonly #domain: Domain
   readonly #sessions = new Map<string, ProcessorSession>()
+  /** Each session's claim generation in the domain (its fencing token). */
+  readonly #generations = new Map<ProcessorSession, number>()
   readonly #byAgent = new Map<string, ProcessorSession>()
   readonly #byOwner = new Map<string, Set<ProcessorSession>>()
   /** Owners whose client is away, with the time their sessions end. */
@@ -76,6 +93,41 @@ export class InteractionProcessor implements Service {
     this.#instanceDomain = options.instanceDomain
     this.#ctiOk = options.cti.health().ok
     options.cti.watch(health => { this.#ctiChanged(health) })
+    this.#domain = options.domain
+    this.#domain.watch(health => {
+      this.#log[health.ok ? 'info' : 'warn']({ domain: health }, health.ok ? 'new sessions accepted again: the domain is back' : 'new sessions refused while the domain is unavailable')
+      this.#registry.changed(this.id)
+      this.#registry.publishService(this.id, { eventType: 'serviceUpdated', service: this.#registry.describe(this) })
+    })
+    this.#domain.onCommand(async command => { await this.#onDomainCommand(command) })
+  }
+
+  /** Another instance of the domain took an agent over: this instance's session of it ends (`replaced`). */
+  async #onDomainCommand (command: DomainCommand): Promise<void> {
+    const session = this.#byAgent.get(command.agentId)
+    if (session === undefined || this.#generations.get(session) !== command.generation) return
+    await this.#serial(session.agent.id, async () => {
+      if (this.#generations.get(session) !== command.generation) return
+      this.#log.info({ sessionId: session.id, reason: command.reason }, 'session taken over on another instance of the domain')
+      this.#release(session, command.reason)
+    })
+  }
+
+  /** The claims of this instance's sessions, renewed with its lease. */
+  heldClaims (): HeldClaim[] {
+    const claims: HeldClaim[] = []
+    for (const [session, generation] of this.#generations) claims.push({ agentId: session.agent.id, generation, orphaned: session.orphaned })
+    return claims
+  }
+
+  /** A renewal found a session's claim taken by another instance (while Redis could not tell this one): it ends. */
+  claimLost (claim: HeldClaim): void {
+    const session = this.#byAgent.get(claim.agentId)
+    if (session === undefined || this.#generations.get(session) !== claim.generation) return
+    this.#log.warn({ sessionId: session.id }, 'another instance of the domain holds the agent now; this session ends')
+    void this.#serial(session.agent.id, async () => {
+      if (this.#generations.get(session) === claim.generation) this.#release(session, 'replaced')
+    })
   }
 
   /** The service info (getServices): the CTI's vendor and version as the CTI says them now. */
@@ -136,6 +188,9 @@ export class InteractionProcessor implements Service {
   availability (): Availability {
     if (this.#stopping) return { status: 'Stopping', acceptingClients: false }
     if (!this.#cti.health().ok) return { status: 'OutOfService', acceptingClients: false }
+    // Without the domain a login could make a second session of an agent: sessions already
+    // running carry on, new ones wait.
+    if (!this.#domain.health().ok) return { status: 'InService', acceptingClients: false, reason: `the domain ${this.#domain.name} is unavailable (Redis cannot be reached)` }
     return { status: 'InService', acceptingClients: true }
   }
 
@@ -188,37 +243,73 @@ export class InteractionProcessor implements Service {
     const availability = this.availability()
     if (!availability.acceptingClients) {
       if (availability.status === 'OutOfService') throw new CTI_UNAVAILABLE(`the CTI behind ${this.name} is unavailable`)
+      if (availability.status === 'InService') throw new DOMAIN_UNAVAILABLE(`the domain ${this.#domain.name} is unavailable (Redis cannot be reached): new sessions wait for it; try again shortly`)
       throw new NOT_ACCEPTING_CLIENTS(`${this.name} is not accepting new sessions`)
     }
+    const { password, resumeToken } = request.agent
+    if ((password === undefined) === (resumeToken === undefined)) throw new INVALID_MESSAGE('prepareSession data: agent needs a password or a resumeToken (one of them)')
     const source = ctx.client.source
-    this.#logins.check(source, request.agent.id)
-    const auth = await this.#cti.authenticate(request.agent.id, request.agent.password)
-    if (!auth.ok) {
-      this.#logins.failed(source, request.agent.id)
-      this.#log.info({ agentId: request.agent.id, source, code: auth.code }, 'prepareSession refused')
-      throw auth.code === 'LOCKED_OUT' ? new LOCKED_OUT(auth.message) : new AUTH_FAILED(auth.message)
-    }
-    this.#logins.succeeded(source, request.agent.id)
+    await this.#logins.check(source, request.agent.id)
+    const resumed = resumeToken === undefined ? undefined : { token: resumeToken, record: await this.#redeem(source, request.agent.id, resumeToken) }
+    const agent = resumed?.record.agent ?? await this.#authenticate(source, request.agent.id, password ?? '')
     const model = this.#workflow.model(request.model)
     const echo = withoutSecrets(request)
 
     // One agent's session changes (a prepare, a retirement) happen one after another, whatever
     // the CTI's answers take.
-    return await this.#serial(auth.agent.id, async () => await this.#prepare(ctx, request, auth.agent, model, echo))
+    return await this.#serial(agent.id, async () => await this.#prepare(ctx, request, agent, model, echo, resumed))
   }
 
-  async #prepare (ctx: RequestContext, request: PrepareSessionData, agent: CtiAgent, model: CompiledModel, echo: unknown): Promise<ServiceResult> {
+  /** The CTI checks the password; a refusal counts against the source and the id (docs/protocol.md, Logins). */
+  async #authenticate (source: string, agentId: string, password: string): Promise<CtiAgent> {
+    const auth = await this.#cti.authenticate(agentId, password)
+    if (!auth.ok) {
+      await this.#logins.failed(source, agentId)
+      this.#log.info({ agentId, source, code: auth.code }, 'prepareSession refused')
+      throw auth.code === 'LOCKED_OUT' ? new LOCKED_OUT(auth.message) : new AUTH_FAILED(auth.message)
+    }
+    await this.#logins.succeeded(source, agentId)
+    return auth.agent
+  }
+
+  /** The resume credential stands for the password: the domain takes it (one use); a wrong one counts as a failed login. */
+  async #redeem (source: string, agentId: string, token: string): Promise<ResumeRecord> {
+    const record = await this.#domain.redeemResume(agentId, token)
+    if (record === undefined) {
+      await this.#logins.failed(source, agentId)
+      this.#log.info({ agentId, source }, 'prepareSession refused: the resume credential is not the agent\'s current one')
+      throw new AUTH_FAILED('the resume credential is not valid (used already, expired, or its session ended); log in with the password')
+    }
+    await this.#logins.succeeded(source, agentId)
+    return record
+  }
+
+  async #prepare (ctx: RequestContext, request: PrepareSessionData, agent: CtiAgent, model: CompiledModel, echo: unknown, resumed: Resumed | undefined): Promise<ServiceResult> {
+    // A resume credential is the agent's own media bar coming back: no takeover prompt.
+    const force = request.override === true || resumed !== undefined
     const existing = this.#byAgent.get(agent.id)
-    if (existing !== undefined && request.override !== true && !existing.orphaned && this.#ownerPresent(existing.owner)) {
-      return {
-        result: 'confirm',
-        message: `Agent ${agent.id} already has a session on ${this.name}. Take it over? The other media bar will be signed out; calls in progress carry on here.`,
-        original: { command: 'prepareSession', data: echo }
-      }
+    if (existing !== undefined && !force && !existing.orphaned && this.#ownerPresent(existing.owner)) {
+      return this.#confirm(agent, echo, this.name)
+    }
+    const id = `${this.name}-${agent.id}`
+    let claim
+    try {
+      claim = await this.#domain.claim(agent.id, id, force)
+    } catch (err) {
+      if (resumed !== undefined) await this.#restoreResume(resumed)
+      throw err
+    }
+    if (!claim.ok) return this.#confirm(agent, echo, `${claim.holder.instance}${claim.holder.url === '' ? '' : ` (${claim.holder.url})`}`)
+    const generation = claim.generation
+    const previous = claim.previous
+    if (previous !== undefined && previous.instance !== this.#domain.instanceId) {
+      // The other instance ends its session before this one starts; a dead one cannot answer,
+      // and its session ends anyway when it renews (it would find the claim taken).
+      const confirmed = await this.#domain.send(previous.instance, { type: 'release', agentId: agent.id, generation: previous.generation, reason: 'replaced' })
+      this.#log.info({ agentId: agent.id, from: previous.instance, confirmed }, 'agent taken over from another instance of the domain')
     }
     if (existing !== undefined) this.#release(existing, 'replaced')
 
-    const id = `${this.name}-${agent.id}`
     const workflow = this.#workflow.createSession(id, model, ctx.client.id)
     const session = new ProcessorSession({
       id,
@@ -226,13 +317,20 @@ export class InteractionProcessor implements Service {
       agent,
       cti: this.#cti,
       workflow,
-      emit: event => this.#registry.publishResource(this.id, id, event),
+      emit: event => {
+        // The agent logged out (themselves, or at the CTI), or the session resource ended: the
+        // resume credential goes with it. Not at a shutdown: the media bar takes its session back
+        // on another instance of the domain with it.
+        if (event.name === 'session.ended' && reasonOf(event.data) !== 'shutdown') void this.#domain.voidResume(agent.id, generation).catch(() => {})
+        return this.#registry.publishResource(this.id, id, event)
+      },
       log: this.#log,
       now: this.#now,
       dispose: async s => { await this.#retire(s, 'disposed', false) },
       ended: (s, reason) => { this.#forget(s, reason) }
     })
     this.#sessions.set(id, session)
+    this.#generations.set(session, generation)
     this.#byAgent.set(agent.id, session)
     this.#owned(ctx.client.id).add(session)
     const away = this.#away.get(ctx.client.id)
@@ -253,15 +351,37 @@ export class InteractionProcessor implements Service {
       if (this.#sessions.get(id) !== session) throw new INVALID_STATE(`the session of ${agent.id} ended while it was being prepared; try again`)
     } catch (err) {
       this.#forget(session, 'failed')
+      if (resumed !== undefined) await this.#restoreResume(resumed)
       throw err
     }
-    this.#log.info({ sessionId: id, agentId: agent.id, model: model.name, clientId: ctx.client.id, adopted }, 'session prepared')
+    let token: string | undefined
+    try {
+      token = await this.#domain.issueResume({ agent, sessionId: id, generation })
+    } catch (err) {
+      // The session runs; only the credential is missing (the next login needs the password).
+      this.#log.warn({ sessionId: id, code: toFailure(err).code }, 'no resume credential for the session: the domain did not store it')
+    }
+    this.#log.info({ sessionId: id, agentId: agent.id, model: model.name, clientId: ctx.client.id, adopted, resumed: resumed !== undefined }, 'session prepared')
     return {
       result: 'success',
       resource: { id, data: echo },
       data: echo,
-      workflow: { serviceId: WORKFLOW_MANAGER_ID, resourceId: id }
+      workflow: { serviceId: WORKFLOW_MANAGER_ID, resourceId: id },
+      ...(token === undefined ? {} : { resumeToken: token })
     }
+  }
+
+  #confirm (agent: CtiAgent, echo: unknown, where: string): ServiceResult {
+    return {
+      result: 'confirm',
+      message: `Agent ${agent.id} already has a session on ${where}. Take it over? The other media bar will be signed out; calls in progress carry on here.`,
+      original: { command: 'prepareSession', data: echo }
+    }
+  }
+
+  /** A resume that did not come to a session leaves the credential usable again (the media bar retries with it). */
+  async #restoreResume (resumed: Resumed): Promise<void> {
+    await this.#domain.issueResume(resumed.record, resumed.token).catch(() => {})
   }
 
   /**
@@ -297,6 +417,8 @@ export class InteractionProcessor implements Service {
     } else if (keep) {
       session.orphaned = true
       this.#disown(session)
+      const generation = this.#generations.get(session)
+      if (generation !== undefined) void this.#domain.orphan(session.agent.id, generation).catch(() => {})
       this.#log.info({ sessionId: session.id, reason }, 'session waits for the agent\'s last call (pending logout)')
     } else {
       this.#release(session, reason)
@@ -317,6 +439,15 @@ export class InteractionProcessor implements Service {
     if (this.#sessions.get(session.id) !== session) return
     session.detach()
     this.#sessions.delete(session.id)
+    const generation = this.#generations.get(session)
+    this.#generations.delete(session)
+    if (generation !== undefined) {
+      // A claim or credential Redis could not drop now is found stale later: its generation is
+      // this ended session's, and the lease it hangs on expires. At a shutdown the credential
+      // stays (it expires unless another instance takes the session back with it).
+      void this.#domain.release(session.agent.id, generation).catch(() => {})
+      if (reason !== 'shutdown') void this.#domain.voidResume(session.agent.id, generation).catch(() => {})
+    }
     if (this.#byAgent.get(session.agent.id) === session) this.#byAgent.delete(session.agent.id)
     this.#disown(session)
     this.#workflow.destroySession(session.id)

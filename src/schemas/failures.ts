@@ -28,6 +28,7 @@ export const FAILURE_STATUS = {
   OVERLOADED: 503,
   CTI_UNAVAILABLE: 503,
   TIMEOUT: 504,
+  DOMAIN_UNAVAILABLE: 503,
   INTERNAL: 500
 } as const
 
@@ -50,6 +51,7 @@ export const FAILURE_MEANING: Record<FailureCode, string> = {
   OVERLOADED: 'the instance is past its event-loop or memory limit; retry after `retryAfter` seconds',
   CTI_UNAVAILABLE: 'the telephony platform cannot be reached',
   TIMEOUT: 'the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say',
+  DOMAIN_UNAVAILABLE: 'the instance domain (Redis) cannot be reached: new logins and takeovers wait for it, sessions already running carry on',
   INTERNAL: 'a bug; details are in the server log, never in the answer'
 }
 

@@ -78,6 +78,9 @@ export const ServiceAnswerSchema = Type.Object({
   })),
   workflow: Type.Optional(Type.Object({ serviceId: Type.String(), resourceId: Type.String() })),
   message: Type.Optional(Type.String({ description: 'confirm: the prompt to show the user' })),
+  resumeToken: Type.Optional(Type.String({
+    description: 'prepareSession success: the session\'s resume credential (docs/protocol.md, Resume credential). Keep it for this agent only; it replaces the password in the next prepareSession (a reload, or another instance of the domain when this one is gone) and is void once used, or when the session ends'
+  })),
   original: Type.Optional(Type.Unknown({ description: 'confirm/failure: the request data, password removed' })),
   failure: Type.Optional(Type.Ref(FailureSchema))
 }, {

@@ -58,12 +58,19 @@ export const HealthAnswerSchema = Type.Object({
   version: Type.String(),
   uptimeSeconds: Type.Number(),
   cti: Type.Object({ ok: Type.Boolean(), detail: Type.String() }),
+  domain: Type.Object({
+    name: Type.String({ description: 'INSTANCE_DOMAIN' }),
+    shared: Type.Boolean({ description: 'true: a domain in Redis (REDIS_URL); false: this instance alone' }),
+    instance: Type.String({ description: 'this instance\'s id in the domain' }),
+    ok: Type.Boolean({ description: 'false: Redis cannot be reached (new sessions are refused with DOMAIN_UNAVAILABLE, running ones carry on)' }),
+    detail: Type.String()
+  }),
   services: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), status: Type.String(), acceptingClients: Type.Boolean(), clientCount: Type.Integer() })),
   clients: Type.Integer(),
   sessions: Type.Integer(),
   streams: Type.Integer({ description: 'open SSE streams' }),
   sockets: Type.Integer({ description: 'open WebSockets' })
-}, { $id: 'HealthAnswer', examples: [{ status: 'ok', version: '0.1.0', uptimeSeconds: 3600, cti: { ok: true, detail: 'simulator with 5 agents, 1 calls' }, services: [{ id: 'WorkflowManager', name: 'WorkflowManager', status: 'InService', acceptingClients: true, clientCount: 7 }], clients: 7, sessions: 7, streams: 6, sockets: 1 }] })
+}, { $id: 'HealthAnswer', examples: [{ status: 'ok', version: '0.1.0', uptimeSeconds: 3600, cti: { ok: true, detail: 'simulator with 5 agents, 1 calls' }, domain: { name: 'default', shared: false, instance: 'desk-host:3000', ok: true, detail: 'this instance alone (no REDIS_URL)' }, services: [{ id: 'WorkflowManager', name: 'WorkflowManager', status: 'InService', acceptingClients: true, clientCount: 7 }], clients: 7, sessions: 7, streams: 6, sockets: 1 }] })
 
 export const EventStreamQuery = Type.Object({
   token: Type.Optional(Type.String({ description: 'the client token, for EventSource which cannot set headers' })),
@@ -126,16 +133,47 @@ export const OPERATOR = [{ operatorToken: [] }]
 /** Failures any route can answer: bad input, too many requests from one source, an overloaded instance, and the unexpected. */
 export const ANY_ROUTE = ['INVALID_MESSAGE', 'RATE_LIMITED', 'OVERLOADED', 'INTERNAL'] as const
 
+export const DomainInstanceSchema = Type.Object({
+  id: Type.String({ description: 'INSTANCE_ID (or <hostname>:<PORT>)' }),
+  url: Type.String({ description: 'PUBLIC_URL: where media bars reach it (\'\' when it has none)' }),
+  status: Type.String({ description: 'its Interaction Processor\'s status (InService, OutOfService, Stopping)' }),
+  acceptingClients: Type.Boolean({ description: 'whether it takes new sessions now' }),
+  clientCount: Type.Integer({ description: 'client records it holds' }),
+  sessions: Type.Integer({ description: 'agent sessions it holds' }),
+  startedAt: Type.String({ format: 'date-time' })
+}, { $id: 'DomainInstance' })
+
+export const DomainAnswerSchema = Type.Object({
+  name: Type.String({ description: 'INSTANCE_DOMAIN' }),
+  shared: Type.Boolean({ description: 'true: a domain in Redis (REDIS_URL); false: this instance alone' }),
+  available: Type.Boolean({ description: 'false: Redis cannot be reached now; `instances` then lists this instance only' }),
+  self: Type.String({ description: 'the id of the instance that answered' }),
+  instances: Type.Array(Type.Ref(DomainInstanceSchema), { description: 'the live instances (registered, lease not expired), by id; the load is as of each one\'s last renewal' })
+}, {
+  $id: 'DomainAnswer',
+  examples: [{
+    name: 'sales',
+    shared: true,
+    available: true,
+    self: 'a',
+    instances: [
+      { id: 'a', url: 'http://10.0.0.5:3001', status: 'InService', acceptingClients: true, clientCount: 12, sessions: 12, startedAt: '2026-12-01T08:00:00.000Z' },
+      { id: 'b', url: 'http://10.0.0.6:3002', status: 'InService', acceptingClients: true, clientCount: 9, sessions: 9, startedAt: '2026-12-01T08:00:01.000Z' }
+    ]
+  }]
+})
+
 export const MediaBarConfigSchema = Type.Object({
-  servers: Type.Array(Type.String(), { description: 'base URLs the media bar chooses from; empty: the serving server' }),
+  servers: Type.Array(Type.String(), { description: 'base URLs the media bar chooses from; empty: the serving server (or, with `domain`, the domain\'s instances)' }),
+  domain: Type.Boolean({ description: 'this server is in a shared domain (REDIS_URL): the media bar reads GET /domain to choose an instance, and fails over to another one' }),
   simulator: Type.Boolean({ description: 'this page may use the simulator\'s control routes (the media bar shows its panel)' }),
   processorId: Type.String({ description: 'the Interaction Processor service id of this instance' })
-}, { $id: 'MediaBarConfig', examples: [{ servers: [], simulator: true, processorId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' }] })
+}, { $id: 'MediaBarConfig', examples: [{ servers: [], domain: false, simulator: true, processorId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' }] })
 
 export const REST_SCHEMAS = [
   OpenClientBodySchema, OpenClientAnswerSchema, SuccessAnswerSchema, CoreAnswerSchema, ServicesAnswerSchema,
   ServiceRequestBodySchema, ResourceRequestBodySchema, SnapshotAnswerSchema, HealthAnswerSchema,
-  ...SIMULATOR_SCHEMAS, MediaBarConfigSchema
+  ...SIMULATOR_SCHEMAS, MediaBarConfigSchema, DomainInstanceSchema, DomainAnswerSchema
 ]
 
 export { IdSchema, ServiceAnswerSchema, ResourceAnswerSchema, CapabilityStateSchema }

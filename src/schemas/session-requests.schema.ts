@@ -13,11 +13,17 @@ export const PrepareSessionDataSchema = Type.Object({
   override: Type.Optional(Type.Boolean({ description: 'true replaces an existing session of this agent' })),
   agent: Type.Object({
     id: AgentIdSchema,
-    password: Type.String({ minLength: 1, maxLength: 256, writeOnly: true })
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 256, writeOnly: true, description: 'the agent\'s password (or resumeToken)' })),
+    resumeToken: Type.Optional(Type.String({
+      minLength: 1,
+      maxLength: 256,
+      writeOnly: true,
+      description: 'instead of the password: the resume credential the last successful prepareSession of this agent answered (docs/protocol.md, Resume credential); one use'
+    }))
   })
 }, {
   $id: 'PrepareSessionData',
-  description: 'other properties (such as `cti`) are accepted and echoed',
+  description: 'other properties (such as `cti`) are accepted and echoed. `agent` carries `password` or `resumeToken`',
   examples: [{ agent: { id: 'agent1', password: 'demo-pass-1' }, model: '', override: false }]
 })
 export type PrepareSessionData = Static<typeof PrepareSessionDataSchema>

@@ -27,17 +27,19 @@ export async function http (base: string, method: string, path: string, body?: u
 export class Desk {
   readonly base: string
   readonly token: string
+  readonly clientId: string
   rid = ''
 
-  private constructor (base: string, token: string) {
+  private constructor (base: string, token: string, clientId: string) {
     this.base = base
     this.token = token
+    this.clientId = clientId
   }
 
   static async open (base: string): Promise<Desk> {
     const opened = await http(base, 'POST', '/clients', { name: 'desk' })
     if (opened.status !== 201) throw new Error(`open a client: ${opened.status} ${JSON.stringify(opened.json)}`)
-    return new Desk(base, String(opened.json.token))
+    return new Desk(base, String(opened.json.token), String(opened.json.clientId))
   }
 
   async call (method: string, path: string, body?: unknown): Promise<Answer> {
@@ -45,10 +47,15 @@ export class Desk {
   }
 
   /** Binds both services and prepares the agent's session (adopting it when the CTI has it), binds both resources. */
-  async login (agent: { id: string, password: string }): Promise<Answer> {
+  async login (agent: { id: string, password?: string, resumeToken?: string }): Promise<Answer> {
+    return await this.prepare(agent, true)
+  }
+
+  /** Binds both services and sends prepareSession; on success binds both resources (a confirm or failure is returned as it came). */
+  async prepare (agent: { id: string, password?: string, resumeToken?: string }, override = false): Promise<Answer> {
     await this.call('POST', `/services/${PROCESSOR_ID}/binding`)
     await this.call('POST', `/services/${WM}/binding`)
-    const prepared = await this.call('POST', `/services/${PROCESSOR_ID}/sessions`, { agent, override: true })
+    const prepared = await this.call('POST', `/services/${PROCESSOR_ID}/sessions`, { agent, ...(override && { override: true }) })
     if (prepared.status !== 201) return prepared
     this.rid = String(prepared.json.resource.id)
     await this.call('POST', `/services/${PROCESSOR_ID}/resources/${this.rid}/binding`)

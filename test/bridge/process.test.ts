@@ -1,9 +1,9 @@
 // The CTI bridge with real processes: the simulator connector (`npm run simulator`) and the
 // server (`npm start` with CTI_URL), each started by the test on a free port and stopped by it.
-import { createServer } from 'node:net'
-import t, { type Test } from 'tap'
+import t from 'tap'
+import { freePort } from '../../bench/lib.js'
 import { PROCESSOR_ID } from '../helpers/app.js'
-import { startConnector, startServer, type ServerProcess } from '../helpers/process.js'
+import { processes, startConnector, startServer } from '../helpers/process.js'
 import { Desk, http, until } from './desk.js'
 
 // Server and connector processes: more than tap's 30 s per file on a slow machine.
@@ -11,28 +11,6 @@ t.setTimeout(180_000)
 
 const TOKEN = 'bridge-process-test-token'
 const AGENT1 = { id: 'agent1', password: 'demo-pass-1' }
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => { resolve(typeof address === 'object' && address !== null ? address.port : 0) })
-    })
-    server.on('error', reject)
-  })
-}
-
-/** Keeps the processes a test starts, to stop them (the newest first) when it ends, passed or not. */
-function processes (t: Test): <P extends ServerProcess>(started: Promise<P>) => Promise<P> {
-  const running: ServerProcess[] = []
-  t.teardown(async () => { for (const p of running.reverse()) await p.stop() })
-  return async started => {
-    const p = await started
-    running.push(p)
-    return p
-  }
-}
 
 /** The processor's status as getServices says it. */
 async function processorStatus (base: string): Promise<Record<string, unknown> | undefined> {

@@ -66,60 +66,60 @@ t.test('login throttle: a source that guesses is locked out of that id; another 
   const clock = new ManualClock(0)
   const logins = new LoginThrottle({ perAgent: 5, perSource: 10, lockoutMs: 300_000 }, clock, silent)
   for (let i = 0; i < 5; i++) {
-    logins.check('attacker', 'agent1')
-    logins.failed('attacker', 'agent1')
+    await logins.check('attacker', 'agent1')
+    await logins.failed('attacker', 'agent1')
   }
-  t.throws(() => logins.check('attacker', 'agent1'), { code: 'LOCKED_OUT', retryAfter: 300 })
-  t.doesNotThrow(() => logins.check('desk', 'agent1'), 'the real agent, elsewhere, may still try')
-  t.throws(() => logins.check('attacker', 'agent1'), { code: 'LOCKED_OUT' })
-  t.doesNotThrow(() => logins.check('attacker', 'nobody-1'), 'the source may try another id (its own budget is not spent)')
+  await t.rejects(logins.check('attacker', 'agent1'), { code: 'LOCKED_OUT', retryAfter: 300 })
+  await t.resolves(logins.check('desk', 'agent1'), 'the real agent, elsewhere, may still try')
+  await t.rejects(logins.check('attacker', 'agent1'), { code: 'LOCKED_OUT' })
+  await t.resolves(logins.check('attacker', 'nobody-1'), 'the source may try another id (its own budget is not spent)')
   clock.advance(299_000)
-  t.throws(() => logins.check('attacker', 'agent1'), { code: 'LOCKED_OUT', retryAfter: 1 }, 'refused attempts do not extend the lock')
+  await t.rejects(logins.check('attacker', 'agent1'), { code: 'LOCKED_OUT', retryAfter: 1 }, 'refused attempts do not extend the lock')
   clock.advance(1000)
-  t.doesNotThrow(() => logins.check('attacker', 'agent1'), 'the lock ends LOGIN_LOCKOUT_MS after the last failure')
+  await t.resolves(logins.check('attacker', 'agent1'), 'the lock ends LOGIN_LOCKOUT_MS after the last failure')
 })
 
 t.test('login throttle: unknown and known ids are counted alike', async t => {
   const clock = new ManualClock(0)
   const logins = new LoginThrottle({ perAgent: 2, perSource: 100, lockoutMs: 60_000 }, clock, silent)
   for (const id of ['agent1', 'no-such-agent']) {
-    logins.failed('s', id)
-    logins.failed('s', id)
-    t.throws(() => logins.check('s', id), { code: 'LOCKED_OUT', message: 'too many failed logins; try again later' }, id)
+    await logins.failed('s', id)
+    await logins.failed('s', id)
+    await t.rejects(logins.check('s', id), { code: 'LOCKED_OUT', message: 'too many failed logins; try again later' }, id)
   }
 })
 
 t.test('login throttle: past its budget a source waits a doubling delay, up to the lockout time', async t => {
   const clock = new ManualClock(0)
   const logins = new LoginThrottle({ perAgent: 1000, perSource: 3, lockoutMs: 10_000 }, clock, silent)
-  for (let i = 0; i < 3; i++) logins.failed('s', `id${i}`)
-  t.throws(() => logins.check('s', 'id9'), { code: 'RATE_LIMITED', retryAfter: 1 })
-  t.doesNotThrow(() => logins.check('other', 'id9'), 'another source is not held back')
+  for (let i = 0; i < 3; i++) await logins.failed('s', `id${i}`)
+  await t.rejects(logins.check('s', 'id9'), { code: 'RATE_LIMITED', retryAfter: 1 })
+  await t.resolves(logins.check('other', 'id9'), 'another source is not held back')
   clock.advance(1000)
-  logins.check('s', 'id9')
-  logins.failed('s', 'id9')
-  t.throws(() => logins.check('s', 'id9'), { code: 'RATE_LIMITED', retryAfter: 2 })
+  await logins.check('s', 'id9')
+  await logins.failed('s', 'id9')
+  await t.rejects(logins.check('s', 'id9'), { code: 'RATE_LIMITED', retryAfter: 2 })
   clock.advance(2000)
-  logins.failed('s', 'id9')
-  t.throws(() => logins.check('s', 'x'), { code: 'RATE_LIMITED', retryAfter: 4 })
+  await logins.failed('s', 'id9')
+  await t.rejects(logins.check('s', 'x'), { code: 'RATE_LIMITED', retryAfter: 4 })
   for (let i = 0; i < 10; i++) {
     clock.advance(9_000)
-    logins.failed('s', 'id9')
+    await logins.failed('s', 'id9')
   }
-  t.throws(() => logins.check('s', 'x'), { code: 'RATE_LIMITED', retryAfter: 10 }, 'a source that keeps guessing waits LOGIN_LOCKOUT_MS, never more')
-  logins.succeeded('s', 'id9')
-  t.throws(() => logins.check('s', 'x'), { code: 'RATE_LIMITED' }, 'one success does not clear a source that guesses')
+  await t.rejects(logins.check('s', 'x'), { code: 'RATE_LIMITED', retryAfter: 10 }, 'a source that keeps guessing waits LOGIN_LOCKOUT_MS, never more')
+  await logins.succeeded('s', 'id9')
+  await t.rejects(logins.check('s', 'x'), { code: 'RATE_LIMITED' }, 'one success does not clear a source that guesses')
 })
 
 t.test('login throttle: many sources on one id slow those that failed for it, not a new desk', async t => {
   const clock = new ManualClock(0)
   const logins = new LoginThrottle({ perAgent: 2, perSource: 100, lockoutMs: 60_000 }, clock, silent)
   // Four times the per-agent budget, from sources that each stay under it.
-  for (let i = 0; i < 8; i++) logins.failed(`bot${i}`, 'agent1')
-  t.throws(() => logins.check('bot1', 'agent1'), { code: 'RATE_LIMITED', message: /this agent/ })
-  t.doesNotThrow(() => logins.check('desk', 'agent1'), 'a source that never failed for the id')
+  for (let i = 0; i < 8; i++) await logins.failed(`bot${i}`, 'agent1')
+  await t.rejects(logins.check('bot1', 'agent1'), { code: 'RATE_LIMITED', message: /this agent/ })
+  await t.resolves(logins.check('desk', 'agent1'), 'a source that never failed for the id')
   clock.advance(1000)
-  t.doesNotThrow(() => logins.check('bot1', 'agent1'))
+  await t.resolves(logins.check('bot1', 'agent1'))
 })
 
 t.test('secret names: exact names and names that contain a secret word, any case', async t => {
@@ -141,28 +141,28 @@ t.test('login throttle: a source that guesses as fast as it may gets one check p
   let checked = 0
   while (clock.now() < 3_600_000) {
     try {
-      logins.check('guesser', `id${checked}`)
+      await logins.check('guesser', `id${checked}`)
     } catch (err) {
       clock.advance(1000 * Number(Reflect.get(err as object, 'retryAfter')))
       continue
     }
     checked++
-    logins.failed('guesser', `id${checked}`)
+    await logins.failed('guesser', `id${checked}`)
   }
   // Ten free, the doubling waits (1 s … 256 s: nine), then one per LOGIN_LOCKOUT_MS.
   const bound = 10 + 9 + Math.ceil(3_600_000 / lockoutMs) + 1
   t.ok(checked <= bound, `${checked} passwords checked in an hour (at most ${bound})`)
-  t.throws(() => {
-    logins.check('guesser', 'another')
-    logins.failed('guesser', 'another')
-    logins.check('guesser', 'yet-another')
+  await t.rejects(async () => {
+    await logins.check('guesser', 'another')
+    await logins.failed('guesser', 'another')
+    await logins.check('guesser', 'yet-another')
   }, { code: 'RATE_LIMITED', retryAfter: lockoutMs / 1000 }, 'still held off for the longest wait after each attempt')
 
   // Quiet for the whole wait and a LOGIN_LOCKOUT_MS after it: forgotten.
   clock.advance(2 * lockoutMs)
-  t.doesNotThrow(() => logins.check('guesser', 'another'))
-  logins.failed('guesser', 'another')
-  t.doesNotThrow(() => logins.check('guesser', 'another'), 'a fresh count: one failure waits nothing')
+  await t.resolves(logins.check('guesser', 'another'))
+  await logins.failed('guesser', 'another')
+  await t.resolves(logins.check('guesser', 'another'), 'a fresh count: one failure waits nothing')
 })
 
 t.test('redaction of a hostile line: 64 KB of quotes, backslashes and colons after a secret word, secrets still removed at any depth', async t => {

@@ -60,6 +60,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/domain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The instances of the domain, with their load
+         * @description Public: a media bar reads it to choose the least-loaded instance that accepts clients, and again to fail over when its instance is gone (docs/protocol.md, The domain). Without REDIS_URL the domain is this instance alone. An instance leaves the list when it stops, or DOMAIN_LEASE_MS after its last renewal when it died. While Redis cannot be reached, `available` is false and only this instance is listed.
+         */
+        get: operations["getDomain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -69,7 +89,7 @@ export interface paths {
         };
         /**
          * Health of the instance
-         * @description 200 while the instance is in service; 503 while it is stopping or its CTI is unavailable.
+         * @description 200 while the instance is in service; 503 while it is stopping, its CTI is unavailable, or its domain's Redis cannot be reached.
          */
         get: operations["health"];
         put?: never;
@@ -307,7 +327,7 @@ export interface paths {
         put?: never;
         /**
          * prepareSession: create an agent session
-         * @description Checks the agent's credentials, creates the session resource and the workflow session (same id) and starts the CTI login. 201 success; 409 confirm when the agent already has a session and `override` is not true (send again with `override: true` to replace it); 401 bad credentials.
+         * @description Checks the agent's credentials, creates the session resource and the workflow session (same id) and starts the CTI login. 201 success; 409 confirm when the agent already has a session and `override` is not true (send again with `override: true` to replace it; in a domain, also when another instance holds it, and the message names that instance); 401 bad credentials. `agent.resumeToken` (the `resumeToken` of the last success) replaces the password: the session is taken back on any instance of the domain, calls included, with no confirm (docs/protocol.md, Resume credential). 503 DOMAIN_UNAVAILABLE while the domain's Redis cannot be reached.
          */
         post: operations["prepareSession"];
         delete?: never;
@@ -576,6 +596,62 @@ export interface components {
         };
         /**
          * @example {
+         *       "name": "sales",
+         *       "shared": true,
+         *       "available": true,
+         *       "self": "a",
+         *       "instances": [
+         *         {
+         *           "id": "a",
+         *           "url": "http://10.0.0.5:3001",
+         *           "status": "InService",
+         *           "acceptingClients": true,
+         *           "clientCount": 12,
+         *           "sessions": 12,
+         *           "startedAt": "2026-12-01T08:00:00.000Z"
+         *         },
+         *         {
+         *           "id": "b",
+         *           "url": "http://10.0.0.6:3002",
+         *           "status": "InService",
+         *           "acceptingClients": true,
+         *           "clientCount": 9,
+         *           "sessions": 9,
+         *           "startedAt": "2026-12-01T08:00:01.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        DomainAnswer: {
+            /** @description false: Redis cannot be reached now; `instances` then lists this instance only */
+            available: boolean;
+            /** @description the live instances (registered, lease not expired), by id; the load is as of each one's last renewal */
+            instances: components["schemas"]["DomainInstance"][];
+            /** @description INSTANCE_DOMAIN */
+            name: string;
+            /** @description the id of the instance that answered */
+            self: string;
+            /** @description true: a domain in Redis (REDIS_URL); false: this instance alone */
+            shared: boolean;
+        };
+        DomainInstance: {
+            /** @description whether it takes new sessions now */
+            acceptingClients: boolean;
+            /** @description client records it holds */
+            clientCount: number;
+            /** @description INSTANCE_ID (or <hostname>:<PORT>) */
+            id: string;
+            /** @description agent sessions it holds */
+            sessions: number;
+            /** Format: date-time */
+            startedAt: string;
+            /** @description its Interaction Processor's status (InService, OutOfService, Stopping) */
+            status: string;
+            /** @description PUBLIC_URL: where media bars reach it ('' when it has none) */
+            url: string;
+        };
+        /**
+         * @example {
          *       "code": "INVALID_STATE",
          *       "message": "session.ready is not enabled now (view state ready)"
          *     }
@@ -585,7 +661,7 @@ export interface components {
              * @description a code from the failure catalogue (docs/protocol.md, Failures)
              * @enum {string}
              */
-            code: "INVALID_MESSAGE" | "UNKNOWN_COMMAND" | "UNKNOWN_SERVICE" | "UNKNOWN_RESOURCE" | "NOT_BOUND" | "ALREADY_BOUND" | "AUTH_FAILED" | "LOCKED_OUT" | "UNKNOWN_MODEL" | "INVALID_TARGET" | "INVALID_STATE" | "UNSUPPORTED" | "NOT_ACCEPTING_CLIENTS" | "RATE_LIMITED" | "OVERLOADED" | "CTI_UNAVAILABLE" | "TIMEOUT" | "INTERNAL";
+            code: "INVALID_MESSAGE" | "UNKNOWN_COMMAND" | "UNKNOWN_SERVICE" | "UNKNOWN_RESOURCE" | "NOT_BOUND" | "ALREADY_BOUND" | "AUTH_FAILED" | "LOCKED_OUT" | "UNKNOWN_MODEL" | "INVALID_TARGET" | "INVALID_STATE" | "UNSUPPORTED" | "NOT_ACCEPTING_CLIENTS" | "RATE_LIMITED" | "OVERLOADED" | "CTI_UNAVAILABLE" | "TIMEOUT" | "DOMAIN_UNAVAILABLE" | "INTERNAL";
             /** @description for people; never carries a secret or a stack trace */
             message: string;
             /** @description seconds to wait before trying again (RATE_LIMITED, OVERLOADED; REST sends it as Retry-After too) */
@@ -623,6 +699,13 @@ export interface components {
          *         "ok": true,
          *         "detail": "simulator with 5 agents, 1 calls"
          *       },
+         *       "domain": {
+         *         "name": "default",
+         *         "shared": false,
+         *         "instance": "desk-host:3000",
+         *         "ok": true,
+         *         "detail": "this instance alone (no REDIS_URL)"
+         *       },
          *       "services": [
          *         {
          *           "id": "WorkflowManager",
@@ -644,6 +727,17 @@ export interface components {
                 detail: string;
                 ok: boolean;
             };
+            domain: {
+                detail: string;
+                /** @description this instance's id in the domain */
+                instance: string;
+                /** @description INSTANCE_DOMAIN */
+                name: string;
+                /** @description false: Redis cannot be reached (new sessions are refused with DOMAIN_UNAVAILABLE, running ones carry on) */
+                ok: boolean;
+                /** @description true: a domain in Redis (REDIS_URL); false: this instance alone */
+                shared: boolean;
+            };
             services: {
                 acceptingClients: boolean;
                 clientCount: number;
@@ -664,14 +758,17 @@ export interface components {
         /**
          * @example {
          *       "servers": [],
+         *       "domain": false,
          *       "simulator": true,
          *       "processorId": "6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f"
          *     }
          */
         MediaBarConfig: {
+            /** @description this server is in a shared domain (REDIS_URL): the media bar reads GET /domain to choose an instance, and fails over to another one */
+            domain: boolean;
             /** @description the Interaction Processor service id of this instance */
             processorId: string;
-            /** @description base URLs the media bar chooses from; empty: the serving server */
+            /** @description base URLs the media bar chooses from; empty: the serving server (or, with `domain`, the domain's instances) */
             servers: string[];
             /** @description this page may use the simulator's control routes (the media bar shows its panel) */
             simulator: boolean;
@@ -703,7 +800,7 @@ export interface components {
             name?: string;
         };
         /**
-         * @description other properties (such as `cti`) are accepted and echoed
+         * @description other properties (such as `cti`) are accepted and echoed. `agent` carries `password` or `resumeToken`
          * @example {
          *       "agent": {
          *         "id": "agent1",
@@ -717,7 +814,10 @@ export interface components {
             agent: {
                 /** @description the agent id (no dots) */
                 id: string;
-                password: string;
+                /** @description the agent's password (or resumeToken) */
+                password?: string;
+                /** @description instead of the password: the resume credential the last successful prepareSession of this agent answered (docs/protocol.md, Resume credential); one use */
+                resumeToken?: string;
             };
             /** @description call model name; blank or missing = default */
             model?: string;
@@ -974,6 +1074,8 @@ export interface components {
             };
             /** @enum {string} */
             result: "success" | "confirm" | "failure";
+            /** @description prepareSession success: the session's resume credential (docs/protocol.md, Resume credential). Keep it for this agent only; it replaces the password in the next prepareSession (a reload, or another instance of the domain when this one is gone) and is void once used, or when the session ends */
+            resumeToken?: string;
             workflow?: {
                 resourceId: string;
                 serviceId: string;
@@ -1657,6 +1759,62 @@ export interface operations {
             };
         };
     };
+    getDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the live instances */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainAnswer"];
+                };
+            };
+            /** @description INVALID_MESSAGE: wrong shape, type or value; not JSON (413 too large, 415 not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INTERNAL: a bug; details are in the server log, never in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -1684,7 +1842,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description stopping, or the CTI is unavailable */
+            /** @description stopping, or the CTI or the domain is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2734,7 +2892,7 @@ export interface operations {
                     "application/json": components["schemas"]["FailureAnswer"];
                 };
             };
-            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; NOT_ACCEPTING_CLIENTS: the instance is full or shutting down; CTI_UNAVAILABLE: the telephony platform cannot be reached */
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; NOT_ACCEPTING_CLIENTS: the instance is full or shutting down; CTI_UNAVAILABLE: the telephony platform cannot be reached; DOMAIN_UNAVAILABLE: the instance domain (Redis) cannot be reached: new logins and takeovers wait for it, sessions already running carry on */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import type { Test } from 'tap'
 import { projectPath } from '../../src/paths.js'
 
 export interface ServerProcess {
@@ -106,4 +107,66 @@ export async function failedStart (env: Record<string, string>): Promise<{ code:
     child.once('exit', (c, signal) => { resolve(c ?? signal ?? -1) })
   })
   return { code, stderr: err, stdout: out }
+}
+
+/** Keeps the processes a test starts, to stop them (the newest first) when it ends, passed or not. */
+export function processes (t: Test): <P extends ServerProcess>(started: Promise<P>) => Promise<P> {
+  const running: ServerProcess[] = []
+  t.teardown(async () => { for (const p of running.reverse()) await p.stop() })
+  return async started => {
+    const p = await started
+    running.push(p)
+    return p
+  }
+}
+
+/**
+ * Whether Debian's `redis-server` is on the PATH. Without it the domain's tests are skipped with a
+ * message, except under CI (`CI` set: .ci/run installs it), where they fail.
+ */
+export function haveRedis (t: Test): boolean {
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).error === undefined) return true
+  if (process.env.CI !== undefined) t.fail('redis-server is missing: .ci/run installs it with apt-get')
+  else t.comment('domain tests skipped: no redis-server on the PATH (apt-get install redis-server)')
+  return false
+}
+
+/**
+ * Starts Debian's `redis-server` on `port` with nothing saved to disk, and waits until it takes
+ * connections. Throws naming the package when it is not installed (.ci/run installs it).
+ */
+export async function startRedis (port: number, timeoutMs = 10000): Promise<ServerProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { err += chunk })
+  const exited = new Promise<number | string>(resolve => {
+    child.once('exit', (code, signal) => { resolve(code ?? signal ?? -1) })
+    child.once('error', () => { resolve(-1) })
+  })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error(`redis-server did not start: ${out}${err}`)) }, timeoutMs)
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      reject(new Error(e.code === 'ENOENT' ? 'redis-server is not installed (Debian: apt-get install redis-server)' : e.message))
+    })
+    child.stdout?.on('data', () => {
+      if (!out.includes('Ready to accept connections')) return
+      clearTimeout(timer)
+      resolve()
+    })
+    void exited.then(code => { clearTimeout(timer); reject(new Error(`redis-server exited with ${code}: ${out}${err}`)) })
+  })
+  return {
+    child,
+    base: `redis://127.0.0.1:${port}`,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    async stop () {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
+      return await exited
+    }
+  }
 }

@@ -25,8 +25,8 @@ t.test('the page, its modules and styles are served from web/', async (t) => {
 t.test('GET /mediabar/config names the servers to choose from', async (t) => {
   const plain = await build(t)
   t.same(body(await plain.app.inject({ method: 'GET', url: '/mediabar/config' })), {
-    servers: [], simulator: true, processorId: plain.config.PROCESSOR_ID
-  }, 'by default: only the serving server')
+    servers: [], domain: false, simulator: true, processorId: plain.config.PROCESSOR_ID
+  }, 'by default: only the serving server, no shared domain')
 
   const listed = await build(t, { MEDIA_BAR_SERVERS: 'http://cti-a.example:3000, https://cti-b.example/' })
   t.same(body(await listed.app.inject({ method: 'GET', url: '/mediabar/config' })).servers,

@@ -44,7 +44,9 @@ t.test('the real trace replayed over the WebSocket', async t => {
         const { password, ...agent } = expected.response.data.agent
         void password
         const data = { ...expected.response.data, agent }
-        t.same(answer, {
+        const { resumeToken, ...response } = answer.response
+        t.match(resumeToken, /^[A-Za-z0-9_-]{43}$/, 'prepareSession: the session\'s resume credential')
+        t.same({ ...answer, response }, {
           ...expected,
           response: {
             ...expected.response,
@@ -52,7 +54,7 @@ t.test('the real trace replayed over the WebSocket', async t => {
             data,
             workflow: { serviceId: 'WorkflowManager', resourceId: 'PureCloud-rajat1' }
           }
-        }, 'prepareSession: the trace\'s answer, without the password the real server echoed, plus the workflow reference and resource.data (seed 004)')
+        }, 'prepareSession: the trace\'s answer, without the password the real server echoed, plus the workflow reference, resource.data (seed 004) and the resume credential')
         break
       }
       default:
