@@ -287,11 +287,13 @@ export class RedisDomain implements Domain {
     return await new Promise<boolean>(resolve => {
       const timer = setTimeout(() => { this.#pending.delete(id); resolve(false) }, COMMAND_ACK_MS)
       this.#pending.set(id, () => { clearTimeout(timer); this.#pending.delete(id); resolve(true) })
-      this.#redis.publish(this.#key('commands', instanceId), JSON.stringify(message)).catch(() => {
+      const unheard = (): void => {
         clearTimeout(timer)
         this.#pending.delete(id)
         resolve(false)
-      })
+      }
+      // Nobody subscribed (the instance is dead: Redis saw its connections close): no wait.
+      this.#redis.publish(this.#key('commands', instanceId), JSON.stringify(message)).then(receivers => { if (receivers === 0) unheard() }, unheard)
     })
   }
 
