@@ -52,16 +52,17 @@ export class Client {
     return new Client(base, answer.clientId, answer.token)
   }
 
-  request (method, path, body) {
-    return call(this.base, method, path, { token: this.token, body })
+  request (method, path, body, signal) {
+    return call(this.base, method, path, { token: this.token, body, signal })
   }
 
   bindService (serviceId) {
     return this.request('POST', `/services/${encodeURIComponent(serviceId)}/binding`)
   }
 
-  capabilities (serviceId) {
-    return this.request('GET', `/services/${encodeURIComponent(serviceId)}/capabilities`)
+  /** `signal`: gives up (UNREACHABLE) when it aborts, e.g. AbortSignal.timeout() for a liveness probe. */
+  capabilities (serviceId, signal) {
+    return this.request('GET', `/services/${encodeURIComponent(serviceId)}/capabilities`, undefined, signal)
   }
 
   prepareSession (serviceId, agent, model, override) {
