@@ -1,9 +1,10 @@
-// The media bar: choose a server, open a client, log the agent in, and show what the server's
-// events say. Every button's enabled state comes from the workflow's `state.updated` for its
+// The media bar: choose a server (or an instance of the domain), open a client, log the agent
+// in, and show what the server's events say; take the session back after a reload, and on
+// another instance of the domain when its instance is gone (failover). Every button's enabled state comes from the workflow's `state.updated` for its
 // target; the page only chooses which conversation a conversation button acts on (its row).
 
 import { ApiError, Client, call } from './api.js'
-import { choose } from './servers.js'
+import { choose, chooseInDomain, readDomain, sameServer } from './servers.js'
 import { EventLink } from './events.js'
 import { SessionPicture } from './model.js'
 
@@ -41,7 +42,7 @@ const STATES = { ready: 'Ready', not_ready: 'Not ready', busy: 'Busy', wrap_up: 
 const CONNECTION = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline' }
 
 const bar = {
-  config: { servers: [], simulator: false },
+  config: { servers: [], simulator: false, domain: false },
   server: undefined,
   client: undefined,
   link: undefined,
@@ -50,7 +51,17 @@ const bar = {
   picture: undefined,
   simulator: false,
   snapshotting: undefined,
-  generation: 0
+  generation: 0,
+  /** `{ agentId, resumeToken, url, model }`: takes the session back (sessionStorage, this tab only). */
+  credential: undefined,
+  /** The URLs of the domain's instances, as GET /domain last listed them (a failover asks them). */
+  known: [],
+  /** While failing over: `{ from: { id, url }, why, at }`. */
+  failover: undefined,
+  /** The last failover: `{ from, to, ms }`. */
+  failedOver: undefined,
+  /** Whether the buttons may be used: connected and not failing over. */
+  usable: false
 }
 
 // ---------------------------------------------------------------- notices and indicator
@@ -82,51 +93,149 @@ function setConnection (status, detail) {
   el.textContent = CONNECTION[status] + (detail !== undefined && status === 'live' ? ` (${detail})` : '')
   el.title = detail ?? ''
   el.dataset.transport = status === 'live' ? (detail ?? '') : ''
+  refreshUsable()
+  if (status === 'reconnecting' || status === 'offline') void watch()
+}
+
+/**
+ * The call buttons follow the workflow's capabilities, and are off besides whenever the bar
+ * cannot reach its instance (reconnecting, failing over): a press would go nowhere.
+ */
+function refreshUsable () {
+  const usable = bar.failover === undefined && bar.client !== undefined && $('connection').dataset.status === 'live'
+  bar.usable = usable
+  document.body.classList.toggle('stale', !usable && bar.session !== undefined)
+  $('away').hidden = usable || bar.session === undefined
+  if (!usable) {
+    $('away').textContent = bar.failover !== undefined
+      ? 'The server is gone: the buttons are off while your session moves to another instance.'
+      : 'The server is not answering: the buttons are off until the media bar is connected again.'
+  }
+  for (const button of document.querySelectorAll('#session-buttons button, #cards .buttons button')) {
+    button.disabled = !usable || button.dataset.enabled !== 'true'
+  }
 }
 
 // ---------------------------------------------------------------- start-up: server and client
 
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms))
+
 async function boot () {
   const generation = ++bar.generation
   setConnection('connecting')
-  try {
-    bar.config = await call('', 'GET', '/mediabar/config')
-  } catch (err) {
-    bar.config = { servers: [], simulator: false }
+  // After a failover the page's own server may be the one that is gone: keep its settings.
+  if (bar.failover === undefined) {
+    try {
+      bar.config = await call('', 'GET', '/mediabar/config')
+    } catch (err) {
+      bar.config = { servers: [], simulator: false }
+    }
   }
-  const servers = bar.config.servers.length > 0 ? bar.config.servers : ['']
   for (let attempt = 0; generation === bar.generation; attempt++) {
-    const { chosen, candidates } = await choose(servers)
-    if (chosen !== undefined) {
+    const found = bar.config.domain === true ? await findInDomain() : await findServer()
+    if (generation !== bar.generation) return
+    if (found.chosen !== undefined) {
       try {
-        await start(chosen, candidates)
+        await start(found.chosen, found.why, generation)
         return
       } catch (err) {
-        notice(`Could not start on ${nameOf(chosen.base)}: ${failureText(err)}`, 'error')
+        abandon()
+        if (generation !== bar.generation) return
+        notice(`Could not start on ${nameOf(found.chosen.base)}: ${failureText(err)}`, 'error')
       }
     } else {
-      $('server').textContent = `No server is accepting clients (${candidates.map(c => `${nameOf(c.base)}: ${c.why}`).join('; ')}). Trying again…`
+      const wait = backoff(attempt)
+      $('server').textContent = `${bar.failover === undefined ? '' : `${describe(bar.failover.from)} ${bar.failover.why}. `}${found.why} Trying again in ${Math.round(wait / 1000)} s…`
     }
     setConnection('offline')
-    await new Promise(resolve => setTimeout(resolve, Math.min(10000, 1000 * 2 ** Math.min(attempt, 3))))
+    await sleep(backoff(attempt))
   }
+}
+
+function backoff (attempt) {
+  return Math.min(10000, 1000 * 2 ** Math.min(attempt, 4))
 }
 
 function nameOf (base) {
   return base === '' ? location.origin : base
 }
 
-async function start (chosen, candidates) {
+/** An instance of the domain for people: its id and URL. */
+function describe (instance) {
+  return instance.id === '' ? instance.url : `${instance.id} (${instance.url})`
+}
+
+/** Without a domain: the servers of MEDIA_BAR_SERVERS (or the page's own), by load. */
+async function findServer () {
+  const servers = bar.config.servers.length > 0 ? bar.config.servers : ['']
+  const { chosen: fewest, candidates } = await choose(servers)
+  // A resume credential is only good on the server that issued it (no domain to share it).
+  const home = bar.credential === undefined ? undefined : candidates.find(c => c.ok && sameServer(c.base, bar.credential.url))
+  const chosen = home ?? fewest
+  if (chosen === undefined) {
+    return { why: `No server is accepting clients (${candidates.map(c => `${nameOf(c.base)}: ${c.why}`).join('; ')}).` }
+  }
+  const others = candidates.filter(c => c !== chosen).map(c => `${nameOf(c.base)}: ${c.ok ? `${c.clients} clients` : c.why}`)
+  const why = `Server ${nameOf(chosen.base)} · ${chosen.processor.name} · ${chosen.clients} clients` +
+    (others.length === 0 ? '' : home !== undefined && home !== fewest ? ` (where your session is; ${others.join('; ')})` : ` (fewest of ${candidates.length}; ${others.join('; ')})`)
+  return { chosen, why }
+}
+
+/**
+ * In a shared domain: GET /domain from an instance that answers (the page's own at first; after
+ * a failover, the others it listed last), then the least-loaded instance that accepts clients.
+ * After a reload the instance that holds the session goes first; the one just lost goes last.
+ */
+async function findInDomain () {
+  const avoid = bar.failover?.from.url
+  const listed = [...new Set([...bar.known, location.origin])]
+  const bases = [...listed.filter(url => !sameServer(url, avoid)), ...listed.filter(url => sameServer(url, avoid))]
+  const read = await readDomain(bases)
+  if (read.domain === undefined) {
+    return { why: `No instance of the domain answers (${read.tried.map(x => `${nameOf(x.base)}: ${x.why}`).join('; ')}).` }
+  }
+  const { domain } = read
+  const urls = domain.instances.map(i => i.url).filter(url => url !== '')
+  // While its Redis is away an instance lists only itself: keep the others it cannot see.
+  bar.known = domain.available ? urls : [...new Set([...bar.known, ...urls])]
+  const home = bar.credential?.url
+  const { chosen, candidates, ranked, left } = await chooseInDomain(domain, { home, prefer: [location.origin], avoid })
+  const others = [
+    ...ranked.filter(i => i !== chosen?.instance).map(i => {
+      const probed = candidates.find(c => c.instance === i)
+      if (sameServer(i.url, avoid)) return `${i.id}: just lost`
+      return `${i.id}: ${probed !== undefined && !probed.ok ? probed.why : `${i.clientCount} clients`}`
+    }),
+    ...left.map(x => `${x.instance.id}: ${x.why}`)
+  ]
+  if (chosen === undefined) {
+    const state = domain.available ? '' : ` The domain ${domain.name} is unavailable (its Redis cannot be reached).`
+    return { why: `No instance of the domain ${domain.name} is accepting clients (${others.join('; ') || 'none is listed'}).${state}` }
+  }
+  const reason = home !== undefined && sameServer(home, chosen.base)
+    ? 'where your session is'
+    : `fewest clients of ${domain.instances.length - left.length} accepting in domain ${domain.name}`
+  const why = `Instance ${describe({ id: chosen.instance.id, url: chosen.base })} · ${chosen.processor.name} · ${chosen.instance.clientCount} clients` +
+    ` (${reason}${others.length === 0 ? '' : `; ${others.join('; ')}`})`
+  return { chosen, why }
+}
+
+async function start (chosen, why, generation) {
+  const failover = bar.failover
   bar.server = chosen
   bar.processorId = chosen.processor.id
-  const others = candidates.filter(c => c !== chosen).map(c => `${nameOf(c.base)}: ${c.ok ? `${c.clients} clients` : c.why}`)
-  $('server').textContent = `Server ${nameOf(chosen.base)} · ${chosen.processor.name} · ${chosen.clients} clients` +
-    (others.length > 0 ? ` (fewest of ${candidates.length}; ${others.join('; ')})` : '')
-  $('server').dataset.base = nameOf(chosen.base)
+  const header = $('server')
+  header.textContent = failover === undefined ? why : `${describe(failover.from)} ${failover.why}. Moving to ${describe({ id: chosen.instance?.id ?? '', url: nameOf(chosen.base) })}…`
+  header.dataset.base = nameOf(chosen.base)
+  header.dataset.instance = chosen.instance?.id ?? ''
   const settings = chosen.base === '' ? bar.config : await call(chosen.base, 'GET', '/mediabar/config').catch(() => ({ simulator: false }))
   bar.simulator = settings.simulator === true
 
   const client = await Client.open(chosen.base, `media bar ${navigator.userAgent.slice(0, 60)}`)
+  if (generation !== bar.generation) {
+    void client.close().catch(() => {})
+    return
+  }
   bar.client = client
   await client.bindService(bar.processorId)
   await client.bindService(WORKFLOW)
@@ -150,7 +259,32 @@ async function start (chosen, candidates) {
     }
   })
   bar.link.start()
-  showLogin()
+  if (bar.credential !== undefined) await resume()
+  else {
+    leaveSession()
+    showLogin()
+  }
+  if (generation !== bar.generation) return
+  if (failover !== undefined) {
+    const to = { id: chosen.instance?.id ?? '', url: nameOf(chosen.base) }
+    const ms = Date.now() - failover.at
+    bar.failedOver = { from: failover.from, to, ms }
+    header.textContent = `Failed over from ${describe(failover.from)} to ${describe(to)} in ${(ms / 1000).toFixed(1)} s (${failover.from.id || failover.from.url} ${failover.why}). ${why}`
+    header.dataset.failedOver = `${failover.from.id}>${to.id}`
+    notice(bar.session !== undefined ? `Your session is back, on ${describe(to)}.` : `Connected to ${describe(to)}.`)
+  }
+  bar.failover = undefined
+  refreshUsable()
+}
+
+/** A start that failed half-way: drop its link and client (closed if the server still answers). */
+function abandon () {
+  bar.link?.stop()
+  bar.link = undefined
+  const client = bar.client
+  bar.client = undefined
+  if (client !== undefined) void client.close().catch(() => {})
+  refreshUsable()
 }
 
 function fillModels (capabilities) {
@@ -162,11 +296,17 @@ function fillModels (capabilities) {
 
 /** The client is gone (server restarted, client expired) or taken over: start again. */
 function gone (why) {
+  if (why !== 'replaced' && bar.config.domain === true) {
+    // The session may live on (another instance, or this one restarted): take it back.
+    failover('lost this media bar (its client record is gone)')
+    return
+  }
   const hadSession = bar.session !== undefined
   bar.link = undefined
   bar.client = undefined
   leaveSession()
   if (why === 'replaced') {
+    forgetCredential()
     notice('This media bar was taken over by another window or tab.', 'error')
     setConnection('offline')
     showLogin()
@@ -191,6 +331,143 @@ async function reattach () {
   } catch (err) {
     notice(`Could not rebind after reconnecting: ${failureText(err)}`, 'error')
   }
+}
+
+// ---------------------------------------------------------------- failover (a shared domain)
+
+/**
+ * The instance the bar is on is gone (it stopped answering, or lost the bar's client record):
+ * the call buttons go off at once, and boot() looks for another instance of the domain, where
+ * resume() takes the session back with the resume credential. The picture stays on screen
+ * (dashed) until the new instance's snapshots replace it.
+ */
+function failover (why) {
+  if (bar.failover !== undefined) return
+  const from = { id: $('server').dataset.instance ?? '', url: nameOf(bar.server?.base ?? '') }
+  bar.link?.stop()
+  bar.link = undefined
+  bar.client = undefined
+  bar.failover = { from, why, at: Date.now() }
+  setConnection('reconnecting', `${from.id || from.url} ${why}`)
+  notice(`Instance ${describe(from)} ${why}. ${bar.session !== undefined ? 'Moving your session' : 'Moving'} to another instance of the domain…`, 'error')
+  $('server').textContent = `${describe(from)} ${why}. Looking for another instance of the domain…`
+  void boot()
+}
+
+/** What the instance says about the bar's client, asked over REST (3 s at most). */
+async function probeClient (client) {
+  try {
+    await client.capabilities(bar.processorId, AbortSignal.timeout(3000))
+    return 'alive'
+  } catch (err) {
+    if (err.code === 'AUTH_FAILED' || err.code === 'NOT_BOUND') return 'gone'
+    if (err.code === 'UNREACHABLE' || err.code === 'INVALID_MESSAGE') return 'unreachable'
+    return 'alive'
+  }
+}
+
+/**
+ * While the event stream is down in a shared domain, asks the instance over REST: no answer
+ * twice in a row (half a second apart), or no client record, and the bar fails over. When REST
+ * answers, the event link recovers by itself (EventSource again, or the WebSocket face).
+ */
+let watching
+async function watch () {
+  const client = bar.client
+  if (watching !== undefined || bar.config.domain !== true || client === undefined || bar.failover !== undefined) return
+  watching = client
+  try {
+    let misses = 0
+    while (bar.client === client && bar.failover === undefined && $('connection').dataset.status !== 'live') {
+      const state = await probeClient(client)
+      if (bar.client !== client || bar.failover !== undefined || $('connection').dataset.status === 'live') return
+      if (state === 'gone') {
+        failover('lost this media bar (its client record is gone)')
+        return
+      }
+      misses = state === 'unreachable' ? misses + 1 : 0
+      if (misses >= 2) {
+        failover('stopped answering')
+        return
+      }
+      await sleep(misses > 0 ? 500 : 2000)
+    }
+  } finally {
+    watching = undefined
+  }
+}
+
+/** Keeps the list of the domain's instances fresh (the failover reads GET /domain from them). */
+async function refreshKnown () {
+  if (bar.config.domain !== true || bar.server === undefined || bar.failover !== undefined) return
+  const read = await readDomain([bar.server.base])
+  if (read.domain?.available === true) bar.known = read.domain.instances.map(i => i.url).filter(url => url !== '')
+}
+
+// ---------------------------------------------------------------- the resume credential
+
+// What takes the agent's session back without the password (after a reload, on another
+// instance): kept per tab in sessionStorage, never shown, never logged. Each prepareSession
+// answer brings a new one (a credential serves once); the session's end voids it.
+const CREDENTIAL_KEY = 'mediabar.resume'
+
+function readCredential () {
+  try {
+    const stored = JSON.parse(sessionStorage.getItem(CREDENTIAL_KEY) ?? 'null')
+    if (stored !== null && typeof stored.agentId === 'string' && typeof stored.resumeToken === 'string' && typeof stored.url === 'string') return stored
+  } catch {}
+  return undefined
+}
+
+function keepCredential (agentId, resumeToken, model) {
+  if (typeof resumeToken !== 'string' || resumeToken === '') {
+    forgetCredential()
+    return
+  }
+  bar.credential = { agentId, resumeToken, url: nameOf(bar.server.base), model }
+  try {
+    sessionStorage.setItem(CREDENTIAL_KEY, JSON.stringify(bar.credential))
+  } catch {
+    // Storage is off: the session still moves on a failover, a reload asks for the password.
+  }
+}
+
+function forgetCredential () {
+  bar.credential = undefined
+  try {
+    sessionStorage.removeItem(CREDENTIAL_KEY)
+  } catch {}
+}
+
+/** Takes the agent's session back with the credential: no password, no takeover prompt. */
+async function resume () {
+  const { agentId, resumeToken } = bar.credential
+  const model = [...$('model').options].some(o => o.value === bar.credential.model) ? bar.credential.model : $('model').value
+  $('model').value = model
+  $('agent-id').value = agentId
+  let answer
+  try {
+    answer = await bar.client.prepareSession(bar.processorId, { id: agentId, resumeToken }, model)
+  } catch (err) {
+    if (err.code === 'AUTH_FAILED' || err.code === 'LOCKED_OUT' || err.code === 'INVALID_MESSAGE') {
+      forgetCredential()
+      leaveSession()
+      notice(`Your session could not be taken back: ${failureText(err)}.`, 'error')
+      showLogin()
+      return
+    }
+    // The instance or the domain is away for now (UNREACHABLE, DOMAIN_UNAVAILABLE …): boot() tries again.
+    throw err
+  }
+  if (answer.result !== 'success') {
+    forgetCredential()
+    leaveSession()
+    notice('Your session could not be taken back. Log in with your password.', 'error')
+    showLogin()
+    return
+  }
+  keepCredential(agentId, answer.resumeToken, model)
+  await enterSession(answer.resource.id, answer.workflow?.resourceId ?? answer.resource.id)
 }
 
 // ---------------------------------------------------------------- login
@@ -229,6 +506,7 @@ async function login (override) {
       return
     }
     $('password').value = ''
+    keepCredential(agentId, answer.resumeToken, $('model').value)
     await enterSession(answer.resource.id, answer.workflow?.resourceId ?? answer.resource.id)
   } catch (err) {
     notice(`Login failed: ${failureText(err)}`, 'error')
@@ -313,6 +591,12 @@ function applyEnvelope (envelope) {
   if (picture.applyProcessorEvent(event)) scheduleRender()
   if (event.name === 'session.ended' && event.target === session.id) {
     const reason = event.data?.reason ?? 'logout'
+    if (reason === 'shutdown' && bar.config.domain === true) {
+      // The instance is stopping; the agent stays logged in at the CTI: move the session.
+      failover('is shutting down')
+      return
+    }
+    forgetCredential()
     if (reason === 'replaced') sessionGone('replaced')
     else if (reason === 'client_lost' || reason === 'client_closed' || reason === 'disposed' || reason === 'shutdown') sessionGone(reason)
     else notice(`Logged out (${reason}).`)
@@ -329,6 +613,7 @@ function sessionGone (why) {
     ended: 'Your session no longer exists.'
   }
   notice(texts[why] ?? `Your session ended (${why}).`, 'error')
+  forgetCredential()
   leaveSession()
   showLogin()
 }
@@ -337,7 +622,7 @@ function sessionGone (why) {
 
 async function send (command, target, data) {
   const { session } = bar
-  if (session === undefined) return
+  if (session === undefined || !bar.usable) return
   try {
     await bar.client.sessionRequest(bar.processorId, session.id, command, target, data)
   } catch (err) {
@@ -407,7 +692,8 @@ function syncButtons (container, capabilities, onPress) {
       if (previous === null) container.prepend(button)
       else previous.after(button)
     }
-    button.disabled = capability.type !== 'enable'
+    button.dataset.enabled = String(capability.type === 'enable')
+    button.disabled = capability.type !== 'enable' || !bar.usable
     previous = button
   }
 }
@@ -614,7 +900,16 @@ window.mediaBar = {
   get connection () { return $('connection').dataset.status },
   get lastEventId () { return bar.link?.lastEventId ?? 0 },
   get transport () { return bar.link?.transport },
-  get server () { return bar.server?.base }
+  get server () { return bar.server?.base },
+  /** The instance of the domain the bar is on ('' without a domain). */
+  get instance () { return $('server').dataset.instance ?? '' },
+  /** The last failover: `{ from, to, ms }` (ms: from noticing the loss to the session back). */
+  get failedOver () { return bar.failedOver },
+  /** Whether a resume credential is kept (never the credential itself). */
+  get resumable () { return bar.credential !== undefined }
 }
 
+bar.credential = readCredential()
+if (bar.credential !== undefined) $('agent-id').value = bar.credential.agentId
+setInterval(() => { void refreshKnown() }, 15000)
 void boot()
