@@ -178,7 +178,7 @@ browserTest('an agent\'s day: takeover, ready, a call answered, held, consulted 
   await b.context.close()
 })
 
-browserTest('a reload mid-call: the bar takes the session back over and shows the call as it is, timer and all', async (t, pages) => {
+browserTest('a reload mid-call: the bar takes the session back by itself (resume credential) and shows the call as it is, timer and all', async (t, pages) => {
   const server = await startServer(ENV)
   t.teardown(async () => { await server.stop() })
   const { page, context } = await openBar(browser, server.base)
@@ -193,11 +193,6 @@ browserTest('a reload mid-call: the bar takes the session back over and shows th
   const answeredAt = Number(await call.locator('.timer').getAttribute('data-since'))
 
   await page.reload()
-  await page.locator('#login:not([hidden])').waitFor()
-  await logIn(page, 'agent4', 'demo-pass-4')
-  await page.locator('#confirm-message', { hasText: /already has a session/ }).waitFor()
-  t.pass('the bar before the reload is away, not gone: the server asks')
-  await button(page, 'Take over the session').click()
   const adopted = card(page, '+15551234567')
   await adopted.locator('.ix-state', { hasText: 'STARTED' }).waitFor()
   t.pass('the call card is back')
@@ -210,9 +205,26 @@ browserTest('a reload mid-call: the bar takes the session back over and shows th
   const calls = await (await fetch(`${server.base}/simulator/calls`)).json() as { calls: Array<{ state: string, parties: Array<{ agentId?: string, state: string }> }> }
   t.match(calls.calls, [{ state: 'connected', parties: [{ state: 'connected' }, { agentId: 'agent4', state: 'connected' }] }], 'the call is still up in the simulator')
 
+  t.equal(await page.locator('#login').isHidden(), true, 'no login form: the tab kept its resume credential')
+  t.equal(await page.locator('#confirm').isHidden(), true, 'and no takeover prompt')
+  t.equal(await page.locator('#password').inputValue(), '', 'no password typed')
+
   await button(adopted, 'Hold').click()
   await button(adopted, 'Retrieve').and(page.locator(':enabled')).waitFor()
   t.pass('and the adopted call is worked like any other')
+
+  // Another tab has no credential (sessionStorage is per tab): the password, and the server asks.
+  const other = await context.newPage()
+  pages.other = other
+  other.setDefaultTimeout(10000)
+  await other.goto(server.base + '/')
+  await logIn(other, 'agent4', 'demo-pass-4')
+  await other.locator('#confirm-message', { hasText: /already has a session/ }).waitFor()
+  t.pass('a second tab is asked before it takes the session')
+  await button(other, 'Take over the session').click()
+  await card(other, '+15551234567').locator('.ix-state', { hasText: 'STARTED' }).waitFor()
+  await page.getByText('Your session was taken over by another media bar.').waitFor()
+  t.equal(await page.evaluate(() => sessionStorage.getItem('mediabar.resume')), null, 'the tab taken over forgets its credential')
   await context.close()
 })
 
