@@ -228,6 +228,10 @@ export class RedisDomain implements Domain {
       else live.push(parsed)
     })
     if (gone.length > 0) await this.#redis.zrem(this.#key('instances', 'all'), ...gone).catch(() => {})
+    // An instance that joined since the last renewal is allowed at once (the next page this one
+    // serves may call it).
+    const origins = live.map(i => originOf(i.url)).filter(o => o !== '' && !this.#peers.includes(o))
+    if (origins.length > 0) this.#peers = [...this.#peers, ...origins]
     return live.sort((a, b) => a.id.localeCompare(b.id))
   }
 
