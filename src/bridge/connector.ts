@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
-import { INVALID_MESSAGE, UNKNOWN_COMMAND, toFailure } from '../errors.js'
+import { ALREADY_BOUND, INVALID_MESSAGE, UNKNOWN_COMMAND, toFailure } from '../errors.js'
 import { compileCheck } from '../core/check.js'
 import type { Logger } from '../core/logger.js'
 import type { CtiEvent, CtiPort } from '../cti/port.js'
@@ -92,7 +92,9 @@ export async function serveBridge (options: ConnectorOptions): Promise<BridgeLis
     for (const c of connections) if (c.ready) c.send({ type: 'info', connector })
   })
 
-  const attach = (c: Connection, agentId: string): void => {
+  // The highest session generation each agent was attached with (docs/cti-bridge.md, Fencing).
+  const fences = new Map<string, number>()
+  const attach = (c: Connection, agentId: string, generation: number | undefined): void => {
     let entry = fanout.get(agentId)
     if (entry === undefined) {
       const to = new Set<Connection>()
@@ -101,7 +103,15 @@ export async function serveBridge (options: ConnectorOptions): Promise<BridgeLis
       fanout.set(agentId, entry)
     }
     entry.to.add(c)
-    c.attached.add(agentId)
+    c.attached.set(agentId, generation)
+    if (generation !== undefined && generation > (fences.get(agentId) ?? 0)) fences.set(agentId, generation)
+  }
+  /** Refuses a request about an agent a newer session of the domain holds (attached with a higher generation). */
+  const fenced = (c: Connection, agentId: string): void => {
+    const fence = fences.get(agentId)
+    if (fence === undefined) return
+    const mine = c.attached.get(agentId)
+    if (mine === undefined || mine < fence) throw new ALREADY_BOUND(`a newer session of agent ${agentId} holds the agent at the CTI; this one was taken over`)
   }
   const detach = (c: Connection, agentId: string): void => {
     c.attached.delete(agentId)
@@ -116,15 +126,16 @@ export async function serveBridge (options: ConnectorOptions): Promise<BridgeLis
 
   const handlers: { [O in BridgeOperation]: (c: Connection, args: OperationArgs<O>) => Promise<unknown> } = {
     authenticate: async (_c, a) => await cti.authenticate(a.agentId, a.password),
-    attach: async (c, a) => { attach(c, a.agentId); return null },
+    attach: async (c, a) => { attach(c, a.agentId, a.generation); return null },
     detach: async (c, a) => { detach(c, a.agentId); return null },
-    login: async (_c, a) => { await cti.login(a.agentId, a.settings); return null },
-    logout: async (_c, a) => { await cti.logout(a.agentId, a.reason); return null },
-    logoutWhenIdle: async (_c, a) => ({ outcome: await cti.logoutWhenIdle(a.agentId, a.reason) }),
-    cancelLogout: async (_c, a) => { await cti.cancelLogout(a.agentId); return null },
+    login: async (c, a) => { fenced(c, a.agentId); await cti.login(a.agentId, a.settings); return null },
+    logout: async (c, a) => { fenced(c, a.agentId); await cti.logout(a.agentId, a.reason); return null },
+    logoutWhenIdle: async (c, a) => { fenced(c, a.agentId); return { outcome: await cti.logoutWhenIdle(a.agentId, a.reason) } },
+    cancelLogout: async (c, a) => { fenced(c, a.agentId); await cti.cancelLogout(a.agentId); return null },
     snapshot: async (_c, a) => await cti.snapshot(a.agentId),
-    configure: async (_c, a) => { await cti.configure(a.agentId, a.settings); return null },
-    execute: async (_c, a) => {
+    configure: async (c, a) => { fenced(c, a.agentId); await cti.configure(a.agentId, a.settings); return null },
+    execute: async (c, a) => {
+      fenced(c, a.agentId)
       // The server checked the data already; a connector checks again what it hands its platform.
       const { command } = a.request
       if (!isSessionCommand(command)) throw new UNKNOWN_COMMAND(`no session command ${JSON.stringify(command)}`)
@@ -140,7 +151,8 @@ export async function serveBridge (options: ConnectorOptions): Promise<BridgeLis
   }
 
   class Connection {
-    readonly attached = new Set<string>()
+    /** The agents this connection attached, each with the generation it gave (if any). */
+    readonly attached = new Map<string, number | undefined>()
     ready = false
     #seq = 0
     #lastHeard = Date.now()
@@ -270,7 +282,7 @@ export async function serveBridge (options: ConnectorOptions): Promise<BridgeLis
       clearInterval(this.#heartbeat)
       connections.delete(this)
       // The agents stay logged in at the platform, calls and all: a server that comes back adopts them.
-      for (const agentId of [...this.attached]) detach(this, agentId)
+      for (const agentId of [...this.attached.keys()]) detach(this, agentId)
       if (this.ready) log.info({ peer: this.#peer }, 'server disconnected')
     }
   }

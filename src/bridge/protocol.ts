@@ -73,8 +73,15 @@ export const BRIDGE_OPERATIONS = {
     ])
   },
   attach: {
-    summary: 'sends this connection the agent\'s events from now on (`event` messages)',
-    args: Type.Object({ agentId: Id }, { additionalProperties: false }),
+    summary: 'sends this connection the agent\'s events from now on (`event` messages); with `generation`, fences off older sessions',
+    args: Type.Object({
+      agentId: Id,
+      generation: Type.Optional(Type.Integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        description: 'the session\'s claim generation in its domain (docs/cti-bridge.md, Fencing): requests about the agent from a connection that attached it with a lower one (or none) are refused with ALREADY_BOUND'
+      }))
+    }, { additionalProperties: false }),
     result: Type.Null()
   },
   detach: {

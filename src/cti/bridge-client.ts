@@ -68,6 +68,8 @@ export class BridgeCti implements CtiPort {
   readonly #options: BridgeClientOptions
   readonly #log: Logger
   readonly #listeners = new Map<string, CtiListener>()
+  /** The generation each attached agent's session gave (docs/cti-bridge.md, Fencing), sent again on every reconnect. */
+  readonly #generations = new Map<string, number>()
   readonly #watchers = new Set<(health: CtiHealth) => void>()
   readonly #pending = new Map<number, Pending>()
   #ws: WebSocket | undefined
@@ -132,12 +134,15 @@ export class BridgeCti implements CtiPort {
     await new Promise<void>(resolve => { this.#connect(resolve) })
   }
 
-  attach (agentId: string, listener: CtiListener): () => void {
+  attach (agentId: string, listener: CtiListener, generation?: number): () => void {
     this.#listeners.set(agentId, listener)
-    if (this.#connected) this.#send('attach', { agentId }).catch((err: unknown) => { this.#log.warn({ agentId, err: messageOf(err) }, 'attach at the connector failed') })
+    if (generation === undefined) this.#generations.delete(agentId)
+    else this.#generations.set(agentId, generation)
+    if (this.#connected) this.#send('attach', this.#attachArgs(agentId)).catch((err: unknown) => { this.#log.warn({ agentId, err: messageOf(err) }, 'attach at the connector failed') })
     return () => {
       if (this.#listeners.get(agentId) !== listener) return
       this.#listeners.delete(agentId)
+      this.#generations.delete(agentId)
       if (this.#connected) this.#send('detach', { agentId }).catch(() => {})
     }
   }
@@ -319,6 +324,12 @@ export class BridgeCti implements CtiPort {
     }
   }
 
+  /** An attach request: the agent, and its session's generation when it has one (fencing). */
+  #attachArgs (agentId: string): { agentId: string, generation?: number } {
+    const generation = this.#generations.get(agentId)
+    return generation === undefined ? { agentId } : { agentId, generation }
+  }
+
   /** Connected: every agent with a session is attached again, then the processor hears it (and resyncs). */
   async #up (): Promise<void> {
     this.#connected = true
@@ -326,7 +337,7 @@ export class BridgeCti implements CtiPort {
     this.#problem = ''
     const agents = [...this.#listeners.keys()]
     await Promise.all(agents.map(async agentId => {
-      await this.#send('attach', { agentId }).catch((err: unknown) => { this.#log.warn({ agentId, err: messageOf(err) }, 'attach at the connector failed') })
+      await this.#send('attach', this.#attachArgs(agentId)).catch((err: unknown) => { this.#log.warn({ agentId, err: messageOf(err) }, 'attach at the connector failed') })
     }))
     if (this.#connected) this.#notify()
   }

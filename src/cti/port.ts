@@ -93,8 +93,12 @@ export interface CtiPort {
   capabilities: () => Record<string, string>
   reasonCodes: () => readonly ReasonCode[]
   authenticate: (agentId: string, password: string) => Promise<AuthResult>
-  /** Receives the agent's events until the returned function is called. One listener per agent. */
-  attach: (agentId: string, listener: CtiListener) => () => void
+  /**
+   * Receives the agent's events until the returned function is called. One listener per agent.
+   * `generation` (a session of a shared domain: its claim's) fences off older sessions at a
+   * CTI that several servers share: their requests about the agent are refused (ALREADY_BOUND).
+   */
+  attach: (agentId: string, listener: CtiListener, generation?: number) => () => void
   /** Starts the agent's login; `session.started` follows when it completes. */
   login: (agentId: string, settings: CtiSessionSettings) => Promise<void>
   /** The agent's own logout: refused (INVALID_STATE) while the agent has calls. */

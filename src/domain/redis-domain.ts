@@ -52,7 +52,8 @@ if redis.call('HGET', KEYS[1], 'generation') == ARGV[1] then return redis.call('
 return 0`
 
 /**
- * KEYS: claim, generation, resume · ARGV: instance, generation, leaseMs, orphaned, resumeMs.
+ * KEYS: claim, generation, resume · ARGV: instance, generation, leaseMs, orphaned, resumeMs,
+ * and, after a reconnect, the session's credential hash and record ('' otherwise).
  * 1: still ours (renewed); 0: another session has claimed the agent since (lost). A claim that
  * is gone (expired while this instance could not reach Redis, or a Redis restarted empty) is
  * ours again when no newer one was made; the generation counter is brought up to it.
@@ -67,6 +68,9 @@ elseif g ~= ARGV[2] then
   return 0
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if ARGV[6] ~= '' and redis.call('EXISTS', KEYS[3]) == 0 then
+  redis.call('HSET', KEYS[3], 'hash', ARGV[6], 'record', ARGV[7], 'generation', ARGV[2])
+end
 if redis.call('HGET', KEYS[3], 'generation') == ARGV[2] then redis.call('PEXPIRE', KEYS[3], ARGV[5]) end
 return 1`
 
@@ -113,6 +117,13 @@ export class RedisDomain implements Domain {
   #handler: ((command: DomainCommand) => Promise<void>) | undefined
   #timer: NodeJS.Timeout | undefined
   #peers: string[] = []
+  /**
+   * The credentials this instance issued for its sessions (hash and record, never the
+   * credential): written back after a reconnect, when Redis has lost them (it restarted empty).
+   */
+  readonly #issued = new Map<string, { hash: string, record: string, generation: number }>()
+  /** The next renewal writes lost credentials back (set whenever Redis is reached again). */
+  #restore = false
   #closed = false
   #renewing = false
 
@@ -177,7 +188,10 @@ export class RedisDomain implements Domain {
     if (ok === this.#health.ok) return
     this.#health = ok ? { ok: true, detail: `domain ${this.name} on Redis` } : { ok: false, detail: 'Redis cannot be reached; reconnecting' }
     this.#log[ok ? 'info' : 'warn']({ domain: this.name, instance: this.instanceId }, ok ? 'domain available' : 'domain unavailable: Redis cannot be reached')
-    if (ok) void this.#renew()
+    if (ok) {
+      this.#restore = true
+      void this.#renew()
+    }
     for (const listener of this.#listeners) listener(this.#health)
   }
 
@@ -189,16 +203,20 @@ export class RedisDomain implements Domain {
       const { leaseMs, resumeMs } = this.#options
       const me = this.self()
       const claims = this.#reporter?.claims() ?? []
+      const restore = this.#restore
       const pipeline = this.#redis.pipeline()
       pipeline.set(this.#key('instance', this.instanceId), JSON.stringify(me), 'PX', leaseMs)
       pipeline.zadd(this.#key('instances', 'all'), Date.now(), this.instanceId)
       const origin = originOf(me.url)
       if (origin !== '') pipeline.zadd(this.#key('origins', 'all'), Date.now(), origin)
       for (const c of claims) {
+        const issued = restore ? this.#issued.get(c.agentId) : undefined
+        const credential = issued?.generation === c.generation ? issued : undefined
         pipeline.hisRenew(this.#key('agent', c.agentId), this.#key('generation', c.agentId), this.#key('resume', c.agentId),
-          this.instanceId, c.generation, leaseMs, c.orphaned ? '1' : '0', resumeMs)
+          this.instanceId, c.generation, leaseMs, c.orphaned ? '1' : '0', resumeMs, credential?.hash ?? '', credential?.record ?? '')
       }
       const results = await pipeline.exec() ?? []
+      if (restore) this.#restore = false
       const first = origin === '' ? 2 : 3
       claims.forEach((claim, i) => {
         const [err, value] = results[i + first] ?? [null, 1]
@@ -267,21 +285,26 @@ export class RedisDomain implements Domain {
 
   async issueResume (record: ResumeRecord, token = newResumeToken()): Promise<string> {
     const key = this.#key('resume', record.agent.id)
+    const hash = resumeHash(token)
+    const text = JSON.stringify(record)
     await this.#call(async () => await this.#redis.multi()
       .del(key)
-      .hset(key, 'hash', resumeHash(token), 'record', JSON.stringify(record), 'generation', String(record.generation))
+      .hset(key, 'hash', hash, 'record', text, 'generation', String(record.generation))
       .pexpire(key, this.#options.resumeMs)
       .exec())
+    this.#issued.set(record.agent.id, { hash, record: text, generation: record.generation })
     return token
   }
 
   async redeemResume (agentId: string, token: string): Promise<ResumeRecord | undefined> {
     const value = await this.#call(async () => await this.#redis.hisRedeem(this.#key('resume', agentId), resumeHash(token)))
     if (typeof value !== 'string') return undefined
+    this.#issued.delete(agentId)
     return parseRecord(value)
   }
 
   async voidResume (agentId: string, generation: number): Promise<void> {
+    if (this.#issued.get(agentId)?.generation === generation) this.#issued.delete(agentId)
     await this.#call(async () => await this.#redis.hisVoid(this.#key('resume', agentId), generation))
   }
 
@@ -415,7 +438,7 @@ declare module 'ioredis' {
     hisClaim: (claim: string, generation: string, instance: string, session: string, force: string, leaseMs: number, prefix: string) => Result<[number, string | null, string | null, string | null, number?], Context>
     hisRelease: (claim: string, generation: number) => Result<number, Context>
     hisOrphan: (claim: string, generation: number) => Result<number, Context>
-    hisRenew: (claim: string, generation: string, resume: string, instance: string, gen: number, leaseMs: number, orphaned: string, resumeMs: number) => Result<number, Context>
+    hisRenew: (claim: string, generation: string, resume: string, instance: string, gen: number, leaseMs: number, orphaned: string, resumeMs: number, hash: string, record: string) => Result<number, Context>
     hisRedeem: (resume: string, hash: string) => Result<string | null, Context>
     hisVoid: (resume: string, generation: number) => Result<number, Context>
   }

@@ -327,6 +327,8 @@ export class InteractionProcessor implements Service {
       log: this.#log,
       now: this.#now,
       dispose: async s => { await this.#retire(s, 'disposed', false) },
+      // A connector shared by the domain's instances refuses an older session's requests.
+      ...(this.#domain.shared && { generation }),
       ended: (s, reason) => { this.#forget(s, reason) }
     })
     this.#sessions.set(id, session)

@@ -38,6 +38,8 @@ export interface ProcessorSessionOptions {
   dispose: (session: ProcessorSession) => Promise<void>
   /** The CTI logged out the agent of a session nobody holds any more (a pending logout completed). */
   ended: (session: ProcessorSession, reason: string) => void
+  /** In a shared domain: the session's claim generation, which fences off older sessions at the CTI. */
+  generation?: number
 }
 
 /**
@@ -81,7 +83,7 @@ export class ProcessorSession implements Resource {
     this.#dispose = options.dispose
     this.#ended = options.ended
     this.model = new SessionModel(options.id, options.agent, options.workflow.model.name, options.now)
-    this.#detach = this.#cti.attach(this.agent.id, event => { this.#onCtiEvent(event) })
+    this.#detach = this.#cti.attach(this.agent.id, event => { this.#onCtiEvent(event) }, options.generation)
   }
 
   /** What the session's call model tells the CTI. */

@@ -1,5 +1,6 @@
 // The instance domain with the real parts: redis-server, the simulator connector and two server
 // instances, each a process the test starts on a free port and stops, passed or not.
+import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import t, { type Test } from 'tap'
 import { freePort } from '../../bench/lib.js'
 import { PROCESSOR_ID } from '../helpers/app.js'
@@ -46,6 +47,26 @@ async function domain (t: Test, env: Record<string, string> = {}): Promise<Domai
     }))
   }
   return { redis, redisPort, connector, instance }
+}
+
+/** A TCP relay to Redis that the test can cut and mend: one instance loses Redis, the others do not. */
+async function relay (t: Test, port: number): Promise<{ url: string, cut: () => void, mend: () => void }> {
+  const sockets = new Set<Socket>()
+  let open = true
+  const server: Server = createServer(client => {
+    if (!open) { client.destroy(); return }
+    const upstream = createConnection(port, '127.0.0.1')
+    for (const s of [client, upstream]) { sockets.add(s); s.on('close', () => { sockets.delete(s) }); s.on('error', () => {}) }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(async () => { for (const s of sockets) s.destroy(); await new Promise(resolve => server.close(resolve)) })
+  const address = server.address()
+  return {
+    url: `redis://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`,
+    cut: () => { open = false; for (const s of sockets) s.destroy() },
+    mend: () => { open = true }
+  }
 }
 
 interface DomainAnswer { name: string, shared: boolean, available: boolean, self: string, instances: Array<{ id: string, url: string, acceptingClients: boolean, sessions: number }> }
@@ -197,11 +218,33 @@ test('graceful stop of A mid-call: the credential outlives it, B takes the sessi
   t.equal(stranger.headers.get('access-control-allow-origin'), null, 'no other origin')
 })
 
+test('A cut off from Redis alone: B takes the agent; the connector refuses A\'s requests about it (fencing); A ends its session when it reaches Redis again', async t => {
+  const d = await domain(t)
+  const cable = await relay(t, d.redisPort)
+  const a = await d.instance('a', { REDIS_URL: cable.url })
+  const b = await d.instance('b')
+  const { desk: onA, ix } = await onACall(a.base)
+  cable.cut()
+  await until('A has lost the domain', async () => (await http(a.base, 'GET', '/health')).json.domain?.ok === false ? true : undefined)
+  const onB = await Desk.open(b.base)
+  const taken = await onB.prepare(AGENT1, true)
+  t.equal(taken.status, 201, 'B takes the agent over (A cannot hear it)')
+  const primary = `${ix}.${String((await onA.picture()).interactions[0].conversations[0].id)}`
+  const refused = await onA.request('conversation.hold', primary)
+  t.match(refused, { status: 409, json: { failure: { code: 'ALREADY_BOUND', message: /newer session of agent agent1/ } } }, 'A\'s request is refused by the connector: one session controls the agent')
+  t.equal((await onB.request('conversation.hold', primary)).status, 200, 'B\'s works')
+  cable.mend()
+  await until('A ends its session', async () => (await onA.call('GET', `/services/${PROCESSOR_ID}/resources/${onA.rid}`)).status === 404 ? true : undefined, 10000)
+  t.match(a.stdout(), /another instance of the domain holds the agent now; this session ends/)
+  t.match((await onB.picture()).interactions, [{ target: ix, conversations: [{ state: 'held' }] }], 'the call, held, on B')
+})
+
 test('Redis lost while running: sessions carry on; logins are refused with DOMAIN_UNAVAILABLE; all resumes when Redis is back', async t => {
   const d = await domain(t)
   const a = await d.instance('a')
   const desk = await Desk.open(a.base)
-  t.equal((await desk.prepare(AGENT1)).status, 201)
+  const prepared = await desk.prepare(AGENT1)
+  t.equal(prepared.status, 201)
   await until('logged in', async () => (await desk.picture()).session.loggedIn === true ? true : undefined)
 
   await d.redis.stop()
@@ -223,6 +266,8 @@ test('Redis lost while running: sessions carry on; logins are refused with DOMAI
   const b = await d.instance('b')
   const confirm = await (await Desk.open(b.base)).prepare(AGENT1)
   t.equal(confirm.status, 409, 'the session that ran through the outage is claimed again: a login elsewhere is a confirm')
+  const resumed = await (await Desk.open(b.base)).prepare({ id: AGENT1.id, resumeToken: String(prepared.json.resumeToken) })
+  t.equal(resumed.status, 201, 'and its resume credential, lost with the empty Redis, was written back by A: B takes the session with it')
   t.equal(a.stdout().includes('"level":50'), false, 'no error was logged')
 })
 

@@ -48,6 +48,19 @@ export async function startConnector (env: Record<string, string> = {}, timeoutM
   return await startNode('build/src/cti/simulator/main.js', { PORT: '0', ...env }, /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*simulator connector listening/, timeoutMs)
 }
 
+/** A child's output as it comes, and its end (the exit code or signal; -1 when it could not start). */
+function output (child: ChildProcess): { out: () => string, err: () => string, exited: Promise<number | string> } {
+  let out = ''
+  let err = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { err += chunk })
+  const exited = new Promise<number | string>(resolve => {
+    child.once('exit', (code, signal) => { resolve(code ?? signal ?? -1) })
+    child.once('error', () => { resolve(-1) })
+  })
+  return { out: () => out, err: () => err, exited }
+}
+
 /** Starts a node script of the build, waiting for `ready` (its first group: the base URL) in its output. */
 async function startNode (script: string, env: Record<string, string>, ready: RegExp, timeoutMs: number, maxFiles?: number): Promise<ServerProcess> {
   const node = [process.execPath, projectPath(script)]
@@ -58,17 +71,11 @@ async function startNode (script: string, env: Record<string, string>, ready: Re
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_FORMAT: 'json', LOAD_SHED_EVENT_LOOP_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  let out = ''
-  let err = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { err += chunk })
-  const exited = new Promise<number | string>(resolve => {
-    child.once('exit', (code, signal) => { resolve(code ?? signal ?? -1) })
-  })
+  const { out, err, exited } = output(child)
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`${script} did not start: ${out}${err}`)) }, timeoutMs)
+    const timer = setTimeout(() => { reject(new Error(`${script} did not start: ${out()}${err()}`)) }, timeoutMs)
     const check = (): void => {
-      const match = ready.exec(out)
+      const match = ready.exec(out())
       if (match?.[1] !== undefined) {
         clearTimeout(timer)
         resolve(match[1])
@@ -77,14 +84,14 @@ async function startNode (script: string, env: Record<string, string>, ready: Re
     child.stdout?.on('data', check)
     void exited.then(code => {
       clearTimeout(timer)
-      reject(new Error(`${script} exited with ${code}: ${err}`))
+      reject(new Error(`${script} exited with ${code}: ${err()}`))
     })
   })
   return {
     child,
     base,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: out,
+    stderr: err,
     exited,
     async stop () {
       if (child.exitCode === null) child.kill('SIGTERM')
@@ -99,14 +106,9 @@ export async function failedStart (env: Record<string, string>): Promise<{ code:
     env: { ...process.env, PORT: '0', LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
-  let out = ''
-  let err = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { err += chunk })
-  const code = await new Promise<number | string>(resolve => {
-    child.once('exit', (c, signal) => { resolve(c ?? signal ?? -1) })
-  })
-  return { code, stderr: err, stdout: out }
+  const { out, err, exited } = output(child)
+  const code = await exited
+  return { code, stderr: err(), stdout: out() }
 }
 
 /** Keeps the processes a test starts, to stop them (the newest first) when it ends, passed or not. */
@@ -137,32 +139,25 @@ export function haveRedis (t: Test): boolean {
  */
 export async function startRedis (port: number, timeoutMs = 10000): Promise<ServerProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  let err = ''
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { out += chunk })
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { err += chunk })
-  const exited = new Promise<number | string>(resolve => {
-    child.once('exit', (code, signal) => { resolve(code ?? signal ?? -1) })
-    child.once('error', () => { resolve(-1) })
-  })
+  const { out, err, exited } = output(child)
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`redis-server did not start: ${out}${err}`)) }, timeoutMs)
+    const timer = setTimeout(() => { reject(new Error(`redis-server did not start: ${out()}${err()}`)) }, timeoutMs)
     child.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer)
       reject(new Error(e.code === 'ENOENT' ? 'redis-server is not installed (Debian: apt-get install redis-server)' : e.message))
     })
     child.stdout?.on('data', () => {
-      if (!out.includes('Ready to accept connections')) return
+      if (!out().includes('Ready to accept connections')) return
       clearTimeout(timer)
       resolve()
     })
-    void exited.then(code => { clearTimeout(timer); reject(new Error(`redis-server exited with ${code}: ${out}${err}`)) })
+    void exited.then(code => { clearTimeout(timer); reject(new Error(`redis-server exited with ${code}: ${out()}${err()}`)) })
   })
   return {
     child,
     base: `redis://127.0.0.1:${port}`,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: out,
+    stderr: err,
     exited,
     async stop () {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
