@@ -163,13 +163,14 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
 /** The domain: with REDIS_URL shared in Redis, else this instance alone. */
 function chooseDomain (config: Config, log: Logger): Domain {
   const common = { name: config.INSTANCE_DOMAIN, instanceId: instanceIdOf(config) }
-  if (config.REDIS_URL === '') return new LocalDomain({ ...common, url: publicUrlOf(config) })
+  const resumeMs = Math.max(config.SESSION_GRACE_MS, config.DOMAIN_LEASE_MS)
+  if (config.REDIS_URL === '') return new LocalDomain({ ...common, url: publicUrlOf(config), resumeMs })
   return new RedisDomain({
     ...common,
     url: config.REDIS_URL,
     publicUrl: publicUrlOf(config),
     leaseMs: config.DOMAIN_LEASE_MS,
-    resumeMs: Math.max(config.SESSION_GRACE_MS, config.DOMAIN_LEASE_MS),
+    resumeMs,
     log: log.child({ component: 'domain' })
   })
 }

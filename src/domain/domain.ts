@@ -150,6 +150,8 @@ export function sameHash (a: string, b: string): boolean {
 interface LocalResume {
   hash: string
   record: ResumeRecord
+  /** When it expires unless renewed (a restored credential would otherwise live for ever). */
+  until: number
 }
 
 /**
@@ -168,10 +170,13 @@ export class LocalDomain implements Domain {
   #generation = 0
   #reporter: DomainReporter | undefined
 
-  constructor (options: { name: string, instanceId: string, url: string }) {
+  readonly #resumeMs: number
+
+  constructor (options: { name: string, instanceId: string, url: string, resumeMs: number }) {
     this.name = options.name
     this.instanceId = options.instanceId
     this.#url = options.url
+    this.#resumeMs = options.resumeMs
   }
 
   health (): DomainHealth {
@@ -214,13 +219,20 @@ export class LocalDomain implements Domain {
   }
 
   async issueResume (record: ResumeRecord, token = newResumeToken()): Promise<string> {
-    this.#resumes.set(record.agent.id, { hash: resumeHash(token), record })
+    // A newer session's credential is never replaced by an older one's (a restored one).
+    if ((this.#resumes.get(record.agent.id)?.record.generation ?? 0) > record.generation) return token
+    this.#resumes.set(record.agent.id, { hash: resumeHash(token), record, until: Date.now() + this.#resumeMs })
     return token
   }
 
   async redeemResume (agentId: string, token: string): Promise<ResumeRecord | undefined> {
     const held = this.#resumes.get(agentId)
     if (held === undefined || !sameHash(held.hash, resumeHash(token))) return undefined
+    // The session it stands for still runs here: it lives as long; otherwise resumeMs after it was issued.
+    if (held.until < Date.now() && this.#claims.get(agentId)?.generation !== held.record.generation) {
+      this.#resumes.delete(agentId)
+      return undefined
+    }
     this.#resumes.delete(agentId)
     return held.record
   }

@@ -35,6 +35,12 @@ local cur = redis.call('HMGET', KEYS[1], 'instance', 'session', 'generation', 'o
 if cur[1] and cur[1] ~= ARGV[1] and ARGV[3] == '0' and cur[4] ~= '1' and redis.call('EXISTS', ARGV[5] .. cur[1]) == 1 then
   return {0, cur[1], cur[2], cur[3]}
 end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  -- A counter that is gone (Redis restarted empty, or evicted) starts from the time in ms: above
+  -- every generation handed out before, which a connector may still fence with.
+  local t = redis.call('TIME')
+  redis.call('SET', KEYS[2], string.format('%.0f', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)))
+end
 local gen = redis.call('INCR', KEYS[2])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'instance', ARGV[1], 'session', ARGV[2], 'generation', gen, 'orphaned', '0')
@@ -85,6 +91,17 @@ return false`
 
 /** KEYS: resume · ARGV: generation. */
 const VOID = RELEASE
+
+/**
+ * KEYS: resume · ARGV: hash, record, generation, resumeMs. Stores a credential unless one of a
+ * newer session is there (a late or restored issue never replaces a newer session's).
+ */
+const ISSUE = `
+if tonumber(redis.call('HGET', KEYS[1], 'generation') or '0') > tonumber(ARGV[3]) then return 0 end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'hash', ARGV[1], 'record', ARGV[2], 'generation', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return 1`
 
 interface Message {
   type: 'release' | 'ack'
@@ -150,6 +167,7 @@ export class RedisDomain implements Domain {
     this.#redis.defineCommand('hisRenew', { numberOfKeys: 3, lua: RENEW })
     this.#redis.defineCommand('hisRedeem', { numberOfKeys: 1, lua: REDEEM })
     this.#redis.defineCommand('hisVoid', { numberOfKeys: 1, lua: VOID })
+    this.#redis.defineCommand('hisIssue', { numberOfKeys: 1, lua: ISSUE })
     for (const connection of [this.#redis, this.#sub]) {
       connection.on('ready', () => { this.#changed() })
       connection.on('close', () => { this.#changed() })
@@ -158,6 +176,9 @@ export class RedisDomain implements Domain {
       connection.on('error', () => {})
     }
     this.#sub.on('message', (_channel: string, text: string) => { this.#onMessage(text) })
+    // Subscribed whenever the connection is ready: a first attempt while Redis was away is not
+    // one ioredis would repeat on its own.
+    this.#sub.on('ready', () => { void this.#sub.subscribe(this.#key('commands', this.instanceId)).catch(() => {}) })
   }
 
   #key (kind: string, id: string): string {
@@ -177,7 +198,6 @@ export class RedisDomain implements Domain {
     this.#timer = setInterval(() => { void this.#renew() }, Math.max(100, Math.floor(this.#options.leaseMs / 3)))
     this.#timer.unref()
     await Promise.all([this.#redis.connect(), this.#sub.connect()].map(async p => await p.catch(() => {})))
-    await this.#sub.subscribe(this.#key('commands', this.instanceId)).catch(() => {})
     await this.#renew()
   }
 
@@ -228,6 +248,9 @@ export class RedisDomain implements Domain {
       await this.#redis.zremrangebyscore(this.#key('origins', 'all'), '-inf', `(${since}`)
       this.#peers = await this.#redis.zrangebyscore(this.#key('origins', 'all'), since, '+inf')
     } catch (err) {
+      // Redis may have lost what this instance holds (a link that hung, then came back without
+      // closing): the next renewal writes the credentials back where they are missing.
+      this.#restore = true
       this.#log.debug({ err: messageOf(err) }, 'domain renewal failed')
     } finally {
       this.#renewing = false
@@ -287,12 +310,8 @@ export class RedisDomain implements Domain {
     const key = this.#key('resume', record.agent.id)
     const hash = resumeHash(token)
     const text = JSON.stringify(record)
-    await this.#call(async () => await this.#redis.multi()
-      .del(key)
-      .hset(key, 'hash', hash, 'record', text, 'generation', String(record.generation))
-      .pexpire(key, this.#options.resumeMs)
-      .exec())
-    this.#issued.set(record.agent.id, { hash, record: text, generation: record.generation })
+    const stored = await this.#call(async () => await this.#redis.hisIssue(key, hash, text, record.generation, this.#options.resumeMs))
+    if (stored === 1) this.#issued.set(record.agent.id, { hash, record: text, generation: record.generation })
     return token
   }
 
@@ -335,6 +354,7 @@ export class RedisDomain implements Domain {
     } catch {
       return
     }
+    if (typeof message !== 'object' || message === null) return
     if (message.type === 'ack') {
       this.#pending.get(message.id)?.()
       return
@@ -441,5 +461,6 @@ declare module 'ioredis' {
     hisRenew: (claim: string, generation: string, resume: string, instance: string, gen: number, leaseMs: number, orphaned: string, resumeMs: number, hash: string, record: string) => Result<number, Context>
     hisRedeem: (resume: string, hash: string) => Result<string | null, Context>
     hisVoid: (resume: string, generation: number) => Result<number, Context>
+    hisIssue: (resume: string, hash: string, record: string, generation: number, resumeMs: number) => Result<number, Context>
   }
 }

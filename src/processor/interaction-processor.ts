@@ -104,10 +104,10 @@ export class InteractionProcessor implements Service {
 
   /** Another instance of the domain took an agent over: this instance's session of it ends (`replaced`). */
   async #onDomainCommand (command: DomainCommand): Promise<void> {
-    const session = this.#byAgent.get(command.agentId)
-    if (session === undefined || this.#generations.get(session) !== command.generation) return
-    await this.#serial(session.agent.id, async () => {
-      if (this.#generations.get(session) !== command.generation) return
+    // After whatever this agent's queue holds: a session still being prepared here is found too.
+    await this.#serial(command.agentId, async () => {
+      const session = this.#byAgent.get(command.agentId)
+      if (session === undefined || this.#generations.get(session) !== command.generation) return
       this.#log.info({ sessionId: session.id, reason: command.reason }, 'session taken over on another instance of the domain')
       this.#release(session, command.reason)
     })
@@ -250,9 +250,11 @@ export class InteractionProcessor implements Service {
     if ((password === undefined) === (resumeToken === undefined)) throw new INVALID_MESSAGE('prepareSession data: agent needs a password or a resumeToken (one of them)')
     const source = ctx.client.source
     await this.#logins.check(source, request.agent.id)
+    // The model is checked before a credential is taken: one use must not go on a request that fails.
+    const checked = resumeToken === undefined ? undefined : this.#workflow.model(request.model)
     const resumed = resumeToken === undefined ? undefined : { token: resumeToken, record: await this.#redeem(source, request.agent.id, resumeToken) }
     const agent = resumed?.record.agent ?? await this.#authenticate(source, request.agent.id, password ?? '')
-    const model = this.#workflow.model(request.model)
+    const model = checked ?? this.#workflow.model(request.model)
     const echo = withoutSecrets(request)
 
     // One agent's session changes (a prepare, a retirement) happen one after another, whatever

@@ -1,6 +1,7 @@
 // The instance domain with the real parts: redis-server, the simulator connector and two server
 // instances, each a process the test starts on a free port and stops, passed or not.
 import { createConnection, createServer, type Server, type Socket } from 'node:net'
+import { Redis } from 'ioredis'
 import t, { type Test } from 'tap'
 import { freePort } from '../../bench/lib.js'
 import { PROCESSOR_ID } from '../helpers/app.js'
@@ -71,6 +72,12 @@ async function relay (t: Test, port: number): Promise<{ url: string, cut: () => 
 
 interface DomainAnswer { name: string, shared: boolean, available: boolean, self: string, instances: Array<{ id: string, url: string, acceptingClients: boolean, sessions: number }> }
 
+/** Passes once `p` has logged a line matching `pattern` (log lines may reach the pipe after an answer). */
+async function logged (t: Test, p: ServerProcess, pattern: RegExp, what: string): Promise<void> {
+  await until(what, async () => pattern.test(p.stdout()) ? true : undefined)
+  t.pass(what)
+}
+
 async function live (base: string): Promise<DomainAnswer> {
   return (await http(base, 'GET', '/domain')).json as DomainAnswer
 }
@@ -116,6 +123,12 @@ test('discovery: GET /domain lists the live instances with their URLs; a stopped
   const gone = Date.now() - killedAt
   t.ok(gone <= 1500 + 500, `a killed instance left GET /domain after ${gone} ms (lease 1500 ms)`)
   t.match((await http(a.base, 'GET', '/mediabar/config')).json, { domain: true })
+  // Whatever someone publishes on an instance's command channel, it carries on.
+  const intruder = new Redis(`redis://127.0.0.1:${d.redisPort}`)
+  t.teardown(() => { intruder.disconnect() })
+  for (const text of ['null', '42', '"x"', '{', '{"type":"release"}', '{"type":"release","command":{"agentId":1}}']) await intruder.publish('his:{test}:commands:a', text)
+  await new Promise(resolve => setTimeout(resolve, 200))
+  t.equal((await http(a.base, 'GET', '/health')).status, 200, 'malformed commands are dropped')
   t.match((await http(a.base, 'GET', '/health')).json, { status: 'ok', domain: { name: 'test', shared: true, instance: 'a', ok: true } })
 })
 
@@ -134,7 +147,7 @@ test('one session per agent: a login on B while A holds the agent is a confirm n
   const taken = await onB.prepare(AGENT1, true)
   t.equal(taken.status, 201, 'override: B has the session')
   await until('A\'s session ends', async () => (await onA.call('GET', `/services/${PROCESSOR_ID}/resources/${onA.rid}`)).status === 404 ? true : undefined)
-  t.match(a.stdout(), /"reason":"replaced","msg":"session ended"/, 'A ended its session as replaced')
+  await logged(t, a, /"reason":"replaced","msg":"session ended"/, 'A ended its session as replaced')
   const picture = await onB.picture()
   t.match(picture.session, { loggedIn: true, state: 'busy' }, 'the agent was never logged out')
   t.match(picture.interactions, [{ target: ix, conversations: [{ role: 'primary', state: 'connected' }] }], 'B sees the call, connected')
@@ -235,7 +248,7 @@ test('A cut off from Redis alone: B takes the agent; the connector refuses A\'s 
   t.equal((await onB.request('conversation.hold', primary)).status, 200, 'B\'s works')
   cable.mend()
   await until('A ends its session', async () => (await onA.call('GET', `/services/${PROCESSOR_ID}/resources/${onA.rid}`)).status === 404 ? true : undefined, 10000)
-  t.match(a.stdout(), /another instance of the domain holds the agent now; this session ends/)
+  await logged(t, a, /another instance of the domain holds the agent now; this session ends/, 'A says why')
   t.match((await onB.picture()).interactions, [{ target: ix, conversations: [{ state: 'held' }] }], 'the call, held, on B')
 })
 
@@ -246,6 +259,13 @@ test('Redis lost while running: sessions carry on; logins are refused with DOMAI
   const prepared = await desk.prepare(AGENT1)
   t.equal(prepared.status, 201)
   await until('logged in', async () => (await desk.picture()).session.loggedIn === true ? true : undefined)
+  // agent3 has had two sessions (the connector fences it at the second's generation), none now.
+  const agent3 = { id: 'agent3', password: 'demo-pass-3' }
+  for (let i = 0; i < 2; i++) t.equal((await (await Desk.open(a.base)).prepare(agent3, true)).status, 201)
+  const last = await Desk.open(a.base)
+  t.equal((await last.prepare(agent3, true)).status, 201)
+  await until('agent3 logged in', async () => (await last.picture()).session.loggedIn === true ? true : undefined)
+  await last.call('DELETE', `/clients/${last.clientId}`)
 
   await d.redis.stop()
   const health = await until('degraded', async () => { const h = await http(a.base, 'GET', '/health'); return h.json.domain?.ok === false ? h : undefined })
@@ -266,6 +286,10 @@ test('Redis lost while running: sessions carry on; logins are refused with DOMAI
   const b = await d.instance('b')
   const confirm = await (await Desk.open(b.base)).prepare(AGENT1)
   t.equal(confirm.status, 409, 'the session that ran through the outage is claimed again: a login elsewhere is a confirm')
+  const again = await Desk.open(b.base)
+  t.equal((await again.prepare({ id: 'agent3', password: 'demo-pass-3' })).status, 201, 'an agent whose generations Redis forgot logs in')
+  await until('agent3 logged in again', async () => (await again.picture()).session.loggedIn === true ? true : undefined)
+  t.equal((await again.request('session.ready')).status, 200, 'and the connector takes its requests (its new generation is above the old fence)')
   const resumed = await (await Desk.open(b.base)).prepare({ id: AGENT1.id, resumeToken: String(prepared.json.resumeToken) })
   t.equal(resumed.status, 201, 'and its resume credential, lost with the empty Redis, was written back by A: B takes the session with it')
   t.equal(a.stdout().includes('"level":50'), false, 'no error was logged')
@@ -282,6 +306,10 @@ test('Redis unreachable at start: the instance starts, says so, and joins the do
   await keep(startRedis(port))
   await until('joined', async () => (await live(a.base)).available ? true : undefined, 10000)
   t.equal((await desk.prepare(AGENT1)).status, 201)
+  // A subscribed to its commands once Redis came: a takeover from B is heard and confirmed.
+  const b = await keep(startServer({ CTI_URL: connector.base, CTI_BRIDGE_TOKEN: TOKEN, REDIS_URL: `redis://127.0.0.1:${port}`, INSTANCE_ID: 'b', DOMAIN_LEASE_MS: '1500' }))
+  t.equal((await (await Desk.open(b.base)).prepare(AGENT1, true)).status, 201)
+  await logged(t, b, /"from":"a","confirmed":true,"msg":"agent taken over from another instance of the domain"/, 'A heard the takeover and confirmed it')
 })
 
 test('domain-wide lockout: failed logins on every instance count against one budget per source and agent', async t => {
