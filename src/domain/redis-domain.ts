@@ -418,31 +418,26 @@ export class RedisDomain implements Domain {
   }
 }
 
-function parseInstance (text: string): DomainInstance | undefined {
+/** `text` as JSON when it is what `fits` expects (what another instance wrote); undefined otherwise. */
+function parseJson<T> (text: string, fits: (value: any) => boolean): T | undefined {
   try {
     const value = JSON.parse(text)
-    return typeof value === 'object' && value !== null && typeof value.id === 'string' ? value : undefined
+    return typeof value === 'object' && value !== null && fits(value) ? value : undefined
   } catch {
     return undefined
   }
+}
+
+function parseInstance (text: string): DomainInstance | undefined {
+  return parseJson(text, v => typeof v.id === 'string')
 }
 
 function parseCount (text: string): Count | undefined {
-  try {
-    const value = JSON.parse(text)
-    return typeof value?.failures === 'number' && typeof value.last === 'number' && typeof value.notBefore === 'number' ? value : undefined
-  } catch {
-    return undefined
-  }
+  return parseJson(text, v => typeof v.failures === 'number' && typeof v.last === 'number' && typeof v.notBefore === 'number')
 }
 
 function parseRecord (text: string): ResumeRecord | undefined {
-  try {
-    const value = JSON.parse(text)
-    return typeof value?.agent?.id === 'string' && typeof value.generation === 'number' ? value : undefined
-  } catch {
-    return undefined
-  }
+  return parseJson(text, v => typeof v.agent?.id === 'string' && typeof v.generation === 'number')
 }
 
 function originOf (url: string): string {

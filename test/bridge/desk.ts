@@ -1,3 +1,4 @@
+import type { Test } from 'tap'
 import { PROCESSOR_ID, WM } from '../helpers/app.js'
 
 export interface Answer { status: number, json: Record<string, any> }
@@ -11,6 +12,12 @@ export async function until<T> (what: string, probe: () => Promise<T | undefined
     if (Date.now() > deadline) throw new Error(`timed out: ${what}`)
     await new Promise(resolve => setTimeout(resolve, 25))
   }
+}
+
+/** Passes once `p` has logged a line matching `pattern` (a log line may reach the pipe after an answer). */
+export async function logged (t: Test, p: { stdout: () => string }, pattern: RegExp, what: string): Promise<void> {
+  await until(what, async () => pattern.test(p.stdout()) ? true : undefined)
+  t.pass(what)
 }
 
 export async function http (base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {

@@ -4,7 +4,7 @@ import t from 'tap'
 import { freePort } from '../../bench/lib.js'
 import { PROCESSOR_ID } from '../helpers/app.js'
 import { processes, startConnector, startServer } from '../helpers/process.js'
-import { Desk, http, until } from './desk.js'
+import { Desk, http, logged, until } from './desk.js'
 
 // Server and connector processes: more than tap's 30 s per file on a slow machine.
 t.setTimeout(180_000)
@@ -97,8 +97,6 @@ t.test('connector lost mid-session: requests fail fast with CTI_UNAVAILABLE; a f
 
   await keep(startConnector({ PORT: String(port), CTI_BRIDGE_TOKEN: TOKEN, SIM_LOGIN_DELAY_MS: '0' }))
   await until('the session ends', async () => (await desk.call('GET', `/services/${PROCESSOR_ID}/resources/${desk.rid}`)).status === 404 ? true : undefined)
-  // The log line may reach the pipe after the answer that said the session was gone.
-  await until('the log says why', async () => /"reason":"cti_logged_out","msg":"session ended"/.test(server.stdout()) ? true : undefined)
-  t.pass('ended with a clear reason')
+  await logged(t, server, /"reason":"cti_logged_out","msg":"session ended"/, 'ended with a clear reason')
   t.equal((await desk.login(AGENT1)).status, 201, 'and the agent logs in again')
 })

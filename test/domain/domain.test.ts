@@ -6,7 +6,7 @@ import t, { type Test } from 'tap'
 import { freePort } from '../../bench/lib.js'
 import { PROCESSOR_ID } from '../helpers/app.js'
 import { haveRedis, processes, startConnector, startRedis, startServer, type ServerProcess } from '../helpers/process.js'
-import { Desk, http, until, type Answer } from '../bridge/desk.js'
+import { Desk, http, logged, until, type Answer } from '../bridge/desk.js'
 
 // Processes: more than tap's default per file.
 t.setTimeout(240_000)
@@ -71,12 +71,6 @@ async function relay (t: Test, port: number): Promise<{ url: string, cut: () => 
 }
 
 interface DomainAnswer { name: string, shared: boolean, available: boolean, self: string, instances: Array<{ id: string, url: string, acceptingClients: boolean, sessions: number }> }
-
-/** Passes once `p` has logged a line matching `pattern` (log lines may reach the pipe after an answer). */
-async function logged (t: Test, p: ServerProcess, pattern: RegExp, what: string): Promise<void> {
-  await until(what, async () => pattern.test(p.stdout()) ? true : undefined)
-  t.pass(what)
-}
 
 async function live (base: string): Promise<DomainAnswer> {
   return (await http(base, 'GET', '/domain')).json as DomainAnswer
