@@ -1,6 +1,8 @@
 // Takes the README's screenshots of the media bar (docs/screenshots/*.png) with Debian's
-// chromium against a fresh server: `npm run screenshots`.
+// chromium against a fresh server: `npm run screenshots`. Each screen at 1280 and 320 px wide:
+// logged in and ready, a call ringing, on the call, wrap-up, and the server gone mid-call.
 import { mkdirSync } from 'node:fs'
+import type { Page } from 'playwright-core'
 import { launch, logIn, openBar } from '../test/helpers/browser.js'
 import { startServer } from '../test/helpers/process.js'
 import { projectPath } from '../src/paths.js'
@@ -9,26 +11,53 @@ const out = projectPath('docs/screenshots')
 mkdirSync(out, { recursive: true })
 const server = await startServer({ SIM_LOGIN_DELAY_MS: '50' })
 const browser = await launch()
+
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true })
+const ring = async (extension: string): Promise<void> => {
+  await fetch(`${server.base}/simulator/calls`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: '+15551234567', to: extension, data: { account: '42', topic: 'billing', customer_tier: 'gold' } })
+  })
+}
+const shot = async (page: Page, name: string, fullPage = false): Promise<void> => {
+  await page.waitForTimeout(1100) // the timers show a second or more
+  await page.screenshot({ path: `${out}/${name}.png`, fullPage })
+}
+
 try {
-  const { page } = await openBar(browser, server.base, 420)
-  await page.locator('#connection[data-status="live"]').waitFor()
-  await page.getByLabel('Agent id').fill('agent1')
-  await page.screenshot({ path: `${out}/login.png` })
-  await logIn(page, 'agent1', 'demo-pass-1')
-  const ready = page.getByRole('button', { name: 'Ready', exact: true })
-  await ready.and(page.locator(':enabled')).waitFor()
-  await ready.click()
-  await page.getByRole('button', { name: 'Ring me' }).click()
-  const answer = page.getByRole('button', { name: 'Answer', exact: true })
-  await answer.waitFor()
-  await answer.click()
-  await page.getByRole('button', { name: 'Hold', exact: true }).and(page.locator(':enabled')).waitFor()
-  await page.waitForTimeout(2100)
-  await page.screenshot({ path: `${out}/call.png`, fullPage: true })
-  const narrow = await openBar(browser, server.base, 320)
-  await logIn(narrow.page, 'agent2', 'demo-pass-2')
-  await narrow.page.getByRole('button', { name: 'Ready', exact: true }).and(narrow.page.locator(':enabled')).waitFor()
-  await narrow.page.screenshot({ path: `${out}/narrow.png` })
+  const bars: Array<{ page: Page, width: number, agent: string, password: string, extension: string }> = []
+  for (const [width, agent, password, extension] of [[1280, 'agent1', 'demo-pass-1', '1001'], [320, 'agent2', 'demo-pass-2', '1002']] as const) {
+    const { page } = await openBar(browser, server.base, width, width === 320 ? 640 : 800)
+    await page.locator('#connection[data-status="live"]').waitFor()
+    bars.push({ page, width, agent, password, extension })
+  }
+  for (const { page, width, agent, password, extension } of bars) {
+    await page.getByLabel('Agent id').fill(agent)
+    if (width === 320) await shot(page, 'login-320')
+    await logIn(page, agent, password)
+    await button(page, 'Ready').and(page.locator(':enabled')).waitFor()
+    await button(page, 'Ready').click()
+    await page.locator('#agent-state', { hasText: /^Ready$/ }).waitFor()
+    await page.locator('#server #load', { hasText: /^\d+ clients?$/ }).waitFor()
+    await shot(page, `ready-${width}`, width === 1280)
+    await ring(extension)
+    await page.locator('#ringing article.card').waitFor()
+    await shot(page, `ringing-${width}`)
+    await page.keyboard.press('a')
+    await button(page, 'Hold').and(page.locator(':enabled')).waitFor()
+    await page.waitForTimeout(1000)
+    await shot(page, `talking-${width}`, width === 1280)
+  }
+  const wide = bars[0] as typeof bars[number]
+  await button(wide.page, 'Hang up').click()
+  await wide.page.locator('.deadline[data-until]').waitFor()
+  await shot(wide.page, 'wrapup-1280', true)
+  await server.stop()
+  for (const { page, width } of bars) {
+    await page.locator('#banner:not([hidden])').waitFor()
+    await shot(page, `offline-${width}`, width === 1280)
+  }
   console.log(`screenshots written to ${out}`)
 } finally {
   await browser.close()

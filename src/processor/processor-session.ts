@@ -82,7 +82,7 @@ export class ProcessorSession implements Resource {
     this.#log = options.log
     this.#dispose = options.dispose
     this.#ended = options.ended
-    this.model = new SessionModel(options.id, options.agent, options.workflow.model.name, options.now)
+    this.model = new SessionModel(options.id, options.agent, options.workflow.model.name, options.now, this.settings.wrapUpMs)
     this.#detach = this.#cti.attach(this.agent.id, event => { this.#onCtiEvent(event) }, options.generation)
   }
 

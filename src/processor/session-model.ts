@@ -40,6 +40,8 @@ export interface InteractionRecord {
   /** When it entered its state, and when it was answered (null: never), ISO 8601. */
   since: string
   startedAt: string | null
+  /** ENDED: when the wrap-up ends by itself (the call model's wrap-up time), or null when only interaction.complete ends it. */
+  wrapUpUntil: string | null
 }
 
 export interface SessionSnapshot {
@@ -85,12 +87,18 @@ export class SessionModel {
   readonly channels = new Map<string, ChannelRecord>()
   readonly interactions = new Map<string, InteractionRecord>()
 
-  /** `now`: the instance clock (records say since when they are in their state). */
-  constructor (sessionId: string, agent: CtiAgent, modelName: string, now: () => number) {
+  readonly #wrapUpMs: number | null
+
+  /**
+   * `now`: the instance clock (records say since when they are in their state). `wrapUpMs`: the
+   * call model's wrap-up time, which the CTI keeps (an ENDED interaction says when it ends).
+   */
+  constructor (sessionId: string, agent: CtiAgent, modelName: string, now: () => number, wrapUpMs: number | null = null) {
     this.sessionId = sessionId
     this.agent = agent
     this.modelName = modelName
     this.#now = now
+    this.#wrapUpMs = wrapUpMs
     this.since = this.#stamp()
   }
 
@@ -163,7 +171,8 @@ export class SessionModel {
         parties: restored?.parties.map(p => ({ ...p })) ?? [],
         conversations: new Map(),
         since: restored?.since ?? this.#stamp(),
-        startedAt: restored?.startedAt ?? (data.state === 'STARTED' ? this.#stamp() : null)
+        startedAt: restored?.startedAt ?? (data.state === 'STARTED' ? this.#stamp() : null),
+        wrapUpUntil: restored?.wrapUpUntil ?? null
       })
     }
     const ix = this.interactions.get(id)
@@ -177,6 +186,7 @@ export class SessionModel {
         if (event.data.state !== ix.state) {
           ix.since = this.#stamp()
           if (event.data.state === 'STARTED') ix.startedAt ??= ix.since
+          ix.wrapUpUntil = event.data.state === 'ENDED' && this.#wrapUpMs !== null ? new Date(Date.parse(ix.since) + this.#wrapUpMs).toISOString() : null
         }
         ix.state = event.data.state
         ix.recording = event.data.recording

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Test } from 'tap'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { projectPath } from '../../src/paths.js'
 
@@ -22,8 +24,8 @@ export async function launch (): Promise<Browser> {
 }
 
 /** A fresh browser context (its own storage: a second agent's desktop) with one page. */
-export async function openBar (browser: Browser, base: string, width = 420): Promise<{ context: BrowserContext, page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height: 900 } })
+export async function openBar (browser: Browser, base: string, width = 420, height = 900): Promise<{ context: BrowserContext, page: Page }> {
+  const context = await browser.newContext({ viewport: { width, height } })
   const page = await context.newPage()
   page.setDefaultTimeout(10000)
   await page.goto(base + '/')
@@ -50,4 +52,68 @@ export async function logIn (page: Page, agent: string, password: string, model?
   await page.getByLabel('Password').fill(password)
   if (model !== undefined) await page.getByLabel('Call model').selectOption(model)
   await page.getByRole('button', { name: 'Log in', exact: true }).click()
+}
+
+export interface AxeViolation { id: string, impact: string | null, help: string, nodes: string[] }
+let axeSource: string | undefined
+
+/**
+ * axe-core's scan of the page as it is now: the serious and critical violations. The script is
+ * evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
+ * govern (the page itself runs no inline script).
+ */
+export async function axeViolations (page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+  await page.evaluate(axeSource)
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Array<{ id: string, impact: string | null, help: string, nodes: Array<{ target: string[] }> }> }> } }).axe
+    const result = await axe.run(document, { resultTypes: ['violations'] })
+    return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')) }))
+  })
+  return violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+}
+
+/**
+ * The browser tests of one file: one Chromium for the file, and `browserTest(name, fn)` that
+ * gives `fn` a `pages` record to put its pages in; it fails on any script error of those pages
+ * and, when the test fails, saves a screenshot of each into test-artifacts/. Without chromium
+ * the tests are skipped with a message (and fail under CI, which installs it).
+ */
+export function browserTests (t: Test, prefix: string): {
+  browser: () => Browser
+  browserTest: (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>) => void
+} {
+  const available = haveChromium()
+  if (!available) {
+    if (process.env.CI !== undefined) t.fail(`${CHROMIUM} is missing: .ci/run installs it with apt-get`)
+    else t.comment(`browser tests skipped: no ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`)
+  }
+  let browser: Browser | undefined
+  t.before(async () => { if (available) browser = await launch() })
+  t.teardown(async () => { await browser?.close() })
+  const browserTest = (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>): void => {
+    if (!available) {
+      t.test(name, { skip: 'no chromium' }, () => {})
+      return
+    }
+    t.test(name, async (t) => {
+      const pages: Record<string, Page | undefined> = {}
+      const errors: string[] = []
+      try {
+        await fn(t, new Proxy(pages, {
+          set: (target, key, page: Page) => {
+            target[String(key)] = page
+            page.on('pageerror', err => { errors.push(`${String(key)}: ${err.message}`) })
+            return true
+          }
+        }))
+        t.same(errors, [], 'no script errors on any page')
+      } catch (err) {
+        const saved = await screenshot(pages, `${prefix}-${name}`)
+        t.comment(`screenshots: ${saved.join(', ')}`)
+        throw err
+      }
+    })
+  }
+  return { browser: () => browser as Browser, browserTest }
 }

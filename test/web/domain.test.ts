@@ -90,7 +90,7 @@ function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | u
 }
 
 const button = (scope: Page | ReturnType<Page['locator']>, name: string) => scope.getByRole('button', { name, exact: true })
-const card = (page: Page) => page.locator('article.card', { has: page.locator('.caller', { hasText: CALLER }) })
+const card = (page: Page) => page.locator('article.card', { has: page.locator('.caller', { hasText: '+1 555 123 4567' }) })
 const enabled = (page: Page) => page.locator(':enabled')
 
 /** Every resume credential a test saw in a page's sessionStorage (to look for it on screen and the console). */
@@ -120,7 +120,7 @@ async function agentOnACall (t: Test, page: Page, base: string): Promise<ReturnT
   const call = card(page)
   await button(call, 'Answer').and(enabled(page)).waitFor()
   await button(call, 'Answer').click()
-  await call.locator('.conversations li', { hasText: 'Call: connected' }).waitFor()
+  await call.locator('.conversations li', { hasText: 'Caller: Connected' }).waitFor()
   await button(call, 'Hold').and(enabled(page)).waitFor()
   t.pass('agent1 is on a connected call, in the bar')
   return call
@@ -129,14 +129,16 @@ async function agentOnACall (t: Test, page: Page, base: string): Promise<ReturnT
 /** Records, in the page, every change of the connection indicator with whether any call button was usable then. */
 async function recordButtons (page: Page): Promise<void> {
   await page.evaluate(() => {
-    const w = window as unknown as { samples: Array<{ status: string, usable: string[] }> }
+    const w = window as unknown as { samples: Array<{ status: string, usable: string[], notices: string }> }
     w.samples = []
     const connection = document.getElementById('connection') as HTMLElement
+    const notices = document.getElementById('notices') as HTMLElement
     const sample = (): void => {
-      const usable = [...document.querySelectorAll<HTMLButtonElement>('#cards button, #session-buttons button')].filter(b => !b.disabled).map(b => b.textContent ?? '')
-      w.samples.push({ status: connection.dataset.status ?? '', usable })
+      const usable = [...document.querySelectorAll<HTMLButtonElement>('.card button, #session-buttons button')].filter(b => !b.disabled).map(b => b.textContent ?? '')
+      w.samples.push({ status: connection.dataset.status ?? '', usable, notices: notices.textContent ?? '' })
     }
     new MutationObserver(sample).observe(connection, { attributes: true, attributeFilter: ['data-status'] })
+    new MutationObserver(sample).observe(notices, { childList: true })
     new MutationObserver(sample).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['disabled'] })
   })
 }
@@ -147,7 +149,7 @@ browserTest('failover: the instance the bar is on is killed mid-call; the bar mo
   pages.bar = page
   await page.locator('#connection[data-status="live"]').waitFor()
   const header = await page.locator('#server').textContent() ?? ''
-  t.match(header, /^Instance [ab] \(http:\/\/127\.0\.0\.1:\d+\) · Simulator · 0 clients \(fewest clients of 2 accepting in domain web; [ab]: 0 clients\)/, 'the header names the instance chosen from GET /domain, and why')
+  t.match(header, /^Instance [ab] \(http:\/\/127\.0\.0\.1:\d+\) · Simulator · \d+ clients? \(fewest clients of 2 accepting in domain web; [ab]: 0 clients\)/, 'the header names the instance chosen from GET /domain, and why')
   const first = d.byBase(await page.locator('#server').getAttribute('data-base') ?? '')
   const other = first === d.a ? d.b : d.a
   t.equal(first, d.a, 'a tie goes to the page\'s own instance')
@@ -168,7 +170,7 @@ browserTest('failover: the instance the bar is on is killed mid-call; the bar mo
   // By itself, within 10 s: the call, connected, on the other instance, with its buttons.
   const moved = page.locator(`#server[data-base="${other.base}"]`)
   await moved.waitFor({ timeout: 10000 })
-  await call.locator('.conversations li', { hasText: 'Call: connected' }).waitFor({ timeout: Math.max(1, 10000 - (Date.now() - killedAt)) })
+  await call.locator('.conversations li', { hasText: 'Caller: Connected' }).waitFor({ timeout: Math.max(1, 10000 - (Date.now() - killedAt)) })
   await button(call, 'Hold').and(enabled(page)).waitFor({ timeout: Math.max(1, 10000 - (Date.now() - killedAt)) })
   await button(call, 'Hang up').and(enabled(page)).waitFor({ timeout: Math.max(1, 10000 - (Date.now() - killedAt)) })
   await page.locator('#connection[data-status="live"]').waitFor({ timeout: Math.max(1, 10000 - (Date.now() - killedAt)) })
@@ -178,19 +180,20 @@ browserTest('failover: the instance the bar is on is killed mid-call; the bar mo
   const failedOver = await page.evaluate(() => (window as unknown as { mediaBar: { failedOver: { ms: number } } }).mediaBar.failedOver)
   t.comment(`failover: the bar's own count, loss noticed → session back: ${failedOver.ms} ms`)
 
-  const samples = await page.evaluate(() => (window as unknown as { samples: Array<{ status: string, usable: string[] }> }).samples)
+  const samples = await page.evaluate(() => (window as unknown as { samples: Array<{ status: string, usable: string[], notices: string }> }).samples)
   const offline = samples.filter(s => s.status !== 'live')
   t.ok(offline.length > 0, `the indicator left live (${[...new Set(offline.map(s => s.status))].join(', ')})`)
   t.same(offline.filter(s => s.usable.length > 0), [], 'no call or agent button was usable while the bar was not live')
   t.match(await page.locator('#server').textContent(), new RegExp(`^Failed over from ${first === d.a ? 'a' : 'b'} \\(${first.base}\\) to ${first === d.a ? 'b' : 'a'} \\(${other.base}\\) in \\d+\\.\\d s \\([ab] stopped answering\\)`), 'the header says it failed over, from which to which')
-  await page.getByText(/stopped answering\. Moving your session to another instance/).waitFor()
   await page.getByText(/Your session is back, on/).waitFor()
-  t.pass('the bar said the instance was gone, and that the session is back')
+  t.pass('the bar said the session is back')
+  t.ok(samples.some(s => /stopped answering\. Moving your session to another instance/.test(s.notices)), 'while it moved, a notice said the instance stopped answering and the session was moving')
+  t.equal(await page.getByText(/Moving your session to another instance/).count(), 0, 'that notice is gone once the session is back: that is over')
   t.equal(await page.locator('#login').isHidden(), true, 'no login form')
   t.equal(await page.locator('#confirm').isHidden(), true, 'no takeover prompt')
 
   await button(call, 'Hold').click()
-  await call.locator('.conversations li', { hasText: 'Call: held' }).waitFor()
+  await call.locator('.conversations li', { hasText: 'Caller: On hold' }).waitFor()
   await button(call, 'Retrieve').and(enabled(page)).waitFor()
   t.pass('Hold works on the new instance')
   const calls = (await http(other.base, 'GET', '/simulator/calls')).json.calls as Array<{ state: string }>
@@ -200,10 +203,10 @@ browserTest('failover: the instance the bar is on is killed mid-call; the bar mo
   t.not(rotated?.resumeToken, kept?.resumeToken, 'with a new token')
 
   await button(call, 'Retrieve').click()
-  await call.locator('.conversations li', { hasText: 'Call: connected' }).waitFor()
+  await call.locator('.conversations li', { hasText: 'Caller: Connected' }).waitFor()
   await button(call, 'Hang up').and(enabled(page)).waitFor()
   await button(call, 'Hang up').click()
-  await call.locator('.ix-state', { hasText: 'ENDED' }).waitFor()
+  await call.locator('.ix-state', { hasText: 'Wrap-up' }).waitFor()
   t.pass('and so does Hang up')
 
   // The page's origin is the dead instance's: b keeps allowing it (CORS, cross-origin writes)
@@ -235,7 +238,7 @@ browserTest('reload mid-call: the bar takes its session back without a password 
   const before = await credential(page)
 
   await page.reload()
-  await call.locator('.conversations li', { hasText: 'Call: connected' }).waitFor()
+  await call.locator('.conversations li', { hasText: 'Caller: Connected' }).waitFor()
   await button(call, 'Hold').and(enabled(page)).waitFor()
   t.equal(await page.evaluate(() => (window as unknown as { loginShown: boolean }).loginShown), false, 'the login form never showed')
   t.equal(await page.locator('#confirm').isHidden(), true, 'no takeover prompt')
@@ -262,7 +265,7 @@ browserTest('reload mid-call: the bar takes its session back without a password 
   await logIn(page, 'agent1', 'demo-pass-1')
   await page.locator('#confirm-message', { hasText: /already has a session/ }).waitFor()
   await button(page, 'Take over the session').click()
-  await call.locator('.conversations li', { hasText: 'Call: held' }).waitFor()
+  await call.locator('.conversations li', { hasText: 'Caller: On hold' }).waitFor()
   t.pass('with the password (and the prompt: the bar before the reload is away, not gone) the call is back')
   t.match(await credential(page), { agentId: 'agent1' }, 'and a new credential is kept')
 

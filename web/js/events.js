@@ -11,6 +11,7 @@ const SSE_FAILURES_BEFORE_WS = 3
  * @param {(envelope: object) => void} options.onEvent every resourceEvent / serviceEvent
  * @param {(status: string, detail?: string) => void} options.onStatus connecting | live | reconnecting | offline
  * @param {() => void} options.onResync the events after our id are gone: re-read the snapshots
+ * @param {(reason: string) => void} [options.onShutdown] the server said it is going away (`shutdown`'s reason)
  * @param {() => Promise<void>} options.onReattached a new WebSocket resumed the client: rebind
  * @param {(why: string) => void} options.onGone the client record is gone (server restarted, expired) or taken over
  * @param {() => Promise<'alive' | 'gone' | 'unreachable'>} options.probe asks the server over REST about the client
@@ -60,6 +61,7 @@ export class EventLink {
           this.stop()
           this.options.onGone('replaced')
         } else {
+          this.options.onShutdown?.(data.reason ?? 'shutdown')
           this.#status('reconnecting', 'the server is going away')
         }
       }

@@ -1,45 +1,23 @@
 // The media bar: choose a server (or an instance of the domain), open a client, log the agent
 // in, and show what the server's events say; take the session back after a reload, and on
-// another instance of the domain when its instance is gone (failover). Every button's enabled state comes from the workflow's `state.updated` for its
-// target; the page only chooses which conversation a conversation button acts on (its row).
+// another instance of the domain when its instance is gone (failover). What the agent can do is
+// exactly the workflow's last `state.updated` for each target: the enabled actions are the
+// buttons shown (in a fixed order, the main one first), the others are not drawn. The page only
+// chooses which conversation a conversation button acts on (its row), and turns every button
+// off while it cannot trust its picture (the event stream down, a resync, a failover).
 
 import { ApiError, Client, call } from './api.js'
-import { choose, chooseInDomain, readDomain, sameServer } from './servers.js'
+import { choose, chooseInDomain, probe, readDomain, sameServer } from './servers.js'
 import { EventLink } from './events.js'
 import { SessionPicture } from './model.js'
+import { Ringer } from './ring.js'
+import {
+  CONNECTION, DANGER, PRIMARY, actionLabel, agentStateLabel, byOrder, callStateLabel, conversationLabel,
+  formatElapsed, formatKey, formatNumber, formatValue, plural, simulatorCallLabel
+} from './labels.js'
 
 const WORKFLOW = 'WorkflowManager'
 const $ = (id) => document.getElementById(id)
-
-const LABELS = {
-  'session.login': 'Log in again',
-  'session.logout': 'Log out',
-  'session.ready': 'Ready',
-  'session.notready': 'Not ready',
-  'channel.dial': 'Dial',
-  'conversation.answer': 'Answer',
-  'interaction.reject': 'Reject',
-  'conversation.release': 'Hang up',
-  'conversation.hold': 'Hold',
-  'conversation.retrieve': 'Retrieve',
-  'conversation.transfer': 'Transfer',
-  'conversation.conference': 'Conference',
-  'conversation.dtmf': 'Send digits',
-  'interaction.consult': 'Consult',
-  'interaction.alternate': 'Alternate',
-  'interaction.consulttransfer': 'Complete transfer',
-  'interaction.consultconference': 'Complete conference',
-  'interaction.setdata': 'Save data',
-  'interaction.complete': 'Complete wrap-up',
-  'interaction.request.recording.start': 'Record',
-  'interaction.request.recording.stop': 'Stop recording',
-  'interaction.request.recording.pause': 'Pause recording',
-  'interaction.request.recording.resume': 'Resume recording'
-}
-const labelOf = (name) => LABELS[name] ?? name
-
-const STATES = { ready: 'Ready', not_ready: 'Not ready', busy: 'Busy', wrap_up: 'Wrap-up', logged_out: 'Logged out' }
-const CONNECTION = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', offline: 'Offline' }
 
 const bar = {
   config: { servers: [], simulator: false, domain: false },
@@ -60,15 +38,31 @@ const bar = {
   failover: undefined,
   /** The last failover: `{ from, to, ms }`. */
   failedOver: undefined,
-  /** Whether the buttons may be used: connected and not failing over. */
-  usable: false
+  /** Whether the buttons may be used: connected, the picture fresh, and not failing over. */
+  usable: false,
+  /**
+   * Why the picture on screen cannot be trusted now (undefined: it can). Set when the event
+   * stream goes down, on `shutdown` and on `resync`; only fresh snapshots clear it.
+   */
+  stale: undefined,
+  /** What the server last said before the stream went (`shutdown`'s reason), for the banner. */
+  serverSaid: undefined
 }
 
-// ---------------------------------------------------------------- notices and indicator
+const ringer = new Ringer()
 
-function notice (text, kind = 'info') {
+// ---------------------------------------------------------------- notices
+
+/**
+ * A notice belongs to a scope: the situation it describes. `clearNotices(scope)` removes them
+ * when that situation is over (`login`: the next login; `session`: a new session; `agent`: the
+ * agent's state changed; `ix:<target>`: the call is gone; `server`: connected again;
+ * `simulator`: the next simulator action). Information notices also go after 10 s.
+ */
+function notice (text, kind = 'info', scope = 'session') {
   const item = document.createElement('div')
   item.className = `notice ${kind}`
+  item.dataset.scope = scope
   item.setAttribute('role', kind === 'error' ? 'alert' : 'status')
   const message = document.createElement('span')
   message.textContent = text
@@ -81,39 +75,89 @@ function notice (text, kind = 'info') {
   item.append(message, dismiss)
   $('notices').append(item)
   while ($('notices').children.length > 4) $('notices').firstElementChild.remove()
+  if (kind === 'info') setTimeout(() => item.remove(), 10000)
+}
+
+function clearNotices (...scopes) {
+  for (const item of [...$('notices').children]) {
+    if (scopes.includes(item.dataset.scope)) item.remove()
+  }
 }
 
 function failureText (err) {
   return err instanceof ApiError ? `${err.message} (${err.code})` : String(err?.message ?? err)
 }
 
+/** Says something at once to a screen reader (the ringing call). */
+function announce (text) {
+  const el = $('announcer')
+  el.textContent = ''
+  // A new text node each time, so the same words twice are announced twice.
+  setTimeout(() => { el.textContent = text }, 50)
+}
+
+// ---------------------------------------------------------------- connection and banner
+
 function setConnection (status, detail) {
   const el = $('connection')
+  const was = el.dataset.status
   el.dataset.status = status
   el.textContent = CONNECTION[status] + (detail !== undefined && status === 'live' ? ` (${detail})` : '')
   el.title = detail ?? ''
   el.dataset.transport = status === 'live' ? (detail ?? '') : ''
+  if (status !== 'live') {
+    if (bar.session !== undefined && bar.stale === undefined) bar.stale = 'lost'
+    bar.connectionDetail = detail
+  } else {
+    bar.connectionDetail = undefined
+    bar.serverSaid = undefined
+    clearNotices('server')
+    // Back: the picture is re-read before a button comes back.
+    if (was !== 'live' && bar.session !== undefined && bar.stale !== undefined) void loadSnapshots()
+  }
   refreshUsable()
   if (status === 'reconnecting' || status === 'offline') void watch()
 }
 
+/** The banner's words: what is happening, and what the server said. */
+function bannerText () {
+  if (bar.failover !== undefined) {
+    return `${describe(bar.failover.from)} ${bar.failover.why}: the buttons are off while your session moves to another instance. Your calls stay up.`
+  }
+  const status = $('connection').dataset.status
+  if (status !== 'live') {
+    const what = bar.serverSaid !== undefined
+      ? `The server is shutting down (it said “${bar.serverSaid}”).`
+      : `The connection to the server is lost${bar.connectionDetail !== undefined ? ` (${bar.connectionDetail})` : ''}.`
+    return `${what} Reconnecting… The buttons are off until the media bar is connected again.`
+  }
+  if (bar.stale === 'resync') return 'Some events were missed: the media bar is reading your session again. The buttons are off until it has.'
+  return 'Connected again: reading your session. The buttons come back when it is read.'
+}
+
 /**
- * The call buttons follow the workflow's capabilities, and are off besides whenever the bar
- * cannot reach its instance (reconnecting, failing over): a press would go nowhere.
+ * The call buttons follow the workflow's capabilities, and are all off besides whenever the
+ * bar cannot trust its picture: a press would go nowhere, or act on a state that is gone.
  */
 function refreshUsable () {
-  const usable = bar.failover === undefined && bar.client !== undefined && $('connection').dataset.status === 'live'
+  const live = $('connection').dataset.status === 'live'
+  const usable = bar.failover === undefined && bar.client !== undefined && live && bar.stale === undefined
   bar.usable = usable
-  document.body.classList.toggle('stale', !usable && bar.session !== undefined)
-  $('away').hidden = usable || bar.session === undefined
-  if (!usable) {
-    $('away').textContent = bar.failover !== undefined
-      ? 'The server is gone: the buttons are off while your session moves to another instance.'
-      : 'The server is not answering: the buttons are off until the media bar is connected again.'
+  const down = !usable && bar.session !== undefined
+  document.body.classList.toggle('stale', down)
+  const banner = $('banner')
+  banner.hidden = !down
+  if (down) {
+    banner.textContent = bannerText()
+    banner.dataset.kind = bar.failover !== undefined ? 'failover' : !live ? 'lost' : (bar.stale ?? 'reading')
+  } else {
+    banner.dataset.kind = ''
   }
-  for (const button of document.querySelectorAll('#session-buttons button, #cards .buttons button')) {
-    button.disabled = !usable || button.dataset.enabled !== 'true'
+  for (const button of document.querySelectorAll('#agent button[data-command], .card button[data-command]')) {
+    button.disabled = !usable
   }
+  if (!usable) ringer.set(false)
+  else refreshRing()
 }
 
 // ---------------------------------------------------------------- start-up: server and client
@@ -141,11 +185,11 @@ async function boot () {
       } catch (err) {
         abandon()
         if (generation !== bar.generation) return
-        notice(`Could not start on ${nameOf(found.chosen.base)}: ${failureText(err)}`, 'error')
+        notice(`Could not start on ${nameOf(found.chosen.base)}: ${failureText(err)}`, 'error', 'server')
       }
     } else {
       const wait = backoff(attempt)
-      $('server').textContent = `${bar.failover === undefined ? '' : `${describe(bar.failover.from)} ${bar.failover.why}. `}${found.why} Trying again in ${Math.round(wait / 1000)} s…`
+      setServerLine(`${bar.failover === undefined ? '' : `${describe(bar.failover.from)} ${bar.failover.why}. `}${found.why} Trying again in ${Math.round(wait / 1000)} s…`)
     }
     setConnection('offline')
     await sleep(backoff(attempt))
@@ -165,6 +209,31 @@ function describe (instance) {
   return instance.id === '' ? instance.url : `${instance.id} (${instance.url})`
 }
 
+/**
+ * The header's server line. `{load}` in the text is the server's client count, kept current
+ * (refreshLoad) rather than the count it had when it was chosen.
+ */
+function setServerLine (text, clients) {
+  const header = $('server')
+  const [before, ...after] = text.split('{load}')
+  if (after.length === 0) {
+    header.textContent = text
+    return
+  }
+  const load = document.createElement('span')
+  load.id = 'load'
+  load.textContent = plural(clients ?? 0, 'client')
+  header.replaceChildren(before, load, after.join(''))
+}
+
+/** The chosen server's client count, every 10 s while the bar is on it. */
+async function refreshLoad () {
+  const server = bar.server
+  if (server === undefined || $('load') === null || document.hidden) return
+  const probed = await probe(server.base)
+  if (bar.server === server && probed.ok && $('load') !== null) $('load').textContent = plural(probed.clients, 'client')
+}
+
 /** Without a domain: the servers of MEDIA_BAR_SERVERS (or the page's own), by load. */
 async function findServer () {
   const servers = bar.config.servers.length > 0 ? bar.config.servers : ['']
@@ -175,10 +244,10 @@ async function findServer () {
   if (chosen === undefined) {
     return { why: `No server is accepting clients (${candidates.map(c => `${nameOf(c.base)}: ${c.why}`).join('; ')}).` }
   }
-  const others = candidates.filter(c => c !== chosen).map(c => `${nameOf(c.base)}: ${c.ok ? `${c.clients} clients` : c.why}`)
-  const why = `Server ${nameOf(chosen.base)} · ${chosen.processor.name} · ${chosen.clients} clients` +
+  const others = candidates.filter(c => c !== chosen).map(c => `${nameOf(c.base)}: ${c.ok ? plural(c.clients, 'client') : c.why}`)
+  const why = `Server ${nameOf(chosen.base)} · ${chosen.processor.name} · {load}` +
     (others.length === 0 ? '' : home !== undefined && home !== fewest ? ` (where your session is; ${others.join('; ')})` : ` (fewest of ${candidates.length}; ${others.join('; ')})`)
-  return { chosen, why }
+  return { chosen, why, clients: chosen.clients }
 }
 
 /**
@@ -204,7 +273,7 @@ async function findInDomain () {
     ...ranked.filter(i => i !== chosen?.instance).map(i => {
       const probed = candidates.find(c => c.instance === i)
       if (sameServer(i.url, avoid)) return `${i.id}: just lost`
-      return `${i.id}: ${probed !== undefined && !probed.ok ? probed.why : `${i.clientCount} clients`}`
+      return `${i.id}: ${probed !== undefined && !probed.ok ? probed.why : plural(i.clientCount, 'client')}`
     }),
     ...left.map(x => `${x.instance.id}: ${x.why}`)
   ]
@@ -215,9 +284,9 @@ async function findInDomain () {
   const reason = home !== undefined && sameServer(home, chosen.base)
     ? 'where your session is'
     : `fewest clients of ${domain.instances.length - left.length} accepting in domain ${domain.name}`
-  const why = `Instance ${describe({ id: chosen.instance.id, url: chosen.base })} · ${chosen.processor.name} · ${chosen.instance.clientCount} clients` +
+  const why = `Instance ${describe({ id: chosen.instance.id, url: chosen.base })} · ${chosen.processor.name} · {load}` +
     ` (${reason}${others.length === 0 ? '' : `; ${others.join('; ')}`})`
-  return { chosen, why }
+  return { chosen, why, clients: chosen.instance.clientCount }
 }
 
 async function start (chosen, why, generation) {
@@ -225,7 +294,9 @@ async function start (chosen, why, generation) {
   bar.server = chosen
   bar.processorId = chosen.processor.id
   const header = $('server')
-  header.textContent = failover === undefined ? why : `${describe(failover.from)} ${failover.why}. Moving to ${describe({ id: chosen.instance?.id ?? '', url: nameOf(chosen.base) })}…`
+  const clients = chosen.clients ?? chosen.instance?.clientCount ?? 0
+  if (failover === undefined) setServerLine(why, clients)
+  else setServerLine(`${describe(failover.from)} ${failover.why}. Moving to ${describe({ id: chosen.instance?.id ?? '', url: nameOf(chosen.base) })}…`)
   header.dataset.base = nameOf(chosen.base)
   header.dataset.instance = chosen.instance?.id ?? ''
   const settings = chosen.base === '' ? bar.config : await call(chosen.base, 'GET', '/mediabar/config').catch(() => ({ simulator: false }))
@@ -245,7 +316,16 @@ async function start (chosen, why, generation) {
     client,
     onEvent,
     onStatus: setConnection,
-    onResync: () => { void loadSnapshots() },
+    onResync: () => {
+      if (bar.session !== undefined) bar.stale = 'resync'
+      refreshUsable()
+      void loadSnapshots()
+    },
+    onShutdown: (reason) => {
+      bar.serverSaid = reason
+      if (bar.session !== undefined) bar.stale = 'shutdown'
+      refreshUsable()
+    },
     onReattached: reattach,
     onGone: gone,
     probe: async () => {
@@ -269,12 +349,14 @@ async function start (chosen, why, generation) {
     const to = { id: chosen.instance?.id ?? '', url: nameOf(chosen.base) }
     const ms = Date.now() - failover.at
     bar.failedOver = { from: failover.from, to, ms }
-    header.textContent = `Failed over from ${describe(failover.from)} to ${describe(to)} in ${(ms / 1000).toFixed(1)} s (${failover.from.id || failover.from.url} ${failover.why}). ${why}`
+    setServerLine(`Failed over from ${describe(failover.from)} to ${describe(to)} in ${(ms / 1000).toFixed(1)} s (${failover.from.id || failover.from.url} ${failover.why}). ${why}`, clients)
     header.dataset.failedOver = `${failover.from.id}>${to.id}`
+    clearNotices('server')
     notice(bar.session !== undefined ? `Your session is back, on ${describe(to)}.` : `Connected to ${describe(to)}.`)
   }
   bar.failover = undefined
   refreshUsable()
+  void refreshLoad()
 }
 
 /** A start that failed half-way: drop its link and client (closed if the server still answers). */
@@ -302,19 +384,26 @@ function gone (why) {
     return
   }
   const hadSession = bar.session !== undefined
+  const restarted = bar.stale === 'shutdown' || bar.serverSaid !== undefined
   bar.link = undefined
   bar.client = undefined
   leaveSession()
   if (why === 'replaced') {
     forgetCredential()
+    clearNotices('server')
     notice('This media bar was taken over by another window or tab.', 'error')
     setConnection('offline')
     showLogin()
     return
   }
-  notice(hadSession
-    ? 'The connection to the server was lost and your session ended (the server may have restarted). Log in again.'
-    : 'The server restarted. Reconnected.', hadSession ? 'error' : 'info')
+  clearNotices('server')
+  if (hadSession) {
+    notice(restarted
+      ? 'The server restarted and your session with it. Log in again: a call that is still up at the contact center comes back with your session.'
+      : 'The connection to the server was lost and your session ended (the server may have restarted). Log in again.', 'error')
+  } else {
+    notice('The server restarted. Reconnected.', 'info', 'server')
+  }
   void boot()
 }
 
@@ -329,7 +418,7 @@ async function reattach () {
       await loadSnapshots()
     }
   } catch (err) {
-    notice(`Could not rebind after reconnecting: ${failureText(err)}`, 'error')
+    notice(`Could not rebind after reconnecting: ${failureText(err)}`, 'error', 'server')
   }
 }
 
@@ -349,8 +438,8 @@ function failover (why) {
   bar.client = undefined
   bar.failover = { from, why, at: Date.now() }
   setConnection('reconnecting', `${from.id || from.url} ${why}`)
-  notice(`Instance ${describe(from)} ${why}. ${bar.session !== undefined ? 'Moving your session' : 'Moving'} to another instance of the domain…`, 'error')
-  $('server').textContent = `${describe(from)} ${why}. Looking for another instance of the domain…`
+  notice(`Instance ${describe(from)} ${why}. ${bar.session !== undefined ? 'Moving your session' : 'Moving'} to another instance of the domain…`, 'error', 'server')
+  setServerLine(`${describe(from)} ${why}. Looking for another instance of the domain…`)
   void boot()
 }
 
@@ -452,7 +541,7 @@ async function resume () {
     if (err.code === 'AUTH_FAILED' || err.code === 'LOCKED_OUT' || err.code === 'INVALID_MESSAGE') {
       forgetCredential()
       leaveSession()
-      notice(`Your session could not be taken back: ${failureText(err)}.`, 'error')
+      notice(`Your session could not be taken back: ${failureText(err)}.`, 'error', 'login')
       showLogin()
       return
     }
@@ -462,7 +551,7 @@ async function resume () {
   if (answer.result !== 'success') {
     forgetCredential()
     leaveSession()
-    notice('Your session could not be taken back. Log in with your password.', 'error')
+    notice('Your session could not be taken back. Log in with your password.', 'error', 'login')
     showLogin()
     return
   }
@@ -476,6 +565,7 @@ function showLogin () {
   $('login').hidden = false
   $('agent').hidden = true
   $('interactions').hidden = true
+  $('ringing').hidden = true
   $('simulator').hidden = true
   $('confirm').hidden = true
   $('login-form').hidden = false
@@ -487,12 +577,13 @@ function showLogin () {
 async function login (override) {
   const agentId = $('agent-id').value.trim()
   const password = $('password').value
+  clearNotices('login')
   if (bar.client === undefined) {
-    notice('Not connected to a server yet; wait a moment and try again.', 'error')
+    notice('Not connected to a server yet; wait a moment and try again.', 'error', 'login')
     return
   }
   if (agentId === '' || password === '') {
-    notice('Enter your agent id and password.', 'error')
+    notice('Enter your agent id and password.', 'error', 'login')
     return
   }
   $('login-submit').disabled = true
@@ -509,15 +600,18 @@ async function login (override) {
     keepCredential(agentId, answer.resumeToken, $('model').value)
     await enterSession(answer.resource.id, answer.workflow?.resourceId ?? answer.resource.id)
   } catch (err) {
-    notice(`Login failed: ${failureText(err)}`, 'error')
+    notice(`Login failed: ${failureText(err)}`, 'error', 'login')
   } finally {
     $('login-submit').disabled = false
   }
 }
 
 async function enterSession (sessionId, workflowId) {
+  // A new session: what was said about the last one, and about logging in, is over.
+  clearNotices('login', 'session', 'agent')
   bar.session = { id: sessionId, workflowId }
   bar.picture = new SessionPicture(sessionId)
+  bar.stale = 'reading'
   await bar.client.bindResource(bar.processorId, sessionId)
   await bar.client.bindResource(WORKFLOW, workflowId)
   await loadSnapshots()
@@ -531,18 +625,28 @@ async function enterSession (sessionId, workflowId) {
 function leaveSession () {
   bar.session = undefined
   bar.picture = undefined
+  bar.stale = undefined
+  bar.serverSaid = undefined
+  ringing.clear()
+  closeAlerts()
   $('cards').replaceChildren()
+  $('ringing-cards').replaceChildren()
+  $('ringing').hidden = true
   sessionButtons.replaceChildren()
+  refreshUsable()
 }
 
 /**
- * Re-reads both snapshots (after binding, and on `resync`). Events that arrive meanwhile are
- * applied again on top of the snapshot, so a snapshot older than an event cannot undo it.
+ * Re-reads both snapshots (after binding, on `resync`, after the stream was down). Events that
+ * arrive meanwhile are applied again on top of the snapshot, so a snapshot older than an event
+ * cannot undo it. Only this makes the buttons usable again after the picture was in doubt.
  */
 async function loadSnapshots () {
   const { session, picture } = bar
   if (session === undefined || bar.snapshotting !== undefined) return
   bar.snapshotting = []
+  const link = bar.link
+  let read = false
   try {
     const [processor, workflow] = await Promise.all([
       bar.client.snapshot(bar.processorId, session.id),
@@ -553,11 +657,15 @@ async function loadSnapshots () {
     picture.applyWorkflowSnapshot(workflow.data)
     for (const envelope of bar.snapshotting) applyEnvelope(envelope)
     fillReasons(picture.reasonCodes)
+    read = true
   } catch (err) {
     if (err.code === 'UNKNOWN_RESOURCE') sessionGone('ended')
-    else notice(`Could not read the session: ${failureText(err)}`, 'error')
+    else if (err.code !== 'UNREACHABLE') notice(`Could not read the session: ${failureText(err)}`, 'error', 'server')
   } finally {
     bar.snapshotting = undefined
+    // Fresh only if the stream stayed up while the snapshots were read.
+    if (read && bar.picture === picture && bar.link === link && $('connection').dataset.status === 'live') bar.stale = undefined
+    refreshUsable()
     scheduleRender()
   }
 }
@@ -575,6 +683,14 @@ function onEvent (envelope) {
   applyEnvelope(envelope)
 }
 
+/** The interaction target an event or request target belongs to (undefined: the session's own). */
+function interactionOf (target) {
+  const { session } = bar
+  if (session === undefined || typeof target !== 'string' || !target.startsWith(`${session.id}.`)) return undefined
+  const parts = target.slice(session.id.length + 1).split('.')
+  return parts.length >= 2 ? `${session.id}.${parts[0]}.${parts[1]}` : undefined
+}
+
 function applyEnvelope (envelope) {
   const { session, picture } = bar
   if (envelope.messageType !== 'resourceEvent' || session === undefined) return
@@ -585,21 +701,45 @@ function applyEnvelope (envelope) {
     return
   }
   if (envelope.serviceId !== bar.processorId || envelope.resourceId !== session.id) return
+  const ixTarget = interactionOf(event.target)
   if (event.name.startsWith('error.interaction.')) {
-    notice(`${event.name.slice('error.interaction.'.length)} failed: ${event.data?.description ?? event.data?.error}`, 'error')
+    const action = event.name.slice('error.interaction.'.length)
+    notice(`${action} failed: ${event.data?.description ?? event.data?.error}`, 'error', ixTarget === undefined ? 'agent' : `ix:${ixTarget}`)
   }
-  if (picture.applyProcessorEvent(event)) scheduleRender()
-  if (event.name === 'session.ended' && event.target === session.id) {
-    const reason = event.data?.reason ?? 'logout'
-    if (reason === 'shutdown' && bar.config.domain === true) {
-      // The instance is stopping; the agent stays logged in at the CTI: move the session.
+  const ending = event.name === 'session.ended' && event.target === session.id
+  const reason = ending ? (event.data?.reason ?? 'logout') : undefined
+  if (ending && reason === 'shutdown') {
+    // The server is stopping; the agent stays logged in at the CTI and the calls stay up. The
+    // picture stays on screen, its buttons off, until the media bar is connected again.
+    bar.serverSaid ??= 'shutdown'
+    bar.stale = 'shutdown'
+    if (bar.config.domain === true) {
       failover('is shutting down')
       return
     }
     forgetCredential()
+    refreshUsable()
+    return
+  }
+  const before = picture.agent.state
+  if (picture.applyProcessorEvent(event)) scheduleRender()
+  // Logged in again (Log in again): what was said about the last login and logout is over.
+  if (event.name === 'session.started' && event.target === session.id) clearNotices('login', 'session', 'agent')
+  if (picture.agent.state !== before) clearNotices('agent')
+  if (event.name === 'interaction.deleted' && ixTarget !== undefined) clearNotices(`ix:${ixTarget}`)
+  if (ixTarget !== undefined && event.name === 'state.updated' && event.target === ixTarget && event.data?.state === 'ENDED') {
+    // The wrap-up's deadline is in the snapshot (wrapUpUntil), not in the event.
+    void loadSnapshots()
+  }
+  if (ending) {
+    forgetCredential()
     if (reason === 'replaced') sessionGone('replaced')
-    else if (reason === 'client_lost' || reason === 'client_closed' || reason === 'disposed' || reason === 'shutdown') sessionGone(reason)
-    else notice(`Logged out (${reason}).`)
+    else if (reason === 'client_lost' || reason === 'client_closed' || reason === 'disposed') sessionGone(reason)
+    else {
+      clearNotices('agent')
+      for (const item of [...$('notices').children]) if (item.dataset.scope.startsWith('ix:')) item.remove()
+      notice(`Logged out (${reason}).`)
+    }
   }
 }
 
@@ -609,9 +749,9 @@ function sessionGone (why) {
     client_lost: 'Your session was lost: this media bar was away too long.',
     client_closed: 'Your session ended: this media bar was closed.',
     disposed: 'Your session was ended.',
-    shutdown: 'The server is shutting down; your session ended.',
     ended: 'Your session no longer exists.'
   }
+  clearNotices('agent', 'session')
   notice(texts[why] ?? `Your session ended (${why}).`, 'error')
   forgetCredential()
   leaveSession()
@@ -623,10 +763,11 @@ function sessionGone (why) {
 async function send (command, target, data) {
   const { session } = bar
   if (session === undefined || !bar.usable) return
+  const scope = interactionOf(target) === undefined ? 'agent' : `ix:${interactionOf(target)}`
   try {
     await bar.client.sessionRequest(bar.processorId, session.id, command, target, data)
   } catch (err) {
-    notice(`${labelOf(command)}: ${failureText(err)}`, 'error')
+    notice(`${actionLabel(command)}: ${failureText(err)}`, 'error', scope)
     if (err.code === 'UNKNOWN_RESOURCE') sessionGone('ended')
   }
 }
@@ -670,14 +811,24 @@ function scheduleRender () {
 
 const sessionButtons = $('session-buttons')
 
+/** The keys that press a button (listed on the page, and on the button for screen readers). */
+const SHORTCUTS = {
+  'conversation.answer': 'A',
+  'conversation.release': 'H',
+  'conversation.hold': 'K',
+  'conversation.retrieve': 'K'
+}
+
 /**
- * Makes `container` hold one button per capability (reusing the buttons it has, so focus
- * stays), enabled exactly as the list says.
+ * Makes `container` hold one button per enabled capability, in the fixed order (the main
+ * action first, filled), reusing the buttons it has so focus stays. Capabilities that are not
+ * enabled get no button. Every button is off while the bar cannot trust its picture.
  */
 function syncButtons (container, capabilities, onPress) {
-  const wanted = capabilities.filter(c => !c.name.startsWith('notice.'))
+  const wanted = capabilities.filter(c => c.type === 'enable' && !c.name.startsWith('notice.')).sort(byOrder)
   const existing = new Map([...container.children].map(b => [b.dataset.command, b]))
   for (const [name, button] of existing) if (!wanted.some(c => c.name === name)) button.remove()
+  const main = wanted.find(c => PRIMARY.has(c.name))
   let previous = null
   for (const capability of wanted) {
     let button = existing.get(capability.name)
@@ -685,48 +836,75 @@ function syncButtons (container, capabilities, onPress) {
       button = document.createElement('button')
       button.type = 'button'
       button.dataset.command = capability.name
-      button.textContent = labelOf(capability.name)
+      button.textContent = actionLabel(capability.name)
+      if (SHORTCUTS[capability.name] !== undefined) button.setAttribute('aria-keyshortcuts', `${SHORTCUTS[capability.name]} Alt+${SHORTCUTS[capability.name]}`)
       button.addEventListener('click', () => onPress(capability.name))
     }
     if (button.previousElementSibling !== previous || button.parentElement !== container) {
       if (previous === null) container.prepend(button)
       else previous.after(button)
     }
-    button.dataset.enabled = String(capability.type === 'enable')
-    button.disabled = capability.type !== 'enable' || !bar.usable
+    button.className = `${capability === main ? 'primary' : 'secondary'}${DANGER.has(capability.name) ? ' danger' : ''}${capability.name === 'conversation.answer' ? ' answer' : ''}`
+    button.disabled = !bar.usable
     previous = button
   }
+  container.hidden = wanted.length === 0
 }
+
+const enabledNames = (capabilities) => new Set(capabilities.filter(c => c.type === 'enable').map(c => c.name))
+
+/** Shows the fields an enabled action reads, and hides the rest (and their group when empty). */
+function showFields (scope, names) {
+  for (const el of scope.querySelectorAll('[data-for]')) {
+    el.hidden = !el.dataset.for.split(' ').some(name => names.has(name))
+  }
+  for (const group of scope.querySelectorAll('[data-fields]')) {
+    group.hidden = [...group.querySelectorAll('[data-for]')].every(el => el.hidden)
+  }
+}
+
+const isRinging = (ix) => ix.state === 'ALERTING' && ix.direction !== 'outbound'
+
+/** The targets of the calls ringing now, to tell a new one. */
+const ringing = new Set()
 
 function render () {
   const { picture, session } = bar
   if (picture === undefined || session === undefined) return
   const { agent } = picture
   $('agent-title').textContent = agent.name === '' ? session.id : `${agent.name} · ext. ${agent.extension}`
-  $('agent-state').textContent = STATES[agent.state] ?? agent.state
+  $('agent-state').textContent = agentStateLabel(agent.state)
   $('agent-state').dataset.state = agent.state
-  $('agent-reason').textContent = agent.reason === null ? '' : `(${agent.reason})`
-  $('agent-timer').dataset.since = String(agent.since)
   const sessionCaps = picture.capabilities.get(session.id) ?? []
   syncButtons(sessionButtons, sessionCaps, (command) => { void send(command, undefined, sessionData(command)) })
+  showFields($('agent'), enabledNames(sessionCaps))
   const notices = sessionCaps.filter(c => c.name.startsWith('notice.') && c.type === 'enable').map(c => c.name.slice(7).replaceAll('_', ' '))
-  $('agent-reason').textContent += notices.length > 0 ? ` · ${notices.join(', ')}` : ''
+  $('agent-reason').textContent = [agent.reason === null ? undefined : reasonLabel(agent.reason), ...notices].filter(Boolean).join(' · ')
+  $('agent-timer').dataset.since = String(agent.since)
+  $('pending').hidden = agent.pendingLogout === null
+  $('pending').textContent = agent.pendingLogout === null ? '' : `You will be logged out when your last call ends (${agent.pendingLogout}).`
 
   const cards = $('cards')
+  const ringingCards = $('ringing-cards')
   const seen = new Set()
+  const nowRinging = []
   for (const ix of picture.interactions.values()) {
     seen.add(ix.target)
-    let card = cards.querySelector(`[data-target="${CSS.escape(ix.target)}"]`)
-    if (card === null) {
-      card = createCard(ix)
-      cards.append(card)
-    }
+    let card = document.querySelector(`article.card[data-target="${CSS.escape(ix.target)}"]`)
+    if (card === null) card = createCard(ix)
+    const home = isRinging(ix) ? ringingCards : cards
+    if (card.parentElement !== home) home.append(card)
     updateCard(card, ix, picture.capabilities.get(ix.target) ?? [])
+    if (isRinging(ix)) nowRinging.push({ ix, card })
   }
-  for (const card of [...cards.children]) if (!seen.has(card.dataset.target)) card.remove()
-  $('no-interactions').hidden = picture.interactions.size > 0
+  for (const card of [...cards.children, ...ringingCards.children]) if (!seen.has(card.dataset.target)) card.remove()
+  $('ringing').hidden = ringingCards.children.length === 0
+  $('no-interactions').hidden = cards.children.length > 0 || ringingCards.children.length > 0
+  // While a call rings and there is no other, the ringing card at the top is all there is.
+  $('interactions').hidden = cards.children.length === 0 && ringingCards.children.length > 0
+  onRinging(nowRinging)
   tick()
-  const signature = [...picture.interactions.values()].map(ix => `${ix.target}:${ix.state}:${ix.conversations.length}`).join('|')
+  const signature = [...picture.interactions.values()].map(ix => `${ix.target}:${ix.state}:${ix.conversations.map(c => c.state).join(',')}`).join('|')
   if (bar.simulator && signature !== lastSignature) {
     lastSignature = signature
     void refreshSimulator()
@@ -734,59 +912,93 @@ function render () {
 }
 let lastSignature
 
+/** A not-ready or logout reason code as its label from the reason codes, when there is one. */
+function reasonLabel (code) {
+  const known = bar.picture?.reasonCodes.find(r => r.code === code)
+  return known?.label ?? code
+}
+
 function createCard (ix) {
   const card = document.createElement('article')
   card.className = 'card'
+  card.tabIndex = -1
   card.dataset.target = ix.target
   card.innerHTML = `
     <header class="card-head">
       <h3 class="caller"></h3>
       <span class="ix-state state"></span>
-      <span class="timer" aria-label="time in this state"></span>
+      <span class="timer"></span>
     </header>
     <p class="meta"></p>
+    <p class="deadline" hidden></p>
     <dl class="udata"></dl>
     <ul class="conversations"></ul>
-    <div class="fields">
-      <label>Transfer, consult or conference to <input data-field="destination" inputmode="tel" placeholder="1002"></label>
-      <label>Disposition <input data-field="disposition" placeholder="resolved"></label>
+    <div class="fields" data-fields>
+      <label data-for="conversation.transfer conversation.conference interaction.consult">Transfer, consult or conference to (extension or number) <input data-field="destination" inputmode="tel" autocomplete="off"></label>
+      <label data-for="interaction.complete">Disposition (optional) <input data-field="disposition" autocomplete="off"></label>
     </div>
-    <details class="more">
+    <div class="buttons ix-buttons" role="group" aria-label="Call actions"></div>
+    <details class="more" data-for="conversation.dtmf interaction.setdata">
       <summary>Digits and attached data</summary>
       <div class="fields">
-        <label>Digits <input data-field="digits" inputmode="tel"></label>
-        <label>Data key <input data-field="key" placeholder="note"></label>
-        <label>Data value <input data-field="value"></label>
+        <label data-for="conversation.dtmf">Digits <input data-field="digits" inputmode="tel" autocomplete="off"></label>
+        <div class="buttons" data-for="conversation.dtmf" data-place="digits" role="group" aria-label="Digits"></div>
+        <label data-for="interaction.setdata">Data key <input data-field="key" autocomplete="off"></label>
+        <label data-for="interaction.setdata">Data value <input data-field="value" autocomplete="off"></label>
+        <div class="buttons" data-for="interaction.setdata" data-place="data" role="group" aria-label="Attached data"></div>
       </div>
-    </details>
-    <div class="buttons ix-buttons" role="group" aria-label="Call actions"></div>`
+    </details>`
   return card
 }
 
+/** The conversation a card-wide conversation action (digits) goes to: the connected one, or the primary. */
+function activeConversation (ix) {
+  return ix.conversations.find(c => c.state === 'connected') ?? ix.conversations.find(c => c.role === 'primary') ?? ix.conversations[0]
+}
+
 function updateCard (card, ix, capabilities) {
-  const caller = ix.direction === 'outbound' ? ix.to : ix.from
+  const caller = formatNumber(ix.direction === 'outbound' ? ix.to : ix.from)
+  const look = callStateLabel(ix)
   card.querySelector('.caller').textContent = caller === '' ? ix.id : caller
-  card.setAttribute('aria-label', `${ix.direction} call ${caller}`)
+  card.setAttribute('aria-label', `${look.text}: ${ix.direction === 'outbound' ? 'call to' : 'call from'} ${caller}`)
   const state = card.querySelector('.ix-state')
-  state.textContent = ix.state
+  state.textContent = look.text
+  state.dataset.look = look.key
   card.dataset.state = ix.state
-  card.querySelector('.timer').dataset.since = String(ix.since)
-  card.querySelector('.meta').textContent = [ix.direction, ix.queue === null ? undefined : `queue ${ix.queue}`, ix.recording === 'on' ? 'recording' : undefined]
-    .filter(Boolean).join(' · ')
+  card.dataset.look = look.key
+  const timer = card.querySelector('.timer')
+  const fromStart = (ix.state === 'STARTED' || ix.state === 'ENDED') && typeof ix.startedAt === 'number'
+  timer.dataset.since = String(fromStart ? ix.startedAt : ix.since)
+  timer.setAttribute('aria-label', fromStart ? 'time since the call was answered' : 'time in this state')
+  const deadline = card.querySelector('.deadline')
+  const until = ix.state === 'ENDED' && typeof ix.wrapUpUntil === 'number' ? ix.wrapUpUntil : undefined
+  // wrapUpUntil: a time, null (no limit), or undefined (not read yet: nothing is said).
+  deadline.hidden = ix.state !== 'ENDED' || ix.wrapUpUntil === undefined
+  if (until !== undefined) deadline.dataset.until = String(until)
+  else delete deadline.dataset.until
+  if (ix.state === 'ENDED' && ix.wrapUpUntil === null) deadline.textContent = 'Complete the wrap-up when you are done (no time limit).'
+  card.querySelector('.meta').textContent = [
+    { inbound: 'Incoming call', outbound: 'Outgoing call', internal: 'Internal call', consult: 'Consult call', transfer: 'Transferred call', conference: 'Conference call' }[ix.direction] ?? ix.direction,
+    ix.queue === null ? undefined : `queue ${ix.queue}`,
+    ix.recording === 'on' ? 'recording' : ix.recording === 'paused' ? 'recording paused' : undefined
+  ].filter(Boolean).join(' · ')
   const udata = card.querySelector('.udata')
   const entries = Object.entries(ix.udata)
-  const rendered = entries.map(([k, v]) => `${k}\u0000${typeof v === 'string' ? v : JSON.stringify(v)}`).join('\u0001')
+  const rendered = entries.map(([k, v]) => `${k}\u0000${formatValue(v)}`).join('\u0001')
   if (udata.dataset.rendered !== rendered) {
     udata.dataset.rendered = rendered
+    udata.hidden = entries.length === 0
+    udata.setAttribute('aria-label', 'Attached data')
     udata.replaceChildren(...entries.flatMap(([k, v]) => {
       const dt = document.createElement('dt')
-      dt.textContent = k
+      dt.textContent = formatKey(k)
       const dd = document.createElement('dd')
-      dd.textContent = typeof v === 'string' ? v : JSON.stringify(v)
+      dd.textContent = formatValue(v)
       return [dt, dd]
     }))
   }
-  const conversationCaps = capabilities.filter(c => c.name.startsWith('conversation.'))
+  const names = enabledNames(capabilities)
+  const rowCaps = capabilities.filter(c => c.name.startsWith('conversation.') && c.name !== 'conversation.dtmf')
   const list = card.querySelector('.conversations')
   const rows = new Map([...list.children].map(li => [li.dataset.target, li]))
   for (const [target, li] of rows) if (!ix.conversations.some(c => c.target === target)) li.remove()
@@ -798,29 +1010,125 @@ function updateCard (card, ix, capabilities) {
       li.innerHTML = '<span class="conv-label"></span><div class="buttons" role="group"></div>'
       list.append(li)
     }
-    const text = `${conversation.role === 'primary' ? 'Call' : 'Consult call'}: ${conversation.state}`
-    li.querySelector('.conv-label').textContent = text
+    li.querySelector('.conv-label').textContent = conversationLabel(conversation)
     li.dataset.role = conversation.role
-    li.querySelector('.buttons').setAttribute('aria-label', `${conversation.role} conversation actions`)
-    syncButtons(li.querySelector('.buttons'), conversationCaps, (command) => {
+    li.dataset.state = conversation.state
+    li.querySelector('.buttons').setAttribute('aria-label', conversation.role === 'primary' ? 'Caller actions' : 'Consult call actions')
+    syncButtons(li.querySelector('.buttons'), rowCaps, (command) => {
       void send(command, conversation.target, cardData(card, command))
     })
   }
-  syncButtons(card.querySelector('.ix-buttons'), capabilities.filter(c => !c.name.startsWith('conversation.')), (command) => {
+  list.hidden = ix.conversations.length === 0
+  syncButtons(card.querySelector('.ix-buttons'), capabilities.filter(c => !c.name.startsWith('conversation.') && c.name !== 'interaction.setdata'), (command) => {
     void send(command, ix.target, cardData(card, command))
   })
-}
-
-function formatElapsed (ms) {
-  const s = Math.max(0, Math.floor(ms / 1000))
-  const mm = String(Math.floor(s / 60) % 60).padStart(2, '0')
-  const ss = String(s % 60).padStart(2, '0')
-  return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${mm}:${ss}`
+  syncButtons(card.querySelector('[data-place="digits"]'), capabilities.filter(c => c.name === 'conversation.dtmf'), (command) => {
+    const conversation = activeConversation(ix)
+    void send(command, conversation?.target ?? ix.target, cardData(card, command))
+  })
+  syncButtons(card.querySelector('[data-place="data"]'), capabilities.filter(c => c.name === 'interaction.setdata'), (command) => {
+    void send(command, ix.target, cardData(card, command))
+  })
+  showFields(card, names)
 }
 
 function tick () {
+  // While the picture is in doubt the clocks stop: they would count a state that may be over.
+  if (bar.session !== undefined && !bar.usable) return
   const now = Date.now()
   for (const el of document.querySelectorAll('.timer[data-since]')) el.textContent = formatElapsed(now - Number(el.dataset.since))
+  for (const el of document.querySelectorAll('.deadline[data-until]')) {
+    const left = Number(el.dataset.until) - now
+    el.textContent = left > 0 ? `Wrap-up ends by itself in ${formatElapsed(left)}.` : 'Wrap-up is ending…'
+  }
+}
+
+// ---------------------------------------------------------------- ringing: seen, heard, announced
+
+/** The calls ringing now (from render): a new one is announced, rung, brought into view, and focused. */
+function onRinging (now) {
+  const targets = new Set(now.map(r => r.ix.target))
+  for (const target of [...ringing]) {
+    if (!targets.has(target)) {
+      ringing.delete(target)
+      closeAlerts(target)
+    }
+  }
+  for (const { ix, card } of now) {
+    if (ringing.has(ix.target)) continue
+    ringing.add(ix.target)
+    const words = `Incoming call from ${formatNumber(ix.from) || 'an unknown number'}${ix.queue === null ? '' : `, queue ${ix.queue}`}`
+    announce(words)
+    bar.announced = words
+    desktopAlert(ix, words)
+    card.scrollIntoView({ block: 'nearest' })
+    const active = document.activeElement
+    const typing = active !== null && active !== document.body && active.matches('input, select, textarea, [contenteditable]')
+    const answer = card.querySelector('button[data-command="conversation.answer"]')
+    if (!typing && answer !== null && !answer.disabled) answer.focus()
+  }
+  refreshRing()
+}
+
+function refreshRing () {
+  ringer.set(bar.usable && ringing.size > 0)
+  $('ring-toggle').setAttribute('aria-pressed', String(!ringer.muted))
+  $('ring-toggle').textContent = ringer.muted ? 'Ring: off' : 'Ring: on'
+}
+
+const alerts = new Map()
+function desktopAlert (ix, words) {
+  if (!('Notification' in window) || Notification.permission !== 'granted' || document.visibilityState !== 'hidden') return
+  try {
+    const alert = new Notification('Incoming call', { body: words, tag: ix.target, requireInteraction: true })
+    alert.onclick = () => {
+      window.focus()
+      alert.close()
+    }
+    alerts.set(ix.target, alert)
+  } catch {}
+}
+
+function closeAlerts (target) {
+  for (const [key, alert] of alerts) {
+    if (target === undefined || key === target) {
+      alert.close()
+      alerts.delete(key)
+    }
+  }
+}
+
+function refreshAlertsButton () {
+  const button = $('alerts-toggle')
+  button.hidden = !('Notification' in window) || Notification.permission !== 'default'
+}
+
+// ---------------------------------------------------------------- keyboard shortcuts
+
+/**
+ * A answers, H hangs up, K holds or retrieves: they press the button the workflow enabled (the
+ * ringing call first for A, a call that is not ringing first for H and K). Alone they work
+ * outside text fields; with Alt, anywhere.
+ */
+function onShortcut (event) {
+  if (event.ctrlKey || event.metaKey || event.shiftKey || event.repeat) return
+  const key = { KeyA: 'A', KeyH: 'H', KeyK: 'K' }[event.code]
+  if (key === undefined) return
+  const target = event.target
+  const typing = target instanceof Element && target.matches('input, select, textarea, [contenteditable]')
+  if (typing && !event.altKey) return
+  const commands = Object.entries(SHORTCUTS).filter(([, k]) => k === key).map(([name]) => name)
+  const order = key === 'A' ? ['#ringing-cards', '#cards'] : ['#cards', '#ringing-cards']
+  for (const scope of order) {
+    for (const command of commands) {
+      const button = document.querySelector(`${scope} button[data-command="${command}"]:not(:disabled)`)
+      if (button !== null) {
+        event.preventDefault()
+        button.click()
+        return
+      }
+    }
+  }
 }
 
 // ---------------------------------------------------------------- simulator panel
@@ -835,15 +1143,17 @@ async function refreshSimulator () {
     list.replaceChildren(...calls.map(c => {
       const li = document.createElement('li')
       const text = document.createElement('span')
-      text.textContent = `${c.id} from ${c.from}: ${c.state}`
+      text.textContent = `${formatNumber(c.from)}: ${simulatorCallLabel(c)}`
       const hangUp = document.createElement('button')
       hangUp.type = 'button'
+      hangUp.className = 'secondary'
       hangUp.textContent = 'Caller hangs up'
-      hangUp.setAttribute('aria-label', `Caller ${c.from} hangs up (${c.id})`)
+      hangUp.setAttribute('aria-label', `Caller hangs up (${formatNumber(c.from)}, ${c.id})`)
       hangUp.addEventListener('click', () => { void simulator('DELETE', `/simulator/calls/${encodeURIComponent(c.id)}`) })
       li.append(text, hangUp)
       return li
     }))
+    $('sim-empty').hidden = calls.length > 0
   } catch {
     // The panel is a convenience: a failed refresh shows the previous list.
   } finally {
@@ -861,10 +1171,11 @@ function attachedData () {
 }
 
 async function simulator (method, path, body) {
+  clearNotices('simulator')
   try {
     await call(bar.server.base, method, path, { body })
   } catch (err) {
-    notice(`Simulator: ${failureText(err)}`, 'error')
+    notice(`Simulator: ${failureText(err)}`, 'error', 'simulator')
   }
   void refreshSimulator()
 }
@@ -892,7 +1203,19 @@ $('sim-ring-me').addEventListener('click', () => {
 $('sim-ring-queue').addEventListener('click', () => {
   void simulator('POST', '/simulator/calls', { from: $('sim-from').value.trim(), queue: $('sim-queue').value, data: attachedData() })
 })
+$('ring-toggle').addEventListener('click', () => {
+  ringer.unlock()
+  ringer.setMuted(!ringer.muted)
+  refreshRing()
+})
+$('alerts-toggle').addEventListener('click', () => {
+  void Notification.requestPermission().then(refreshAlertsButton, refreshAlertsButton)
+})
+// Browsers let a page make sound only after a gesture: the first click or key prepares the ring.
+for (const type of ['pointerdown', 'keydown']) document.addEventListener(type, () => { ringer.unlock() }, { capture: true })
+document.addEventListener('keydown', onShortcut)
 setInterval(tick, 1000)
+setInterval(() => { void refreshLoad() }, 10000)
 window.addEventListener('pagehide', () => { bar.link?.stop() })
 
 // For tests and curious people: the bar's state, read-only.
@@ -906,10 +1229,19 @@ window.mediaBar = {
   /** The last failover: `{ from, to, ms }` (ms: from noticing the loss to the session back). */
   get failedOver () { return bar.failedOver },
   /** Whether a resume credential is kept (never the credential itself). */
-  get resumable () { return bar.credential !== undefined }
+  get resumable () { return bar.credential !== undefined },
+  /** Whether the buttons may be used, and why not (`stale`). */
+  get usable () { return bar.usable },
+  get stale () { return bar.stale },
+  /** The ring: sounding now, bursts started, muted, and the audio context's state. */
+  get ring () { return { playing: ringer.playing, ringing: ringer.ringing, bursts: ringer.bursts, muted: ringer.muted, audio: ringer.context?.state ?? 'none' } },
+  /** The last incoming-call announcement. */
+  get announced () { return bar.announced }
 }
 
 bar.credential = readCredential()
 if (bar.credential !== undefined) $('agent-id').value = bar.credential.agentId
+refreshAlertsButton()
+refreshRing()
 setInterval(() => { void refreshKnown() }, 15000)
 void boot()

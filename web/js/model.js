@@ -35,6 +35,9 @@ export class SessionPicture {
       this.interactions.set(ix.target, {
         ...ix,
         conversations: ix.conversations.map(c => ({ ...c })),
+        // When the call was answered, and when its wrap-up ends by itself (null: it does not).
+        startedAt: typeof ix.startedAt === 'string' ? Date.parse(ix.startedAt) : null,
+        wrapUpUntil: typeof ix.wrapUpUntil === 'string' ? Date.parse(ix.wrapUpUntil) : null,
         // The server says since when (a call adopted after a reload counts from its real start).
         since: ix.since !== undefined ? Date.parse(ix.since) : known !== undefined && known.state === ix.state ? known.since : Date.now()
       })
@@ -104,7 +107,9 @@ export class SessionPicture {
         recording: data.recording ?? 'off',
         udata: { ...(data.udata ?? {}) },
         conversations: [],
-        since: typeof data.since === 'string' ? Date.parse(data.since) : Date.now()
+        since: typeof data.since === 'string' ? Date.parse(data.since) : Date.now(),
+        startedAt: typeof data.startedAt === 'string' ? Date.parse(data.startedAt) : data.state === 'STARTED' ? Date.now() : null,
+        wrapUpUntil: typeof data.wrapUpUntil === 'string' ? Date.parse(data.wrapUpUntil) : null
       })
     }
     const ix = this.interactions.get(target)
@@ -116,6 +121,9 @@ export class SessionPicture {
         if (data.state !== undefined && data.state !== ix.state) {
           ix.state = data.state
           ix.since = Date.now()
+          if (data.state === 'STARTED' && ix.startedAt === null) ix.startedAt = ix.since
+          // Entering wrap-up: its deadline is unknown until the snapshot says it (wrapUpUntil).
+          ix.wrapUpUntil = data.state === 'ENDED' ? undefined : null
         }
         if (data.recording !== undefined) ix.recording = data.recording
         if (Array.isArray(data.conversations)) {
