@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -58,6 +58,21 @@ t.test('every curl example of the README is in a section a test runs', async t =
   for (const block of blocks) t.ok(tested.some(s => s.includes(block)), `tested: ${block.split('\n')[0] ?? ''}`)
 })
 
+/** The agent ids a README bash block logs in. */
+function loggedIn (name: string): string[] {
+  return [...section(name).matchAll(/"agent":\{"id":"([^"]+)"/g)].map(m => m[1] ?? '')
+}
+
+t.test('the walk-throughs log in other agents than the one the README suggests for the media bar', async t => {
+  const mediaBar = /## The media bar[\s\S]*?Log in as a demo agent \(`([^`]+)`/.exec(README)?.[1]
+  t.ok(mediaBar, 'the media bar section names its agent')
+  for (const name of ['walkthrough', 'walkthrough-call']) {
+    const agents = loggedIn(name)
+    t.ok(agents.length > 0, `${name} logs an agent in`)
+    t.notOk(agents.includes(mediaBar ?? ''), `${name} does not log in ${mediaBar ?? ''}`)
+  }
+})
+
 t.test('openapi.yaml is what the route schemas generate (run npm run openapi after changing a route)', async t => {
   t.equal(readFileSync(OPENAPI_FILE, 'utf8'), await generateOpenApi())
 })
@@ -75,7 +90,13 @@ async function runBlock (t: Test, name: string, env: Record<string, string> = {}
   const script = /```bash\n([\s\S]*?)```/.exec(section(name))?.[1] ?? ''
   t.match(script, /^BASE=http:\/\/localhost:3000$/m, 'the block uses the README\'s address')
   const cwd = mkdtempSync(join(tmpdir(), 'walkthrough-'))
-  const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script.replace(/^BASE=.*$/m, `BASE=${server.base}`)], { cwd, timeout: 20000 })
+  const tmp = mkdtempSync(join(tmpdir(), 'walkthrough-tmp-'))
+  t.teardown(() => { rmSync(cwd, { recursive: true, force: true }); rmSync(tmp, { recursive: true, force: true }) })
+  const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script.replace(/^BASE=.*$/m, `BASE=${server.base}`)],
+    { cwd, timeout: 20000, env: { ...process.env, TMPDIR: tmp } })
+  // The block writes into its own mktemp -d folder (under TMPDIR), and removes it.
+  t.same(readdirSync(cwd), [], 'nothing written into the current folder')
+  t.same(readdirSync(tmp), [], 'the temporary folder is removed')
   return stdout
 }
 
@@ -88,12 +109,14 @@ for (const bridge of [false, true]) {
 function checkCall (t: Test, stdout: string): void {
   const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
   t.match(answers.find(a => a.callId !== undefined), { result: 'success', callId: /^call-\d+$/ })
+  t.same(loggedIn('walkthrough-call'), ['agent2'], 'the README block logs in agent2, as checked here')
   t.match(stdout, /interaction Simulator-agent2\.voice\.ix-\d+, conversation Simulator-agent2\.voice\.ix-\d+\.leg-\d+/)
   for (const command of ['conversation.answer', 'conversation.hold', 'conversation.retrieve', 'conversation.release', 'interaction.complete']) {
     t.match(answers.find(a => a.command === command), { result: 'success' }, command)
   }
   t.match(answers.find(a => a.calls !== undefined), { result: 'success', calls: [] }, 'the call is gone')
   t.match(stdout, /^ready$/m, 'agent2 is ready again')
+  t.match(answers.find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent2', result: 'success' }, 'agent2 logs out')
   for (const event of ['interaction.added', 'interaction.answer.done', 'interaction.hold.done', 'interaction.retrieve.done', 'interaction.release.done', 'interaction.deleted']) {
     t.match(stdout, new RegExp(`event: ${event.replace(/\./g, '\\.')}$`, 'm'), `the stream carried ${event}`)
   }
@@ -105,16 +128,34 @@ for (const [delay, bridge] of [['300', false], ['0', false], ['300', true]] as c
   })
 }
 
+/** The README table of the login walk-through's events, one `event from` per id, in id order. */
+function readmeEvents (): string[] {
+  const table = /`\$WORK\/events\.txt` then holds[^\n]*\n\n((?:\|.*\n)+)/.exec(README)?.[1] ?? ''
+  const from = { processor: 'p', WorkflowManager: 'wf' } as Record<string, string>
+  const events: Array<[number, string]> = []
+  for (const [ids = '', names = '', services = ''] of rows(table)) {
+    const [first = '', last = first] = ids.split(/\s*(?:,|…)\s*/)
+    const count = Number(last) - Number(first) + 1
+    const eventList = names.split(', ').map(n => n.replace(/^`|`$/g, ''))
+    const serviceList = services.split(', ')
+    for (let i = 0; i < count; i++) {
+      events.push([Number(first) + i, `${eventList[eventList.length === 1 ? 0 : i] ?? '?'} ${from[serviceList[serviceList.length === 1 ? 0 : i] ?? ''] ?? '?'}`])
+    }
+  }
+  return events.sort(([a], [b]) => a - b).map(([, e]) => e)
+}
+
 function checkLogin (t: Test, stdout: string, delay: string): void {
   const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
   const find = (match: (a: Record<string, any>) => boolean): Record<string, any> | undefined => answers.find(match)
   t.ok(find(a => a.command === 'getServices' && a.data.services.some((s: { name: string }) => s.name === 'Simulator')), 'getServices lists the simulator')
-  t.match(stdout, /session: Simulator-agent1/)
+  t.same(loggedIn('walkthrough'), ['agent3'], 'the README block logs in agent3, as checked here')
+  t.match(stdout, /session: Simulator-agent3/)
   t.match(find(a => a.command === 'bindResource' && a.serviceId === 'WorkflowManager'), { result: 'success', resourceType: 'com.openmethods.iserver.workflow.session' })
-  t.match(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent1', result: 'success' })
+  t.match(find(a => a.command === 'session.ready'), { command: 'session.ready', target: 'Simulator-agent3', result: 'success' })
   t.match(find(a => a.command === 'session.login'), { result: 'failure', failure: { code: 'INVALID_STATE' } }, 'the disabled button is refused')
   t.match(find(a => a.resource?.type === 'com.openmethods.iserver.processor.session'), { data: { session: { state: 'not_ready', reason: 'LUNCH' } } })
-  t.match(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent1', result: 'success' })
+  t.match(find(a => a.command === 'session.logout'), { command: 'session.logout', target: 'Simulator-agent3', result: 'success' })
 
   // events.txt holds what the README's table says, in that order.
   const frames = stdout.split('\n\n').map(block => {
@@ -133,5 +174,6 @@ function checkLogin (t: Test, stdout: string, delay: string): void {
   const login = seen[0] === 'state.updated wf' ? loginAfterBind : loginBeforeBind
   if (delay === '0') t.same(login, loginBeforeBind, 'an instant login completes before the binds')
   t.same(seen, [...login, ...rest])
+  t.same(readmeEvents(), [...loginAfterBind, ...rest], 'the README table lists these events, from these services')
   t.same(frames.map(f => f.id), seen.map((_, i) => String(i + 1)), 'ids are 1, 2, 3 … without a gap')
 }
