@@ -93,7 +93,11 @@ async function runBlock (t: Test, name: string, env: Record<string, string> = {}
   const tmp = mkdtempSync(join(tmpdir(), 'walkthrough-tmp-'))
   t.teardown(() => { rmSync(cwd, { recursive: true, force: true }); rmSync(tmp, { recursive: true, force: true }) })
   const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script.replace(/^BASE=.*$/m, `BASE=${server.base}`)],
-    { cwd, timeout: 20000, env: { ...process.env, TMPDIR: tmp } })
+    { cwd, timeout: 20000, env: { ...process.env, TMPDIR: tmp } }).catch((error: unknown) => {
+    // Say what the server was doing when the block failed (exited? its last log lines).
+    const log = `${server.stdout()}${server.stderr()}`.trimEnd().split('\n').slice(-5).join('\n')
+    throw new Error(`the ${name} block failed (server exit code ${String(server.child.exitCode)}, signal ${String(server.child.signalCode)}; its last lines:\n${log})`, { cause: error })
+  })
   // The block writes into its own mktemp -d folder (under TMPDIR), and removes it.
   t.same(readdirSync(cwd), [], 'nothing written into the current folder')
   t.same(readdirSync(tmp), [], 'the temporary folder is removed')
@@ -130,7 +134,7 @@ for (const [delay, bridge] of [['300', false], ['0', false], ['300', true]] as c
 
 /** The README table of the login walk-through's events, one `event from` per id, in id order. */
 function readmeEvents (): string[] {
-  const table = /`\$WORK\/events\.txt` then holds[^\n]*\n\n((?:\|.*\n)+)/.exec(README)?.[1] ?? ''
+  const table = /^`\$WORK\/events\.txt`[^\n]*holds, in order[^\n]*\n\n((?:\|.*\n)+)/m.exec(README)?.[1] ?? ''
   const from = { processor: 'p', WorkflowManager: 'wf' } as Record<string, string>
   const events: Array<[number, string]> = []
   for (const [ids = '', names = '', services = ''] of rows(table)) {
