@@ -37,6 +37,7 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
   const { config } = app.his
   const servers = urlList(config.MEDIA_BAR_SERVERS).map(url => new URL(url).origin)
   const corsSetting = config.CORS_ORIGINS.trim()
+  const frameAncestors = config.FRAME_ANCESTORS.trim()
   const anyOrigin = corsSetting === '*'
   const origins = new Set(anyOrigin ? [] : urlList(corsSetting).map(url => new URL(url).origin))
   // The media bar served by any instance of the domain calls the others.
@@ -58,11 +59,13 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
         // live instances as this instance last read them): REST, SSE, WebSocket.
         connectSrc: ["'self'", ...servers, ...servers.map(websocketOrigin), () => peers().map(o => `${o} ${websocketOrigin(o)}`).join(' ')],
         formAction: ["'self'"],
-        frameAncestors: config.FRAME_ANCESTORS.split(/\s+/)
+        frameAncestors: frameAncestors.split(/\s+/)
       }
     },
-    // Framing is CSP frame-ancestors' (X-Frame-Options cannot name an embedding CRM).
-    frameguard: false,
+    // Framing is CSP frame-ancestors'. X-Frame-Options, for browsers without it, says the same
+    // thing where it can (DENY, SAMEORIGIN) and is left out when an origin is named (it cannot
+    // name an embedding CRM, and a DENY there would contradict frame-ancestors).
+    frameguard: frameAncestors === "'none'" ? { action: 'deny' } : frameAncestors === "'self'" ? { action: 'sameorigin' } : false,
     referrerPolicy: { policy: 'same-origin' },
     // TLS is the reverse proxy's to announce: on plain http this header only misleads.
     strictTransportSecurity: false,

@@ -263,11 +263,30 @@ function checkTogether (config: Static<typeof ConfigSchema>): void {
   if (connections !== 0 && connections <= streams) {
     throw new Error(`SOURCE_MAX_CONNECTIONS (${connections}) must be more than SOURCE_MAX_STREAMS (${streams}): every event stream and WebSocket is a connection (or 0: no limit)`)
   }
+  for (const source of config.FRAME_ANCESTORS.split(/\s+/)) {
+    if (!source.startsWith('http') || URL.canParse(source)) continue
+    throw new Error(`FRAME_ANCESTORS: ${JSON.stringify(source)} is not a URL (an origin such as https://crm.example.com)`)
+  }
 }
 
 /** A comma-separated list of base URLs or origins (MEDIA_BAR_SERVERS, CORS_ORIGINS): trimmed, no trailing slash. */
 export function urlList (value: string): string[] {
   return value.split(',').map(s => s.trim().replace(/\/+$/, '')).filter(s => s !== '')
+}
+
+/**
+ * The origins an embedding page may have, from FRAME_ANCESTORS: each http(s) source as
+ * `new URL(x).origin`, `'self'` as it is (the page's own origin, which only the page knows);
+ * none for `'none'`. A source with a wildcard (`https://*.example.com`) may frame the bar but is
+ * no origin: it is left out (the media bar talks to exact origins only).
+ */
+export function frameOrigins (value: string): string[] {
+  const origins = new Set<string>()
+  for (const source of value.trim().split(/\s+/)) {
+    if (source === "'self'") origins.add(source)
+    else if (/^https?:\/\//.test(source) && !source.includes('*') && URL.canParse(source)) origins.add(new URL(source).origin)
+  }
+  return [...origins]
 }
 
 /** Builds a configuration for tests and tools: defaults plus the given overrides. */

@@ -167,8 +167,12 @@ export const MediaBarConfigSchema = Type.Object({
   servers: Type.Array(Type.String(), { description: 'base URLs the media bar chooses from; empty: the serving server (or, with `domain`, the domain\'s instances)' }),
   domain: Type.Boolean({ description: 'this server is in a shared domain (REDIS_URL): the media bar reads GET /domain to choose an instance, and fails over to another one' }),
   simulator: Type.Boolean({ description: 'this page may use the simulator\'s control routes (the media bar shows its panel)' }),
-  processorId: Type.String({ description: 'the Interaction Processor service id of this instance' })
-}, { $id: 'MediaBarConfig', examples: [{ servers: [], domain: false, simulator: true, processorId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f' }] })
+  processorId: Type.String({ description: 'the Interaction Processor service id of this instance' }),
+  embedOrigins: Type.Array(Type.String(), {
+    description: 'the origins of the pages that may embed the media bar and talk to it with postMessage (FRAME_ANCESTORS): each listed http(s) origin ' +
+      'normalised (`new URL(x).origin`), and `\'self\'` (the page\'s own origin) when FRAME_ANCESTORS has it; empty for `\'none\'`. A wildcard source frames the bar but is left out'
+  })
+}, { $id: 'MediaBarConfig', examples: [{ servers: [], domain: false, simulator: true, processorId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f', embedOrigins: ['https://crm.example.com'] }] })
 
 export const REST_SCHEMAS = [
   OpenClientBodySchema, OpenClientAnswerSchema, SuccessAnswerSchema, CoreAnswerSchema, ServicesAnswerSchema,

@@ -109,7 +109,7 @@ export interface paths {
         };
         /**
          * The media bar's settings
-         * @description Which servers the media bar at `/` chooses from (MEDIA_BAR_SERVERS), and whether this page may use the simulator's control routes (the simulator runs, SIM_CONTROL is on, and the page is an operator's: loopback when no ADMIN_TOKEN is set).
+         * @description Which servers the media bar at `/` chooses from (MEDIA_BAR_SERVERS), and whether this page may use the simulator's control routes (the simulator runs, SIM_CONTROL is on, and the page is an operator's: loopback when no ADMIN_TOKEN is set); which embedding pages it talks to with postMessage (FRAME_ANCESTORS; README, Embedding the media bar).
          */
         get: operations["mediaBarConfig"];
         put?: never;
@@ -760,12 +760,17 @@ export interface components {
          *       "servers": [],
          *       "domain": false,
          *       "simulator": true,
-         *       "processorId": "6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f"
+         *       "processorId": "6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f",
+         *       "embedOrigins": [
+         *         "https://crm.example.com"
+         *       ]
          *     }
          */
         MediaBarConfig: {
             /** @description this server is in a shared domain (REDIS_URL): the media bar reads GET /domain to choose an instance, and fails over to another one */
             domain: boolean;
+            /** @description the origins of the pages that may embed the media bar and talk to it with postMessage (FRAME_ANCESTORS): each listed http(s) origin normalised (`new URL(x).origin`), and `'self'` (the page's own origin) when FRAME_ANCESTORS has it; empty for `'none'`. A wildcard source frames the bar but is left out */
+            embedOrigins: string[];
             /** @description the Interaction Processor service id of this instance */
             processorId: string;
             /** @description base URLs the media bar chooses from; empty: the serving server (or, with `domain`, the domain's instances) */

@@ -25,8 +25,8 @@ t.test('the page, its modules and styles are served from web/', async (t) => {
 t.test('GET /mediabar/config names the servers to choose from', async (t) => {
   const plain = await build(t)
   t.same(body(await plain.app.inject({ method: 'GET', url: '/mediabar/config' })), {
-    servers: [], domain: false, simulator: true, processorId: plain.config.PROCESSOR_ID
-  }, 'by default: only the serving server, no shared domain')
+    servers: [], domain: false, simulator: true, processorId: plain.config.PROCESSOR_ID, embedOrigins: []
+  }, 'by default: only the serving server, no shared domain, no embedding page')
 
   const listed = await build(t, { MEDIA_BAR_SERVERS: 'http://cti-a.example:3000, https://cti-b.example/' })
   t.same(body(await listed.app.inject({ method: 'GET', url: '/mediabar/config' })).servers,
@@ -34,6 +34,43 @@ t.test('GET /mediabar/config names the servers to choose from', async (t) => {
 
   t.throws(() => configWith({ MEDIA_BAR_SERVERS: 'cti-a.example' }), /MEDIA_BAR_SERVERS/, 'a server without http(s):// is refused at start-up')
   t.throws(() => configWith({ CORS_ORIGINS: 'http://a.example,*' }), /CORS_ORIGINS/, 'a mixed origin list is refused')
+})
+
+t.test('embedOrigins in GET /mediabar/config: the origins of FRAME_ANCESTORS the bar talks to with postMessage', async (t) => {
+  const cases: Array<[string, string[], string]> = [
+    ["'none'", [], 'none for \'none\''],
+    ["'self'", ["'self'"], '\'self\' as it is: the page\'s own origin, which the page knows'],
+    ["'self' https://crm.example.com http://127.0.0.1:8080", ["'self'", 'https://crm.example.com', 'http://127.0.0.1:8080'], 'each origin, in order'],
+    ['https://CRM.Example.com:443/app/ http://crm.example.com:80 https://crm.example.com', ['https://crm.example.com', 'http://crm.example.com'], 'normalised (host in lower case, no default port, no path), once each'],
+    ["https://*.example.com 'self'", ["'self'"], 'a wildcard source frames the bar but is no origin to talk to']
+  ]
+  for (const [setting, origins, why] of cases) {
+    const { app } = await build(t, { FRAME_ANCESTORS: setting })
+    const answer = await app.inject({ method: 'GET', url: '/mediabar/config' })
+    t.equal(answer.statusCode, 200)
+    t.same(body(answer).embedOrigins, origins, `${setting}: ${why}`)
+  }
+  t.throws(() => configWith({ FRAME_ANCESTORS: 'crm.example.com' }), /FRAME_ANCESTORS/, 'a source without http(s):// is refused at start-up')
+  t.throws(() => configWith({ FRAME_ANCESTORS: "'none' https://crm.example.com" }), /FRAME_ANCESTORS/, '\'none\' stands alone')
+  t.throws(() => configWith({ FRAME_ANCESTORS: 'https://crm.example.com,https://b.example.com' }), /FRAME_ANCESTORS/, 'sources are separated by spaces, not commas')
+  t.throws(() => configWith({ FRAME_ANCESTORS: 'http://[crm' }), /FRAME_ANCESTORS: "http:\/\/\[crm" is not a URL/, 'a source that is no URL is refused, named')
+})
+
+t.test('framing: CSP frame-ancestors and X-Frame-Options say the same thing', async (t) => {
+  const headers = async (setting?: string): Promise<Record<string, unknown>> => {
+    const { app } = await build(t, setting === undefined ? {} : { FRAME_ANCESTORS: setting })
+    return (await app.inject({ method: 'GET', url: '/' })).headers
+  }
+  const closed = await headers()
+  t.match(String(closed['content-security-policy']), /frame-ancestors 'none'/, 'by default no page may frame the bar')
+  t.equal(closed['x-frame-options'], 'DENY', 'and X-Frame-Options says so to browsers without frame-ancestors')
+  const self = await headers("'self'")
+  t.match(String(self['content-security-policy']), /frame-ancestors 'self'/)
+  t.equal(self['x-frame-options'], 'SAMEORIGIN', '\'self\': SAMEORIGIN')
+  const crm = await headers("'self' https://crm.example.com")
+  t.match(String(crm['content-security-policy']), /frame-ancestors 'self' https:\/\/crm\.example\.com/)
+  t.notOk(crm['x-frame-options'], 'a named origin: no X-Frame-Options (it cannot name one; DENY would contradict frame-ancestors)')
+  t.equal(crm['set-cookie'], undefined, 'no cookie to block in a third-party frame: the bar keeps its token in memory and sessionStorage')
 })
 
 t.test('cross-origin access only for the origins in CORS_ORIGINS', async (t) => {
