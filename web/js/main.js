@@ -10,6 +10,7 @@ import { ApiError, Client, call } from './api.js'
 import { choose, chooseInDomain, probe, readDomain, sameServer } from './servers.js'
 import { EventLink } from './events.js'
 import { SessionPicture } from './model.js'
+import { initEmbed, publishCalls } from './embed.js'
 import { Ringer } from './ring.js'
 import {
   CONNECTION, DANGER, PRIMARY, actionLabel, agentStateLabel, byOrder, callStateLabel, conversationLabel,
@@ -174,6 +175,7 @@ async function boot () {
     } catch (err) {
       bar.config = { servers: [], simulator: false }
     }
+    initEmbed({ embedOrigins: bar.config.embedOrigins ?? [], dial: dialFromHost, snapshot: () => bar.picture })
   }
   for (let attempt = 0; generation === bar.generation; attempt++) {
     const found = bar.config.domain === true ? await findInDomain() : await findServer()
@@ -633,6 +635,7 @@ function leaveSession () {
   $('ringing-cards').replaceChildren()
   $('ringing').hidden = true
   sessionButtons.replaceChildren()
+  publishCalls(new Map())
   refreshUsable()
 }
 
@@ -769,6 +772,21 @@ async function send (command, target, data) {
   } catch (err) {
     notice(`${actionLabel(command)}: ${failureText(err)}`, 'error', scope)
     if (err.code === 'UNKNOWN_RESOURCE') sessionGone('ended')
+  }
+}
+
+/** A dial the embedding page asks for (embed.js): as the Dial button, when the agent could press it. */
+async function dialFromHost (destination) {
+  const { session } = bar
+  if (session === undefined) return { ok: false, code: 'NOT_LOGGED_IN', message: 'the agent is not logged in' }
+  const dial = (bar.picture.capabilities.get(session.id) ?? []).find(c => c.name === 'channel.dial')
+  if (!bar.usable || dial?.type !== 'enable') return { ok: false, code: 'NOT_ENABLED', message: 'the agent cannot dial now' }
+  $('dial-destination').value = destination
+  try {
+    await bar.client.sessionRequest(bar.processorId, session.id, 'channel.dial', undefined, { destination })
+    return { ok: true }
+  } catch (err) {
+    return err instanceof ApiError ? { ok: false, code: err.code, message: err.message } : { ok: false, code: 'UNREACHABLE', message: failureText(err) }
   }
 }
 
@@ -909,6 +927,7 @@ function render () {
     lastSignature = signature
     void refreshSimulator()
   }
+  publishCalls(bar.picture?.interactions ?? new Map())
 }
 let lastSignature
 
