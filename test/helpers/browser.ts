@@ -76,12 +76,13 @@ export async function axeViolations (page: Page): Promise<AxeViolation[]> {
 /**
  * The browser tests of one file: one Chromium for the file, and `browserTest(name, fn)` that
  * gives `fn` a `pages` record to put its pages in; it fails on any script error of those pages
+ * (and on anything `fn` adds to `errors`)
  * and, when the test fails, saves a screenshot of each into test-artifacts/. Without chromium
  * the tests are skipped with a message (and fail under CI, which installs it).
  */
 export function browserTests (t: Test, prefix: string): {
   browser: () => Browser
-  browserTest: (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>) => void
+  browserTest: (name: string, fn: (t: Test, pages: Record<string, Page | undefined>, errors: string[]) => Promise<void>) => void
 } {
   const available = haveChromium()
   if (!available) {
@@ -91,7 +92,7 @@ export function browserTests (t: Test, prefix: string): {
   let browser: Browser | undefined
   t.before(async () => { if (available) browser = await launch() })
   t.teardown(async () => { await browser?.close() })
-  const browserTest = (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>): void => {
+  const browserTest = (name: string, fn: (t: Test, pages: Record<string, Page | undefined>, errors: string[]) => Promise<void>): void => {
     if (!available) {
       t.test(name, { skip: 'no chromium' }, () => {})
       return
@@ -106,7 +107,7 @@ export function browserTests (t: Test, prefix: string): {
             page.on('pageerror', err => { errors.push(`${String(key)}: ${err.message}`) })
             return true
           }
-        }))
+        }), errors)
         t.same(errors, [], 'no script errors on any page')
       } catch (err) {
         const saved = await screenshot(pages, `${prefix}-${name}`)
@@ -117,3 +118,6 @@ export function browserTests (t: Test, prefix: string): {
   }
   return { browser: () => browser as Browser, browserTest }
 }
+
+/** A number as the media bar writes it (+15551234567 is +1 555 123 4567). */
+export const shown = (number: string): string => number.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '+1 $1 $2 $3')

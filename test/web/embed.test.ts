@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import t, { type Test } from 'tap'
-import type { Browser, Frame, FrameLocator, Page } from 'playwright-core'
-import { haveChromium, launch, screenshot, CHROMIUM } from '../helpers/browser.js'
+import type { Frame, FrameLocator, Page } from 'playwright-core'
+import { browserTests, shown } from '../helpers/browser.js'
 import { processes, startServer } from '../helpers/process.js'
 import { http, until } from '../bridge/desk.js'
 import { projectPath } from '../../src/paths.js'
@@ -15,11 +15,7 @@ import { projectPath } from '../../src/paths.js'
 // and attached data; messages from any other frame or origin are ignored; and with the default
 // FRAME_ANCESTORS (or another origin named) the bar refuses to be framed.
 
-const available = haveChromium()
-if (!available) {
-  if (process.env.CI !== undefined) t.fail(`${CHROMIUM} is missing: .ci/run installs it with apt-get`)
-  else t.comment(`browser tests skipped: no ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`)
-}
+const { browser, browserTest } = browserTests(t, 'embed')
 
 const ENV = { SIM_LOGIN_DELAY_MS: '50', SSE_RETRY_MS: '250' }
 const HOST_PAGE = readFileSync(projectPath('examples/crm-host.html'), 'utf8')
@@ -28,9 +24,6 @@ const CALLER = '+15551234567'
 const OUTSIDE = '+15550100200'
 
 t.setTimeout(240_000)
-let browser: Browser
-t.before(async () => { if (available) browser = await launch() })
-t.teardown(async () => { if (available) await browser.close() })
 
 /** Serves `pages` (path → HTML) on a free port of 127.0.0.1 until the test ends; returns its origin. */
 async function serve (t: Test, pages: Record<string, string>): Promise<string> {
@@ -45,32 +38,6 @@ async function serve (t: Test, pages: Record<string, string>): Promise<string> {
     await new Promise(resolve => { server.close(resolve) })
   })
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-/** Runs a browser test; on failure saves a screenshot of every page into test-artifacts/. */
-function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | undefined>, errors: string[]) => Promise<void>): void {
-  if (!available) {
-    t.test(name, { skip: 'no chromium' }, () => {})
-    return
-  }
-  t.test(name, async (t) => {
-    const pages: Record<string, Page | undefined> = {}
-    const errors: string[] = []
-    try {
-      await fn(t, new Proxy(pages, {
-        set: (target, key, page: Page) => {
-          target[String(key)] = page
-          page.on('pageerror', err => { errors.push(`${String(key)}: ${err.message}`) })
-          return true
-        }
-      }), errors)
-      t.same(errors, [], 'no script errors on any page')
-    } catch (err) {
-      const saved = await screenshot(pages, `embed-${name}`)
-      t.comment(`screenshots: ${saved.join(', ')}`)
-      throw err
-    }
-  })
 }
 
 type Message = Record<string, unknown>
@@ -122,14 +89,14 @@ function barFrame (page: Page, base: string): Frame {
 
 const ignored = async (frame: Frame): Promise<number> => await frame.evaluate(() => (window as unknown as { mediaBarEmbed: { ignored: number } }).mediaBarEmbed.ignored)
 const button = (scope: FrameLocator | ReturnType<FrameLocator['locator']>, name: string) => scope.getByRole('button', { name, exact: true })
-const card = (bar: FrameLocator, caller: string) => bar.locator('article.card', { has: bar.locator('.caller', { hasText: caller }) })
+const card = (bar: FrameLocator, caller: string) => bar.locator('article.card', { has: bar.locator('.caller', { hasText: shown(caller) }) })
 
 browserTest('a CRM page on an origin FRAME_ANCESTORS names frames the bar: login in the frame, click-to-dial, a screen pop; other frames and origins are ignored', async (t, pages) => {
   const keep = processes(t)
   const host = await serve(t, { '/': HOST_PAGE, '/widget.html': BLANK })
   const foreign = await serve(t, { '/': BLANK })
   const server = await keep(startServer({ ...ENV, FRAME_ANCESTORS: host }))
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const context = await browser().newContext({ viewport: { width: 1280, height: 900 } })
   t.teardown(async () => { await context.close() })
   const page = await context.newPage()
   pages.crm = page
@@ -277,7 +244,7 @@ browserTest('the bar refuses to be framed by a page FRAME_ANCESTORS does not nam
   ]
   for (const [env, directive, why] of settings) {
     const server = await keep(startServer({ ...ENV, ...env }))
-    const context = await browser.newContext()
+    const context = await browser().newContext()
     t.teardown(async () => { await context.close() })
     const page = await context.newPage()
     pages[why] = page

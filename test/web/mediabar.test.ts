@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { Browser, Page } from 'playwright-core'
-import { haveChromium, launch, logIn, openBar, screenshot, CHROMIUM } from '../helpers/browser.js'
+import { haveChromium, launch, logIn, openBar, screenshot, shown, CHROMIUM } from '../helpers/browser.js'
 import { startServer, type ServerProcess } from '../helpers/process.js'
 import { freePort } from '../../bench/lib.js'
 
@@ -50,8 +50,7 @@ function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | u
 }
 
 const button = (scope: Page | ReturnType<Page['locator']>, name: string) => scope.getByRole('button', { name, exact: true })
-/** A call's card by its caller, as the bar writes numbers (+15551234567 is +1 555 123 4567). */
-export const shown = (number: string): string => number.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '+1 $1 $2 $3')
+/** A call's card by its caller, as the bar writes numbers. */
 const card = (page: Page, caller: string) => page.locator('article.card', { has: page.locator('.caller', { hasText: shown(caller) }) })
 /** Whether the bar offers the action (it draws a button only for what the workflow enables). */
 const offered = async (scope: Page | ReturnType<Page['locator']>, name: string): Promise<boolean> => await button(scope, name).count() > 0
