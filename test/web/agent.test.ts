@@ -43,11 +43,14 @@ browserTest('a ringing call at 320×640: on top and in view, Answer focused, run
   const { page, context } = await openBar(browser(), server.base, 320, 640)
   pages.bar = page
   await page.locator('#connection[data-status="live"]').waitFor()
+  t.equal(await page.locator('#ring-toggle').textContent(), 'Ring: on (click to allow sound)', 'before any click or key the header says the browser keeps the page silent')
   await accessible(t, page, 'login')
 
-  // The keyboard logs in; the first key press also lets the page make sound later.
+  // The keyboard logs in; the first key press also lets the page make sound.
   await page.getByLabel('Agent id').focus()
   await page.keyboard.type('agent1')
+  await page.locator('#ring-toggle', { hasText: /^Ring: on$/ }).waitFor()
+  t.pass('after the first key, sound is allowed')
   await page.keyboard.press('Tab')
   await page.keyboard.type('demo-pass-1')
   await page.keyboard.press('Enter')
@@ -126,6 +129,27 @@ browserTest('a ringing call at 320×640: on top and in view, Answer focused, run
   t.same(await call.locator('button:visible').allTextContents(), ['Complete wrap-up'], 'in wrap-up: Complete wrap-up only')
   await accessible(t, page, 'wrap-up')
 
+  // While consulting, H hangs up the consult call, not the held customer.
+  await button(call, 'Complete wrap-up').click()
+  await call.waitFor({ state: 'detached' })
+  t.equal((await http(server.base, 'POST', '/simulator/calls', { from: CALLER, to: '1001' })).status, 201)
+  await page.locator('#ringing article.card').waitFor()
+  await page.keyboard.press('a')
+  await call.locator('.ix-state', { hasText: 'Connected' }).waitFor()
+  await call.getByLabel(/Transfer, consult or conference to/).fill('+15550100200')
+  await button(call, 'Consult').click()
+  await call.locator('.conversations li[data-role="consult"][data-state="connected"]').waitFor({ timeout: 15000 })
+  await call.locator('.conversations li[data-role="primary"][data-state="held"]').waitFor()
+  await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur() })
+  await page.keyboard.press('h')
+  await call.locator('.conversations li[data-role="consult"]').waitFor({ state: 'detached' })
+  t.equal(await call.locator('.conversations li[data-role="primary"]').count(), 1, 'H ended the consult call: the customer is still there, held')
+  await page.keyboard.press('k')
+  await call.locator('.ix-state', { hasText: 'Connected' }).waitFor()
+  t.pass('K retrieves the held customer')
+  await page.keyboard.press('h')
+  await call.locator('.ix-state', { hasText: 'Wrap-up' }).waitFor()
+
   // The ring can be muted, and stays muted.
   await button(page, 'Ring: on').click()
   t.equal(await page.locator('#ring-toggle').getAttribute('aria-pressed'), 'false', 'the ring is off')
@@ -154,14 +178,17 @@ browserTest('a desktop notification when the page is hidden and the agent allowe
       close (): void {}
     }
     Object.assign(window, { Notification: FakeNotification, shownNotifications: shown })
+    // Hidden as a browser hides a page: no animation frames either.
     Object.defineProperty(document, 'visibilityState', { get: () => 'hidden' })
+    Object.defineProperty(document, 'hidden', { get: () => true })
+    window.requestAnimationFrame = () => 0
   })
   await page.reload()
   await readyAs(t, page, 'agent2', 'demo-pass-2')
   t.equal(await page.locator('#alerts-toggle').isHidden(), true, 'no "Desktop alerts" button once they are allowed')
   await http(server.base, 'POST', '/simulator/calls', { from: CALLER, to: '1002' })
   await page.locator('#ringing article.card').waitFor()
-  t.same(await page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications), [{ title: 'Incoming call', body: `Incoming call from ${SHOWN}` }], 'one notification, with the caller')
+  t.same(await page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications), [{ title: 'Incoming call', body: `Incoming call from ${SHOWN}` }], 'one notification, with the caller, though the hidden page gets no animation frames')
   await context.close()
 })
 

@@ -46,8 +46,17 @@ const bar = {
    * stream goes down, on `shutdown` and on `resync`; only fresh snapshots clear it.
    */
   stale: undefined,
+  /** Counts every time the picture came into doubt: a read clears `stale` only if none came meanwhile. */
+  staleCount: 0,
   /** What the server last said before the stream went (`shutdown`'s reason), for the banner. */
   serverSaid: undefined
+}
+
+/** The picture on screen can no longer be trusted (`why`): the buttons go off until a fresh read. */
+function markStale (why) {
+  if (bar.session === undefined) return
+  bar.stale = why
+  bar.staleCount += 1
 }
 
 const ringer = new Ringer()
@@ -107,14 +116,16 @@ function setConnection (status, detail) {
   el.title = detail ?? ''
   el.dataset.transport = status === 'live' ? (detail ?? '') : ''
   if (status !== 'live') {
-    if (bar.session !== undefined && bar.stale === undefined) bar.stale = 'lost'
+    if (bar.session !== undefined && (bar.stale === undefined || was === 'live')) markStale(bar.stale ?? 'lost')
     bar.connectionDetail = detail
   } else {
     bar.connectionDetail = undefined
     bar.serverSaid = undefined
     clearNotices('server')
-    // Back: the picture is re-read before a button comes back.
-    if (was !== 'live' && bar.session !== undefined && bar.stale !== undefined) void loadSnapshots()
+    // Back: the picture is re-read before a button comes back. Not here during a failover (the
+    // session is taken back first: enterSession reads) nor over a new WebSocket (reattach
+    // rebinds first, then reads).
+    if (was !== 'live' && bar.session !== undefined && bar.stale !== undefined && bar.failover === undefined && detail !== 'WebSocket') void loadSnapshots()
   }
   refreshUsable()
   if (status === 'reconnecting' || status === 'offline') void watch()
@@ -172,10 +183,11 @@ async function boot () {
   if (bar.failover === undefined) {
     try {
       bar.config = await call('', 'GET', '/mediabar/config')
+      // Only settings the server gave start the host API (a failed read would leave it deaf).
+      initEmbed({ embedOrigins: bar.config.embedOrigins ?? [], dial: dialFromHost, snapshot: () => bar.picture })
     } catch (err) {
       bar.config = { servers: [], simulator: false }
     }
-    initEmbed({ embedOrigins: bar.config.embedOrigins ?? [], dial: dialFromHost, snapshot: () => bar.picture })
   }
   for (let attempt = 0; generation === bar.generation; attempt++) {
     const found = bar.config.domain === true ? await findInDomain() : await findServer()
@@ -319,13 +331,13 @@ async function start (chosen, why, generation) {
     onEvent,
     onStatus: setConnection,
     onResync: () => {
-      if (bar.session !== undefined) bar.stale = 'resync'
+      markStale('resync')
       refreshUsable()
       void loadSnapshots()
     },
     onShutdown: (reason) => {
       bar.serverSaid = reason
-      if (bar.session !== undefined) bar.stale = 'shutdown'
+      markStale('shutdown')
       refreshUsable()
     },
     onReattached: reattach,
@@ -358,6 +370,8 @@ async function start (chosen, why, generation) {
   }
   bar.failover = undefined
   refreshUsable()
+  // A read that failed while the session was moving is made now.
+  if (bar.session !== undefined && bar.stale !== undefined) void loadSnapshots()
   void refreshLoad()
 }
 
@@ -404,7 +418,7 @@ function gone (why) {
       ? 'The server restarted and your session with it. Log in again: a call that is still up at the contact center comes back with your session.'
       : 'The connection to the server was lost and your session ended (the server may have restarted). Log in again.', 'error')
   } else {
-    notice('The server restarted. Reconnected.', 'info', 'server')
+    notice('The server restarted. Reconnected.', 'info', 'session')
   }
   void boot()
 }
@@ -613,7 +627,7 @@ async function enterSession (sessionId, workflowId) {
   clearNotices('login', 'session', 'agent')
   bar.session = { id: sessionId, workflowId }
   bar.picture = new SessionPicture(sessionId)
-  bar.stale = 'reading'
+  markStale('reading')
   await bar.client.bindResource(bar.processorId, sessionId)
   await bar.client.bindResource(WORKFLOW, workflowId)
   await loadSnapshots()
@@ -640,16 +654,27 @@ function leaveSession () {
 }
 
 /**
- * Re-reads both snapshots (after binding, on `resync`, after the stream was down). Events that
- * arrive meanwhile are applied again on top of the snapshot, so a snapshot older than an event
- * cannot undo it. Only this makes the buttons usable again after the picture was in doubt.
+ * Re-reads both snapshots (after binding, on `resync`, after the stream was down, when a call
+ * enters wrap-up). Events that arrive meanwhile are applied again on top of the snapshot, so a
+ * snapshot older than an event cannot undo it. Only this makes the buttons usable again after
+ * the picture was in doubt, and only when nothing put it in doubt again during the read; a read
+ * asked for during another is made after it, and a failed read is tried again while in doubt.
  */
+let readAgain = false
+let retryRead
 async function loadSnapshots () {
   const { session, picture } = bar
-  if (session === undefined || bar.snapshotting !== undefined) return
+  if (session === undefined) return
+  if (bar.snapshotting !== undefined) {
+    readAgain = true
+    return
+  }
+  clearTimeout(retryRead)
   bar.snapshotting = []
   const link = bar.link
+  const doubts = bar.staleCount
   let read = false
+  let failed = false
   try {
     const [processor, workflow] = await Promise.all([
       bar.client.snapshot(bar.processorId, session.id),
@@ -662,14 +687,28 @@ async function loadSnapshots () {
     fillReasons(picture.reasonCodes)
     read = true
   } catch (err) {
+    // A read of a session that is no longer the bar's (a failover, a new login) says nothing.
+    if (bar.picture !== picture || bar.failover !== undefined) return
+    failed = true
     if (err.code === 'UNKNOWN_RESOURCE') sessionGone('ended')
     else if (err.code !== 'UNREACHABLE') notice(`Could not read the session: ${failureText(err)}`, 'error', 'server')
   } finally {
     bar.snapshotting = undefined
-    // Fresh only if the stream stayed up while the snapshots were read.
-    if (read && bar.picture === picture && bar.link === link && $('connection').dataset.status === 'live') bar.stale = undefined
+    // Fresh only if the stream stayed up and nothing new put the picture in doubt meanwhile.
+    if (read && bar.picture === picture && bar.link === link && bar.staleCount === doubts && $('connection').dataset.status === 'live') bar.stale = undefined
     refreshUsable()
     scheduleRender()
+    if (bar.picture === picture && bar.session !== undefined) {
+      if (readAgain) {
+        readAgain = false
+        void loadSnapshots()
+      } else if (bar.stale !== undefined && (failed || read) && $('connection').dataset.status === 'live' && bar.failover === undefined) {
+        // Still in doubt with the stream up (the read failed, or a doubt came during it): again.
+        retryRead = setTimeout(() => { void loadSnapshots() }, failed ? 1000 : 0)
+      }
+    } else {
+      readAgain = false
+    }
   }
 }
 
@@ -715,7 +754,7 @@ function applyEnvelope (envelope) {
     // The server is stopping; the agent stays logged in at the CTI and the calls stay up. The
     // picture stays on screen, its buttons off, until the media bar is connected again.
     bar.serverSaid ??= 'shutdown'
-    bar.stale = 'shutdown'
+    markStale('shutdown')
     if (bar.config.domain === true) {
       failover('is shutting down')
       return
@@ -821,10 +860,14 @@ let renderQueued = false
 function scheduleRender () {
   if (renderQueued) return
   renderQueued = true
-  requestAnimationFrame(() => {
+  const run = () => {
     renderQueued = false
     render()
-  })
+  }
+  // A hidden page (another tab, a collapsed frame) gets no animation frames: the ring, the
+  // notification and the host's screen pop must not wait for the agent to look.
+  if (document.hidden) setTimeout(run, 0)
+  else requestAnimationFrame(run)
 }
 
 const sessionButtons = $('session-buttons')
@@ -1064,35 +1107,51 @@ function tick () {
 
 // ---------------------------------------------------------------- ringing: seen, heard, announced
 
-/** The calls ringing now (from render): a new one is announced, rung, brought into view, and focused. */
+/** The ringing calls whose Answer button got the focus once (never again: the agent may move on). */
+const focusedAnswer = new Set()
+
+/**
+ * The calls ringing now (from render): a new one is announced, rung, notified and brought into
+ * view; its Answer button gets the focus the first time it is there and usable, unless the agent
+ * is typing in a field or is in another window or in the page that frames the bar.
+ */
 function onRinging (now) {
   const targets = new Set(now.map(r => r.ix.target))
   for (const target of [...ringing]) {
     if (!targets.has(target)) {
       ringing.delete(target)
+      focusedAnswer.delete(target)
       closeAlerts(target)
     }
   }
+  const active = document.activeElement
+  const typing = active !== null && active !== document.body && active.matches('input, select, textarea, [contenteditable]')
   for (const { ix, card } of now) {
-    if (ringing.has(ix.target)) continue
-    ringing.add(ix.target)
-    const words = `Incoming call from ${formatNumber(ix.from) || 'an unknown number'}${ix.queue === null ? '' : `, queue ${ix.queue}`}`
-    announce(words)
-    bar.announced = words
-    desktopAlert(ix, words)
-    card.scrollIntoView({ block: 'nearest' })
-    const active = document.activeElement
-    const typing = active !== null && active !== document.body && active.matches('input, select, textarea, [contenteditable]')
+    if (!ringing.has(ix.target)) {
+      ringing.add(ix.target)
+      const words = `Incoming call from ${formatNumber(ix.from) || 'an unknown number'}${ix.queue === null ? '' : `, queue ${ix.queue}`}`
+      announce(words)
+      bar.announced = words
+      desktopAlert(ix, words)
+      if (!typing) card.scrollIntoView({ block: 'nearest' })
+    }
+    if (focusedAnswer.has(ix.target)) continue
     const answer = card.querySelector('button[data-command="conversation.answer"]')
-    if (!typing && answer !== null && !answer.disabled) answer.focus()
+    if (answer === null || answer.disabled) continue
+    focusedAnswer.add(ix.target)
+    if (!typing && document.hasFocus()) answer.focus()
   }
   refreshRing()
 }
 
 function refreshRing () {
   ringer.set(bar.usable && ringing.size > 0)
-  $('ring-toggle').setAttribute('aria-pressed', String(!ringer.muted))
-  $('ring-toggle').textContent = ringer.muted ? 'Ring: off' : 'Ring: on'
+  const toggle = $('ring-toggle')
+  toggle.setAttribute('aria-pressed', String(!ringer.muted))
+  // Until the agent clicks or types on the page the browser keeps it silent: say so.
+  const blocked = !ringer.muted && !ringer.allowed
+  toggle.textContent = ringer.muted ? 'Ring: off' : blocked ? 'Ring: on (click to allow sound)' : 'Ring: on'
+  toggle.dataset.blocked = String(blocked)
 }
 
 const alerts = new Map()
@@ -1119,7 +1178,8 @@ function closeAlerts (target) {
 
 function refreshAlertsButton () {
   const button = $('alerts-toggle')
-  button.hidden = !('Notification' in window) || Notification.permission !== 'default'
+  // Browsers refuse the permission to a page inside another's frame: no button there.
+  button.hidden = !('Notification' in window) || Notification.permission !== 'default' || window.parent !== window
 }
 
 // ---------------------------------------------------------------- keyboard shortcuts
@@ -1131,23 +1191,33 @@ function refreshAlertsButton () {
  */
 function onShortcut (event) {
   if (event.ctrlKey || event.metaKey || event.shiftKey || event.repeat) return
-  const key = { KeyA: 'A', KeyH: 'H', KeyK: 'K' }[event.code]
+  // The letter as the agent's layout types it; with Alt (which changes the letter on some
+  // systems) the key's place on a QWERTY board.
+  const key = event.altKey ? { KeyA: 'A', KeyH: 'H', KeyK: 'K' }[event.code] : { a: 'A', h: 'H', k: 'K' }[event.key.toLowerCase()]
   if (key === undefined) return
   const target = event.target
   const typing = target instanceof Element && target.matches('input, select, textarea, [contenteditable]')
   if (typing && !event.altKey) return
-  const commands = Object.entries(SHORTCUTS).filter(([, k]) => k === key).map(([name]) => name)
-  const order = key === 'A' ? ['#ringing-cards', '#cards'] : ['#cards', '#ringing-cards']
-  for (const scope of order) {
-    for (const command of commands) {
-      const button = document.querySelector(`${scope} button[data-command="${command}"]:not(:disabled)`)
-      if (button !== null) {
-        event.preventDefault()
-        button.click()
-        return
-      }
-    }
+  const button = shortcutButton(key)
+  if (button !== null) {
+    event.preventDefault()
+    button.click()
   }
+}
+
+/**
+ * The button a shortcut presses, among those enabled: A the ringing call's Answer; H the
+ * connected conversation's Hang up (the consult call while consulting, never the held
+ * customer first); K Hold on the connected conversation, else Retrieve on a held one.
+ */
+function shortcutButton (key) {
+  const find = (selector) => document.querySelector(`${selector}:not(:disabled)`)
+  const connected = '.card .conversations li[data-state="connected"]'
+  if (key === 'A') return find('#ringing-cards button[data-command="conversation.answer"]') ?? find('button[data-command="conversation.answer"]')
+  if (key === 'H') return find(`#cards ${connected} button[data-command="conversation.release"]`) ?? find('#cards button[data-command="conversation.release"]')
+  return find(`#cards ${connected} button[data-command="conversation.hold"]`) ??
+    find('#cards .conversations li[data-state="held"] button[data-command="conversation.retrieve"]') ??
+    find('#cards button[data-command="conversation.hold"], #cards button[data-command="conversation.retrieve"]')
 }
 
 // ---------------------------------------------------------------- simulator panel
@@ -1223,10 +1293,12 @@ $('sim-ring-queue').addEventListener('click', () => {
   void simulator('POST', '/simulator/calls', { from: $('sim-from').value.trim(), queue: $('sim-queue').value, data: attachedData() })
 })
 $('ring-toggle').addEventListener('click', () => {
-  ringer.unlock()
-  ringer.setMuted(!ringer.muted)
+  // A click while sound is blocked only allows it (the ring stays on).
+  if (!ringer.muted && !ringer.allowed) ringer.unlock()
+  else ringer.setMuted(!ringer.muted)
   refreshRing()
 })
+ringer.onchange = refreshRing
 $('alerts-toggle').addEventListener('click', () => {
   void Notification.requestPermission().then(refreshAlertsButton, refreshAlertsButton)
 })

@@ -13,6 +13,8 @@ export class Ringer {
     this.context = undefined
     this.timer = undefined
     this.ringing = false
+    /** Called when the audio context starts or stops (the header says whether sound is allowed). */
+    this.onchange = undefined
     /** How many ring bursts were started (a test reads it through the page). */
     this.bursts = 0
     try {
@@ -31,8 +33,17 @@ export class Ringer {
       } catch {
         return
       }
+      this.context.onstatechange = () => {
+        if (this.ringing && this.context.state === 'running' && this.sounding === undefined) this.#burst()
+        this.onchange?.()
+      }
     }
     if (this.context.state === 'suspended') void this.context.resume().catch(() => {})
+  }
+
+  /** Whether the browser lets the page make sound now (after a click or key on it). */
+  get allowed () {
+    return this.context?.state === 'running'
   }
 
   /** Whether a ring is sounding now (ringing, not muted, audio allowed). */
