@@ -1,7 +1,7 @@
 import t from 'tap'
 import { build, body, RestClient } from '../helpers/app.js'
 import { SseReader } from '../helpers/sse.js'
-import { configWith } from '../../src/config.js'
+import { configWith, frameOrigins } from '../../src/config.js'
 
 // How the server hands out the media bar: the static page, its settings, cross-origin access
 // for a bar served by another instance, and the EventSource-friendly stream without names.
@@ -54,6 +54,8 @@ t.test('embedOrigins in GET /mediabar/config: the origins of FRAME_ANCESTORS the
   t.throws(() => configWith({ FRAME_ANCESTORS: "'none' https://crm.example.com" }), /FRAME_ANCESTORS/, '\'none\' stands alone')
   t.throws(() => configWith({ FRAME_ANCESTORS: 'https://crm.example.com,https://b.example.com' }), /FRAME_ANCESTORS/, 'sources are separated by spaces, not commas')
   t.throws(() => configWith({ FRAME_ANCESTORS: 'http://[crm' }), /FRAME_ANCESTORS: "http:\/\/\[crm" is not a URL/, 'a source that is no URL is refused, named')
+  t.doesNotThrow(() => configWith({ FRAME_ANCESTORS: 'http://localhost:* https://*.example.com' }), 'wildcard sources (CSP\'s, not URLs) are accepted')
+  t.same(frameOrigins('http://localhost:* https://*.example.com https://crm.example.com'), ['https://crm.example.com'], 'and left out of embedOrigins: no message origin can equal them')
 })
 
 t.test('framing: CSP frame-ancestors and X-Frame-Options say the same thing', async (t) => {
