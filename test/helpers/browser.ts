@@ -80,9 +80,15 @@ export async function axeViolations (page: Page): Promise<AxeViolation[]> {
  * and, when the test fails, saves a screenshot of each into test-artifacts/. Without chromium
  * the tests are skipped with a message (and fail under CI, which installs it).
  */
-export function browserTests (t: Test, prefix: string): {
+type BrowserTestBody = (t: Test, pages: Record<string, Page | undefined>, errors: string[]) => Promise<void>
+
+/**
+ * `onPage`: also called for each page a test puts in `pages` (e.g. to watch its console);
+ * `after`: checks made after each test's body passed.
+ */
+export function browserTests (t: Test, prefix: string, hooks: { onPage?: (label: string, page: Page) => void, after?: (t: Test) => void } = {}): {
   browser: () => Browser
-  browserTest: (name: string, fn: (t: Test, pages: Record<string, Page | undefined>, errors: string[]) => Promise<void>) => void
+  browserTest: (name: string, fn: BrowserTestBody, options?: { skip?: string }) => void
 } {
   const available = haveChromium()
   if (!available) {
@@ -92,9 +98,9 @@ export function browserTests (t: Test, prefix: string): {
   let browser: Browser | undefined
   t.before(async () => { if (available) browser = await launch() })
   t.teardown(async () => { await browser?.close() })
-  const browserTest = (name: string, fn: (t: Test, pages: Record<string, Page | undefined>, errors: string[]) => Promise<void>): void => {
-    if (!available) {
-      t.test(name, { skip: 'no chromium' }, () => {})
+  const browserTest = (name: string, fn: BrowserTestBody, options: { skip?: string } = {}): void => {
+    if (!available || options.skip !== undefined) {
+      t.test(name, { skip: options.skip ?? 'no chromium' }, () => {})
       return
     }
     t.test(name, async (t) => {
@@ -105,10 +111,12 @@ export function browserTests (t: Test, prefix: string): {
           set: (target, key, page: Page) => {
             target[String(key)] = page
             page.on('pageerror', err => { errors.push(`${String(key)}: ${err.message}`) })
+            hooks.onPage?.(String(key), page)
             return true
           }
         }), errors)
         t.same(errors, [], 'no script errors on any page')
+        hooks.after?.(t)
       } catch (err) {
         const saved = await screenshot(pages, `${prefix}-${name}`)
         t.comment(`screenshots: ${saved.join(', ')}`)

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
-import type { Browser, Page } from 'playwright-core'
-import { haveChromium, launch, logIn, openBar, screenshot, CHROMIUM } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { browserTests, logIn, openBar } from '../helpers/browser.js'
 import { processes, startConnector, startRedis, startServer, type ServerProcess } from '../helpers/process.js'
 import { freePort } from '../../bench/lib.js'
 import { http, until } from '../bridge/desk.js'
@@ -10,16 +10,16 @@ import { http, until } from '../bridge/desk.js'
 // passed or not. The bar chooses an instance from GET /domain, takes its session back after a
 // reload (the resume credential), and fails over by itself when its instance is killed.
 
-const available = haveChromium()
-if (!available) {
-  if (process.env.CI !== undefined) t.fail(`${CHROMIUM} is missing: .ci/run installs it with apt-get`)
-  else t.comment(`browser tests skipped: no ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`)
-}
-
 t.setTimeout(240_000)
-let browser: Browser
-t.before(async () => { if (available) browser = await launch() })
-t.teardown(async () => { if (available) await browser.close() })
+/** What the pages wrote on their consoles: a resume credential must never be there. */
+const consoled: string[] = []
+const { browser, browserTest } = browserTests(t, 'domain', {
+  onPage: (_label, page) => { page.on('console', message => { consoled.push(message.text()) }) },
+  after: (t) => {
+    const tokens = [...new Set(seenTokens)]
+    t.notOk(consoled.some(line => tokens.some(token => line.includes(token))), 'no resume credential on the console')
+  }
+})
 
 const TOKEN = 'web-domain-test-bridge-token'
 const CALLER = '+15551234567'
@@ -57,36 +57,6 @@ async function domain (t: Test, env: Record<string, string> = {}): Promise<Domai
     await until('both instances listed', async () => ((await http(x.base, 'GET', '/domain')).json.instances as unknown[]).length === 2 ? true : undefined, 10000)
   }
   return { a, b, byBase: (base) => [a, b].find(x => x.base === base) ?? a }
-}
-
-/** Runs a browser test; on failure saves a screenshot of every page into test-artifacts/. */
-function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>): void {
-  if (!available) {
-    t.test(name, { skip: 'no chromium' }, () => {})
-    return
-  }
-  t.test(name, async (t) => {
-    const pages: Record<string, Page | undefined> = {}
-    const errors: string[] = []
-    const consoled: string[] = []
-    try {
-      await fn(t, new Proxy(pages, {
-        set: (target, key, page: Page) => {
-          target[String(key)] = page
-          page.on('pageerror', err => { errors.push(`${String(key)}: ${err.message}`) })
-          page.on('console', message => { consoled.push(message.text()) })
-          return true
-        }
-      }))
-      t.same(errors, [], 'no script errors on any page')
-      const tokens = [...new Set(seenTokens)]
-      t.notOk(consoled.some(line => tokens.some(token => line.includes(token))), 'no resume credential on the console')
-    } catch (err) {
-      const saved = await screenshot(pages, `domain-${name}`)
-      t.comment(`screenshots: ${saved.join(', ')}`)
-      throw err
-    }
-  })
 }
 
 const button = (scope: Page | ReturnType<Page['locator']>, name: string) => scope.getByRole('button', { name, exact: true })
@@ -145,7 +115,7 @@ async function recordButtons (page: Page): Promise<void> {
 
 browserTest('failover: the instance the bar is on is killed mid-call; the bar moves the session to the other one by itself', async (t, pages) => {
   const d = await domain(t)
-  const { page, context } = await openBar(browser, d.a.base)
+  const { page, context } = await openBar(browser(), d.a.base)
   pages.bar = page
   await page.locator('#connection[data-status="live"]').waitFor()
   const header = await page.locator('#server').textContent() ?? ''
@@ -220,7 +190,7 @@ browserTest('failover: the instance the bar is on is killed mid-call; the bar mo
 
 browserTest('reload mid-call: the bar takes its session back without a password or a prompt; a void credential brings the login form', async (t, pages) => {
   const d = await domain(t)
-  const { page, context } = await openBar(browser, d.a.base)
+  const { page, context } = await openBar(browser(), d.a.base)
   pages.bar = page
   // Whether the login form is ever shown, from the first moment of each load.
   await context.addInitScript(() => {

@@ -1,52 +1,20 @@
 import t, { type Test } from 'tap'
-import type { Browser, Page } from 'playwright-core'
-import { haveChromium, launch, logIn, openBar, screenshot, shown, CHROMIUM } from '../helpers/browser.js'
+import type { Page } from 'playwright-core'
+import { browserTests, logIn, openBar, shown } from '../helpers/browser.js'
 import { startServer, type ServerProcess } from '../helpers/process.js'
 import { freePort } from '../../bench/lib.js'
 
 // The media bar at / in a real Chromium, against real server processes. CI installs Debian's
 // chromium (.ci/run); on a machine without it these tests are skipped with a message.
 
-const available = haveChromium()
-if (!available) {
-  if (process.env.CI !== undefined) t.fail(`${CHROMIUM} is missing: .ci/run installs it with apt-get`)
-  else t.comment(`browser tests skipped: no ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`)
-}
-
 const ENV = { SIM_LOGIN_DELAY_MS: '50', SSE_RETRY_MS: '250' }
 
 t.setTimeout(240_000)
-let browser: Browser
-t.before(async () => { if (available) browser = await launch() })
-t.teardown(async () => { if (available) await browser.close() })
-
-/** Runs a browser test; on failure saves a screenshot of every page into test-artifacts/. */
-function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>, about: 'the CTI' | 'the page' = 'the CTI'): void {
-  if (!available) {
-    t.test(name, { skip: 'no chromium' }, () => {})
-    return
-  }
-  if (process.env.TEST_CTI === 'bridge' && about === 'the page') {
-    t.test(name, { skip: 'about the page and its servers, not the CTI: run in the embedded set-up only' }, () => {})
-    return
-  }
-  t.test(name, async (t) => {
-    const pages: Record<string, Page | undefined> = {}
-    const errors: string[] = []
-    const watch = (label: string, page: Page): Page => {
-      pages[label] = page
-      page.on('pageerror', err => { errors.push(`${label}: ${err.message}`) })
-      return page
-    }
-    try {
-      await fn(t, new Proxy(pages, { set: (_target, key, page: Page) => { watch(String(key), page); return true } }))
-      t.same(errors, [], 'no script errors on any page')
-    } catch (err) {
-      const saved = await screenshot(pages, name)
-      t.comment(`screenshots: ${saved.join(', ')}`)
-      throw err
-    }
-  })
+const { browser, browserTest: anyCti } = browserTests(t, 'mediabar')
+/** A test about the page and its servers, not the CTI: run in the embedded set-up only. */
+const about = (what: 'the CTI' | 'the page') => what === 'the page' && process.env.TEST_CTI === 'bridge' ? { skip: 'about the page and its servers, not the CTI: run in the embedded set-up only' } : {}
+function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>, what: 'the CTI' | 'the page' = 'the CTI'): void {
+  anyCti(name, fn, about(what))
 }
 
 const button = (scope: Page | ReturnType<Page['locator']>, name: string) => scope.getByRole('button', { name, exact: true })
@@ -72,7 +40,7 @@ browserTest('an agent\'s day: takeover, ready, a call answered, held, consulted 
   t.teardown(async () => { await server.stop() })
 
   // Desktop A, at 320 px: agent1 logs in with the keyboard only.
-  const a = await openBar(browser, server.base, 320)
+  const a = await openBar(browser(), server.base, 320)
   pages.a = a.page
   const pageA = a.page
   await pageA.locator('#connection[data-status="live"]').waitFor()
@@ -95,7 +63,7 @@ browserTest('an agent\'s day: takeover, ready, a call answered, held, consulted 
   t.equal(overflow, 0, 'nothing scrolls sideways at 320 px')
 
   // Desktop B: agent1 again. The server asks; B takes over; A is told.
-  const b = await openBar(browser, server.base)
+  const b = await openBar(browser(), server.base)
   pages.b = b.page
   const pageB = b.page
   await logIn(pageB, 'agent1', 'demo-pass-1')
@@ -188,7 +156,7 @@ browserTest('an agent\'s day: takeover, ready, a call answered, held, consulted 
 browserTest('a reload mid-call: the bar takes the session back by itself (resume credential) and shows the call as it is, timer and all', async (t, pages) => {
   const server = await startServer(ENV)
   t.teardown(async () => { await server.stop() })
-  const { page, context } = await openBar(browser, server.base)
+  const { page, context } = await openBar(browser(), server.base)
   pages.bar = page
   await logIn(page, 'agent4', 'demo-pass-4')
   await goReady(t, page)
@@ -239,7 +207,7 @@ browserTest('the page recovers after the server restarts', async (t, pages) => {
   const port = await freePort()
   let server: ServerProcess = await startServer({ ...ENV, PORT: String(port) })
   t.teardown(async () => { await server.stop() })
-  const { page, context } = await openBar(browser, server.base)
+  const { page, context } = await openBar(browser(), server.base)
   pages.bar = page
   await logIn(page, 'agent3', 'demo-pass-3')
   await goReady(t, page)
@@ -278,7 +246,7 @@ browserTest('chooses the accepting server with the fewest clients, across origin
     const opened = await (await fetch(`${serving.base}/clients`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json() as { token: string }
     await fetch(`${serving.base}/services/6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f/binding`, { method: 'POST', headers: { authorization: `Bearer ${opened.token}` } })
   }
-  const { page, context } = await openBar(browser, serving.base)
+  const { page, context } = await openBar(browser(), serving.base)
   pages.bar = page
   await page.locator('#connection[data-status="live"]').waitFor()
   t.equal(await page.locator('#server').getAttribute('data-base'), other.base, 'the other instance (0 clients) is chosen')
@@ -293,7 +261,7 @@ browserTest('chooses the accepting server with the fewest clients, across origin
 browserTest('falls back to the WebSocket face when EventSource keeps failing', async (t, pages) => {
   const server = await startServer(ENV)
   t.teardown(async () => { await server.stop() })
-  const context = await browser.newContext({ viewport: { width: 420, height: 900 } })
+  const context = await browser().newContext({ viewport: { width: 420, height: 900 } })
   const page = await context.newPage()
   pages.bar = page
   page.setDefaultTimeout(10000)
