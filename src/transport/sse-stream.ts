@@ -48,6 +48,9 @@ export class SseStream {
   #aborted = false
   #closing: string | undefined
   #wake: ((why: Wake) => void) | undefined
+  /** An event was appended since the stream last read the outbox. */
+  #pending = false
+  #timer: NodeJS.Timeout | undefined
 
   constructor (client: ClientRecord, response: Closable, heartbeatMs: number) {
     this.client = client
@@ -77,11 +80,29 @@ export class SseStream {
   /** The stream's messages; without `named` they carry no `event:` line (EventSource's onmessage gets them all). */
   async * messages (after: number, named: boolean): AsyncGenerator<SseMessage> {
     const cursor = new OutboxCursor(this.client.outbox, after)
+    // One subscription and one heartbeat timer for the stream's life, not one per wake-up: an
+    // append while the stream is busy only sets #pending, and each wait refreshes the timer.
+    const unsubscribe = this.client.outbox.subscribe(() => {
+      this.#pending = true
+      this.#wake?.('event')
+    })
+    this.#timer = setTimeout(() => { this.#wake?.('timeout') }, this.#heartbeatMs)
+    try {
+      yield * this.#serve(cursor, named)
+    } finally {
+      unsubscribe()
+      clearTimeout(this.#timer)
+      this.#wake = undefined
+    }
+  }
+
+  async * #serve (cursor: OutboxCursor, named: boolean): AsyncGenerator<SseMessage> {
     while (!this.#aborted) {
       if (this.#closing !== undefined) {
         yield { ...(named && { event: 'shutdown' }), data: shutdownFrame(this.#closing) }
         return
       }
+      this.#pending = false
       const read = cursor.read(BATCH)
       if (read.kind === 'resync') {
         yield { id: String(read.latest), ...(named && { event: 'resync' }), data: read.frame }
@@ -105,16 +126,14 @@ export class SseStream {
   /** Waits for a new outbox entry, the heartbeat interval, or the end of the stream. */
   async #wait (): Promise<Wake> {
     if (this.#aborted || this.#closing !== undefined) return 'close'
+    // An event appended since the last read: no need to sleep.
+    if (this.#pending) return 'event'
+    this.#timer?.refresh()
     return await new Promise<Wake>(resolve => {
-      const finish = (why: Wake): void => {
-        clearTimeout(timer)
-        unsubscribe()
+      this.#wake = (why: Wake): void => {
         this.#wake = undefined
         resolve(why)
       }
-      const timer = setTimeout(finish, this.#heartbeatMs, 'timeout')
-      const unsubscribe = this.client.outbox.subscribe(() => { finish('event') })
-      this.#wake = finish
     })
   }
 }
