@@ -1,17 +1,20 @@
 // The client side of the event-path benchmark, in its own process (forked by bench/events.ts):
-// holds N agents' event streams (SSE, the WebSocket face, or the raw writer's SSE), places calls
-// to the agents through the simulator at a set rate (or as fast as the agents clear them), and
+// holds N agents' event streams (SSE, the WebSocket face, the raw writer's SSE, or the socket.io
+// peer's sockets), places calls to the agents through the simulator (the raw writer and the
+// socket.io peer: POST /call/<i>) at a set rate (or as fast as the agents clear them), and
 // measures delivery: events per second, latency from placing a call to the agent receiving the
 // workflow's state.updated for it, and lost or duplicated events (ids must go 1, 2, 3 …).
 import { Agent, request } from 'node:http'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { writeFileSync } from 'node:fs'
 import WebSocket from 'ws'
-import { json, loginAgent, percentile, pool } from './lib.js'
+import { io } from 'socket.io-client'
+import { canned, json, loginAgent, percentile, pool } from './lib.js'
 
 export interface DriverOptions {
   base: string
-  mode: 'sse' | 'ws' | 'raw'
+  /** raw: bench/raw-sse-server.ts; socketio: bench/socketio-server.ts (both replay canned frames) */
+  mode: 'sse' | 'ws' | 'raw' | 'socketio'
   agents: number
   /** calls per second over all agents; 0 = each agent gets its next call as soon as it is free */
   rate: number
@@ -95,7 +98,7 @@ function onEvent (a: AgentState, id: number, data: string): void {
 function maybeHangUp (a: AgentState): void {
   if (!a.offered || a.callId === undefined || a.hungUp) return
   a.hungUp = true
-  const path = options.mode === 'raw' ? `/call/${a.index}` : `/simulator/calls/${a.callId}`
+  const path = canned(options.mode) ? `/call/${a.index}` : `/simulator/calls/${a.callId}`
   void call('DELETE', path).catch(() => {})
 }
 
@@ -128,7 +131,7 @@ function placeCall (a: AgentState): void {
     a.callId = answer.callId
     maybeHangUp(a)
   }
-  if (options.mode === 'raw') void call('POST', `/call/${a.index}`).then(done, () => {})
+  if (canned(options.mode)) void call('POST', `/call/${a.index}`).then(done, () => {})
   else void call('POST', '/simulator/calls', { from: '+15550000000', to: a.extension }).then(done, () => {})
 }
 
@@ -177,11 +180,23 @@ function openWs (a: AgentState): Promise<void> {
   })
 }
 
+/** socket.io-client over the WebSocket transport only; each event is `('event', id, data)`. */
+function openSocketIo (a: AgentState): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // forceNew: a connection (a Manager) per agent, never one multiplexed for all; no reconnection,
+    // so a dropped connection shows as lost events rather than a quiet new stream.
+    const socket = io(options.base, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { agent: String(a.index) } })
+    socket.once('connect_error', reject)
+    socket.once('connect', () => { resolve() })
+    socket.on('event', (id: number, data: string) => { onEvent(a, id, data) })
+  })
+}
+
 async function main (opts: DriverOptions): Promise<DriverResult> {
   options = opts
   agents = Array.from({ length: opts.agents }, (_, i) => ({ index: i, extension: String(2000 + i), lastId: 0, busy: false, placedAt: 0, offered: false, hungUp: false }))
   const t0 = performance.now()
-  if (opts.mode !== 'raw') {
+  if (!canned(opts.mode)) {
     await pool(agents, 16, async (a) => {
       const login = await loginAgent(opts.base, `bench-${a.index + 1}`, 'bench-pass')
       Object.assign(a, login)
@@ -189,10 +204,11 @@ async function main (opts: DriverOptions): Promise<DriverResult> {
   }
   await pool(agents, 64, async (a) => {
     if (opts.mode === 'raw') await openSse(a, `${opts.base}/events/${a.index}`)
+    else if (opts.mode === 'socketio') await openSocketIo(a)
     else if (opts.mode === 'sse') await openSse(a, `${opts.base}/clients/${a.clientId ?? ''}/events?token=${a.token ?? ''}&names=false`)
     else await openWs(a)
   })
-  if (opts.mode !== 'raw') {
+  if (!canned(opts.mode)) {
     await pool(agents, 16, async (a) => {
       await json(`${opts.base}/services/6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f/resources/${a.session ?? ''}/requests`, {
         method: 'POST', headers: { authorization: `Bearer ${a.token ?? ''}`, 'content-type': 'application/json' }, body: '{"command":"session.ready"}'

@@ -1,11 +1,13 @@
 // The event path: N agents logged in with an open stream each (held by a second process, see
 // event-driver.ts), calls flowing through the simulator; the same delivery load through a raw
-// node:http SSE writer in the same run. Reports events/s, latency, loss, server CPU and RSS.
+// node:http SSE writer and through a socket.io server (the library an integrator would otherwise
+// reach for), both replaying the same canned frames, in the same run. Reports events/s, latency,
+// loss, server CPU and RSS.
 import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { projectPath } from '../src/paths.js'
-import { generatedDirectory, procStats, round, startProcess, table, type Child } from './lib.js'
+import { canned, generatedDirectory, procStats, round, startProcess, table, type Child } from './lib.js'
 import type { DriverOptions, DriverResult } from './event-driver.js'
 
 export interface EventCase extends DriverResult {
@@ -17,7 +19,7 @@ export interface EventCase extends DriverResult {
   /** the highest RSS during the measured window (sampled twice a second) */
   rssPeakMb: number
   rssPerAgentKb: number
-  /** events held per agent's outbox when the run ended (his_outbox_events); raw writer: none */
+  /** events held per agent's outbox when the run ended (his_outbox_events); raw writer, socket.io: none */
   heldPerAgent: number | undefined
   cpuUsPerEvent: number
   /** where the contact center ran: in the server, or a connector process across the CTI bridge */
@@ -85,9 +87,9 @@ async function drive (server: Child, opts: DriverOptions, steady = false, connec
   }
 }
 
-/** The events all client outboxes hold (`his_outbox_events` in GET /metrics); the raw writer has none. */
+/** The events all client outboxes hold (`his_outbox_events` in GET /metrics); the canned peers have none. */
 async function outboxEvents (server: Child, mode: DriverOptions['mode']): Promise<number | undefined> {
-  if (mode === 'raw') return undefined
+  if (canned(mode)) return undefined
   const text = await (await fetch(`${server.base}/metrics`)).text()
   const match = /^his_outbox_events (\d+)$/m.exec(text)
   if (match === null) throw new Error('no his_outbox_events in GET /metrics')
@@ -106,16 +108,19 @@ export interface EventOptions {
   steadySeconds: number
   /** also each paced and saturated run with the simulator as a connector process across the CTI bridge */
   bridge: boolean
-  /** the smoke run (tests): over the bridge, the saturated runs only */
+  /** the smoke run (tests): over the bridge and for the socket.io peer, the saturated runs only */
   smoke?: boolean
 }
 
-/** Where the SSE run for `n` agents records the frames of one call (for the raw writer). */
+/** Where the SSE run for `n` agents records the frames of one call (for the raw writer and the socket.io peer). */
 export function templatesFile (n: number): string {
   return join(tmpdir(), `his-bench-templates-${process.pid}-${n}.json`)
 }
 
-/** For each N: ours over SSE (recording one call's frames), over the WebSocket, then the raw writer. */
+/**
+ * For each N: ours over SSE (recording one call's frames), over the WebSocket, then the raw
+ * writer and the socket.io peer replaying those frames, each at every rate.
+ */
 export async function runEventBench (options: EventOptions): Promise<EventCase[]> {
   const cases: EventCase[] = []
   for (const n of options.agents) {
@@ -141,12 +146,18 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
         if (options.bridge && !steady && (rate === 0 || options.smoke !== true)) cases.push(await overTheBridge(n, mode, rate, duration))
       }
     }
-    for (const rate of rates) {
-      const raw = await startProcess('build/bench/raw-sse-server.js', {}, [templates])
-      try {
-        cases.push(await drive(raw, { base: raw.base, mode: 'raw', agents: n, rate, duration: options.duration }))
-      } finally {
-        await raw.stop()
+    const peers = [
+      { mode: 'raw' as const, script: 'build/bench/raw-sse-server.js', rates },
+      { mode: 'socketio' as const, script: 'build/bench/socketio-server.js', rates: options.smoke === true ? rates.filter(rate => rate === 0) : rates }
+    ]
+    for (const peer of peers) {
+      for (const rate of peer.rates) {
+        const server = await startProcess(peer.script, {}, [templates])
+        try {
+          cases.push(await drive(server, { base: server.base, mode: peer.mode, agents: n, rate, duration: options.duration }))
+        } finally {
+          await server.stop()
+        }
       }
     }
   }
@@ -190,8 +201,8 @@ export function eventTable (cases: EventCase[]): string {
     cases.map(c => {
       const raw = rawOf(c)
       return [
-        c.agents, c.mode, c.mode === 'raw' ? '' : c.cti, c.rate !== 0 ? c.rate : c.steady ? `max, ${Math.round(c.duration)} s` : 'max', c.eventsPerSecond,
-        c.mode !== 'raw' && raw !== undefined ? round(c.eventsPerSecond / Math.max(1, raw.eventsPerSecond), 2) : '',
+        c.agents, c.mode, canned(c.mode) ? '' : c.cti, c.rate !== 0 ? c.rate : c.steady ? `max, ${Math.round(c.duration)} s` : 'max', c.eventsPerSecond,
+        c !== raw && raw !== undefined ? round(c.eventsPerSecond / Math.max(1, raw.eventsPerSecond), 2) : '',
         c.latency.p50, c.latency.p99, c.latency.max, c.lost, c.duplicated, `${c.callsCompleted}/${c.calls}`,
         `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}→${c.rssPeakMb}`, c.rssPerAgentKb, c.heldPerAgent ?? '', `${c.driverLagP99}/${c.driverLagMax}`, c.connectorCpuUsPerEvent ?? ''
       ]

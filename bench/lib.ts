@@ -14,6 +14,14 @@ export interface Child {
   stop: () => Promise<void>
 }
 
+/**
+ * The event bench's baselines that replay canned frames (the raw SSE writer and the socket.io
+ * peer): no login, no outbox, calls placed and hung up with POST and DELETE /call/<i>.
+ */
+export function canned (mode: string): boolean {
+  return mode === 'raw' || mode === 'socketio'
+}
+
 /** A free TCP port on the loopback interface. */
 export async function freePort (): Promise<number> {
   return await new Promise((resolve, reject) => {

@@ -29,7 +29,7 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
   t.same(Object.keys(http?.ratios ?? {}).sort(), ['GET /services', 'prepareSession (override)', 'session.ready / notready'], 'http: a ratio per route')
 
   const events = report.events ?? []
-  for (const mode of ['sse', 'ws', 'raw']) {
+  for (const mode of ['sse', 'ws', 'raw', 'socketio']) {
     const max = events.find(c => c.mode === mode && c.rate === 0 && !c.steady && c.cti === 'embedded')
     t.ok(max !== undefined && max.calls > 0, `events ${mode}: calls flowed`)
     t.equal(max?.callsCompleted, max?.calls, `events ${mode}: every call was offered and cleared`)
@@ -37,7 +37,7 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
     t.equal(max?.lost, 0, `events ${mode}: nothing lost`)
     t.equal(max?.duplicated, 0, `events ${mode}: nothing duplicated`)
     t.ok(max !== undefined && max.rssConnectedMb > 0 && max.rssPeakMb > 0, `events ${mode}: server memory read`)
-    if (mode !== 'raw') t.ok(max !== undefined && max.heldPerAgent !== undefined && max.heldPerAgent > 0, `events ${mode}: outbox events read from /metrics`)
+    if (mode === 'sse' || mode === 'ws') t.ok(max !== undefined && max.heldPerAgent !== undefined && max.heldPerAgent > 0, `events ${mode}: outbox events read from /metrics`)
   }
 
   for (const mode of ['sse', 'ws']) {
@@ -46,6 +46,10 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
     t.same([bridged?.lost, bridged?.duplicated], [0, 0], `events ${mode} over the CTI bridge: nothing lost or duplicated`)
     t.ok(bridged?.connectorCpuUsPerEvent !== undefined, `events ${mode} over the CTI bridge: the connector's CPU read`)
   }
+
+  const socketio = events.filter(c => c.mode === 'socketio')
+  t.same(socketio.map(c => c.rate), [0], 'events socketio: in the smoke run, the saturated run only')
+  t.match(reportMarkdown(report), /\| 4 \| socketio \| {2}\| max \| \d+ \| [\d.]+ \|/, 'events socketio: a row of the event table, with its ratio to the raw writer')
 
   const steady = events.filter(c => c.steady)
   t.same(steady.map(c => c.mode), ['sse', 'ws'], 'events: a steady-state run of the largest N over each face')
