@@ -137,6 +137,19 @@ export const ConfigSchema = Type.Object({
   SIM_MAX_CALLS: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'calls the simulator holds at once; POST /simulator/calls beyond it answers RATE_LIMITED (with SIM_MAX_DATA_BYTES it bounds what GET /simulator/calls reads)' }),
   SIM_MAX_DATA_BYTES: Type.Integer({ minimum: 64, maximum: 65536, default: 4096, description: 'largest attached data of a simulated call, in bytes of JSON' }),
   SIM_MAX_QUEUE_MS: Type.Integer({ minimum: 1000, maximum: 86_400_000, default: 600000, description: 'a simulated caller who waits in a queue this long hangs up (abandons)' }),
+  SIM_MAX_CHATS: Type.Integer({ minimum: 1, maximum: 5000, default: 500, description: 'chats the simulator holds at once (queued, offered, live or in wrap-up); POST /simulator/chats beyond it answers RATE_LIMITED' }),
+  CHAT_MAX_PER_AGENT: Type.Integer({
+    minimum: 0,
+    maximum: 20,
+    default: 3,
+    description: 'the simulator\'s chat channel: how many chats an agent takes at once (offered, live or in wrap-up; voice stays one call); 0: the simulator offers no chat'
+  }),
+  CHAT_TRANSCRIPT_KEEP: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 100,
+    description: 'how many of a chat\'s last messages a snapshot keeps (the simulator\'s and the session\'s): what a takeover, reload, failover or transfer brings back'
+  }),
   CLIENT_UNBOUND_MS: Type.Integer({
     minimum: 1000,
     maximum: 86_400_000,

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { instanceIdOf, publicUrlOf, type Config } from './config.js'
 import { ClientRegistry } from './core/client.js'
 import { ManualClock, SystemClock, type Clock } from './core/clock.js'
@@ -15,9 +16,9 @@ import { SIMULATOR_CONTROLS, localControl, remoteControl, type SimulatorControl 
 import type { Simulator } from './cti/simulator/simulator.js'
 import { LocalDomain, type Domain } from './domain/domain.js'
 import { RedisDomain } from './domain/redis-domain.js'
-import { InteractionProcessor } from './processor/interaction-processor.js'
+import { InteractionProcessor, offersChat } from './processor/interaction-processor.js'
 import { VERSION } from './version.js'
-import { loadCallModels } from './workflow/call-model.js'
+import { CallModelError, hasChatViews, loadCallModels } from './workflow/call-model.js'
 import { WorkflowManager } from './workflow/workflow-manager.js'
 
 /** Everything one server instance holds, framework-free. */
@@ -76,6 +77,16 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
   const transportClock = options.transportClock ?? new SystemClock()
   const models = loadCallModels(config.MODELS_DIR)
   const { cti, simulator, bridge } = chooseCti(config, clock, log)
+  // A CTI that offers chat needs every model's chat views: the embedded simulator says so now
+  // (a connector's capabilities come later; prepareSession refuses such a model then).
+  if (simulator !== undefined && offersChat(simulator.capabilities())) {
+    for (const model of models.values()) {
+      if (!hasChatViews(model)) {
+        simulator.close()
+        throw new CallModelError(join(config.MODELS_DIR, `${model.name}.json`), '/views', 'the simulator offers chat (CHAT_MAX_PER_AGENT > 0) but this model has no chat views (chat and chatChannel): add them, extend the default model, or set CHAT_MAX_PER_AGENT=0')
+      }
+    }
+  }
   const embeddedControl = simulator === undefined ? undefined : localControl(simulator, clock)
   const bridgeControl = bridge === undefined ? undefined : remoteControl(async (name, args) => await bridge.control(name, args))
   const domain = chooseDomain(config, log)
@@ -104,7 +115,8 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     }, clock, log.child({ component: 'logins' }), domain.loginCounts(clock)),
     now: () => clock.now(),
     ownerPresent: clientId => clients.get(clientId) !== undefined,
-    domain
+    domain,
+    transcriptKeep: config.CHAT_TRANSCRIPT_KEEP
   })
   domain.report({
     load: () => {

@@ -40,9 +40,12 @@ function envelopes (frames: SseFrame[]): Json[] {
 /** What a new media bar sees after adopting: the processor's events, then the views. */
 function checkRestored (t: Test, seen: Json[]): void {
   const processor = seen.filter(e => e.serviceId === PROCESSOR_ID).map(e => e.event)
-  t.same(processor.map(e => e.name), ['session.started', 'channel.activated', 'state.updated', 'interaction.restored'], 'the session and its call, as they are')
-  t.match(processor[2]?.data, { state: 'busy' })
-  const restored = processor[3]
+  t.same(processor.map(e => `${String(e.name)} ${String(e.target)}`), [
+    `session.started ${RID}`, `channel.activated ${RID}.voice`, `channel.activated ${RID}.chat`, `state.updated ${RID}.chat`, `state.updated ${RID}`, `interaction.restored ${IX}`
+  ], 'the session, its channels (the chat channel with its readiness) and its call, as they are')
+  t.match(processor[3]?.data, { state: 'not_ready', reason: null, chats: 0, max: 3 })
+  t.match(processor[4]?.data, { state: 'busy' })
+  const restored = processor[5]
   t.equal(restored?.target, IX)
   t.match(restored?.data, {
     interactionid: 'ix-1',
@@ -56,8 +59,8 @@ function checkRestored (t: Test, seen: Json[]): void {
     wrapUpUntil: null
   }, 'restored: the call whole, with when it started')
   const views = seen.filter(e => e.serviceId === WM).map(e => e.event)
-  t.same(views.map(e => e.target), [RID, IX], 'then the views: the session, the call')
-  t.same(enabled(views[1]?.data ?? []), ['conversation.conference', 'conversation.dtmf', 'conversation.hold', 'conversation.release', 'conversation.transfer',
+  t.same(views.map(e => e.target), [RID, `${RID}.chat`, IX], 'then the views: the session, the chat channel, the call')
+  t.same(enabled(views[2]?.data ?? []), ['conversation.conference', 'conversation.dtmf', 'conversation.hold', 'conversation.release', 'conversation.transfer',
     'interaction.consult', 'interaction.request.recording.start', 'interaction.setdata'], 'the call\'s buttons: hold enabled, answer not')
 }
 
@@ -84,7 +87,7 @@ t.test('a takeover over REST mid-call keeps the call; the new session adopts it 
 
   await second.bindResource(PROCESSOR_ID, RID)
   await second.bindResource(WM, RID)
-  checkRestored(t, envelopes(await sse.take(6)))
+  checkRestored(t, envelopes(await sse.take(9)))
   const snapshot = (await second.snapshot(PROCESSOR_ID, RID)).data
   t.match(snapshot.session, { state: 'busy', loggedIn: true, pendingLogout: null })
   t.match(snapshot.interactions, [{ target: IX, state: 'STARTED', since: '2026-01-01T09:00:00.100Z', startedAt: '2026-01-01T09:00:00.100Z', conversations: [{ target: conversation, state: 'connected' }] }])
@@ -143,7 +146,7 @@ t.test('a WebSocket media bar without resume drops mid-call and comes back as a 
   t.match(await call(again, { ...prepare, request: { ...prepare.request, data: { agent: AGENT1, override: true } } }), { response: { result: 'success' } })
   t.match(await theCall(test), { state: 'connected', parties: [{ number: CALLER }, { agentId: 'agent1', state: 'connected' }] }, 'the call is kept')
   const { before } = await again.request({ messageType: 'coreRequest', command: 'bindResource', serviceId: PROCESSOR_ID, resourceId: RID })
-  t.same(before.map(m => m.event?.name), ['session.started', 'channel.activated', 'state.updated', 'interaction.restored'], 'the call, restored')
+  t.same(before.map(m => m.event?.name), ['session.started', 'channel.activated', 'channel.activated', 'state.updated', 'state.updated', 'interaction.restored'], 'the call, restored (with the chat channel)')
 })
 
 t.test('the grace period ends mid-call: the call goes on, the agent is pending logout and gets no call, then is logged out after wrap-up (client_lost)', async t => {

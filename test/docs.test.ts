@@ -52,7 +52,7 @@ t.test('the README demo agents are the simulator directory', async t => {
 })
 
 t.test('every curl example of the README is in a section a test runs', async t => {
-  const tested = ['walkthrough', 'walkthrough-call'].map(section)
+  const tested = ['walkthrough', 'walkthrough-call', 'walkthrough-chat'].map(section)
   const blocks = [...README.matchAll(/```bash\n([\s\S]*?)```/g)].map(m => m[1] ?? '').filter(b => b.includes('curl'))
   t.ok(blocks.length >= 2)
   for (const block of blocks) t.ok(tested.some(s => s.includes(block)), `tested: ${block.split('\n')[0] ?? ''}`)
@@ -66,7 +66,7 @@ function loggedIn (name: string): string[] {
 t.test('the walk-throughs log in other agents than the one the README suggests for the media bar', async t => {
   const mediaBar = /## The media bar[\s\S]*?Log in as a demo agent \(`([^`]+)`/.exec(README)?.[1]
   t.ok(mediaBar, 'the media bar section names its agent')
-  for (const name of ['walkthrough', 'walkthrough-call']) {
+  for (const name of ['walkthrough', 'walkthrough-call', 'walkthrough-chat']) {
     const agents = loggedIn(name)
     t.ok(agents.length > 0, `${name} logs an agent in`)
     t.notOk(agents.includes(mediaBar ?? ''), `${name} does not log in ${mediaBar ?? ''}`)
@@ -126,6 +126,24 @@ function checkCall (t: Test, stdout: string): void {
   }
 }
 
+// Once, embedded: over the bridge the chat controls are the same routes, forwarded (test/bridge/chat.test.ts).
+t.test('the README chat walk-through: ready for chat, a customer writes, accept, answer, end, complete, the transcript', async t => {
+  const stdout = await runBlock(t, 'walkthrough-chat')
+  const answers = stdout.split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l) as Record<string, any>)
+  t.same(loggedIn('walkthrough-chat'), ['agent4'], 'the README block logs in agent4, as checked here')
+  t.match(stdout, /^customer chat chat-\d+$/m)
+  t.match(stdout, /^chat Simulator-agent4\.chat\.ix-\d+$/m)
+  for (const command of ['channel.ready', 'interaction.accept', 'chat.send', 'interaction.terminate', 'interaction.complete', 'session.logout']) {
+    t.match(answers.find(a => a.command === command), { result: 'success' }, command)
+  }
+  t.match(answers.find(a => a.messageId !== undefined), { result: 'success', messageId: /^chat-\d+-m\d+$/ }, 'the customer\'s message')
+  const transcript = /^```\n(customer: [\s\S]*?)```/m.exec(README.slice(README.indexOf('<!-- walkthrough-chat:end -->')))?.[1] ?? ''
+  t.ok(transcript !== '' && stdout.includes(transcript), 'the transcript is the one the README shows')
+  for (const event of ['interaction.added', 'chat.message', 'interaction.accept.done', 'interaction.chat.send.done', 'interaction.terminate.done', 'interaction.complete.done', 'interaction.deleted']) {
+    t.match(stdout, new RegExp(`event: ${event.replace(/\./g, '\\.')}$`, 'm'), `the stream carried ${event}`)
+  }
+})
+
 for (const [delay, bridge] of [['300', false], ['0', false], ['300', true]] as const) {
   t.test(`the README walk-through works as written against a live server (login ${delay} ms${bridge ? ', the simulator as a connector process' : ''})`, async t => {
     checkLogin(t, await runBlock(t, 'walkthrough', { SIM_LOGIN_DELAY_MS: delay }, bridge), delay)
@@ -170,10 +188,10 @@ function checkLogin (t: Test, stdout: string, delay: string): void {
   }).filter(f => f.event !== undefined)
   // The login runs on real time: it completes after the binds (the usual case) or, on a slow
   // machine, before them. The README documents both; nothing else may differ.
-  const loginAfterBind = ['state.updated wf', 'session.started p', 'state.updated wf', 'channel.activated p', 'state.updated p']
-  const loginBeforeBind = ['session.started p', 'channel.activated p', 'state.updated p', 'state.updated wf']
+  const loginAfterBind = ['state.updated wf', 'session.started p', 'state.updated wf', 'channel.activated p', 'state.updated p', 'channel.activated p', 'state.updated wf', 'state.updated p']
+  const loginBeforeBind = ['session.started p', 'channel.activated p', 'state.updated p', 'channel.activated p', 'state.updated p', 'state.updated wf', 'state.updated wf']
   const rest = ['state.updated p', 'state.updated wf', 'state.updated p', 'state.updated wf',
-    'state.updated p', 'channel.deactivated p', 'session.ended p', 'state.updated wf']
+    'state.updated p', 'channel.deactivated p', 'channel.deactivated p', 'session.ended p', 'state.updated wf']
   const seen = frames.map(f => `${f.event} ${f.from}`)
   const login = seen[0] === 'state.updated wf' ? loginAfterBind : loginBeforeBind
   if (delay === '0') t.same(login, loginBeforeBind, 'an instant login completes before the binds')

@@ -41,6 +41,20 @@ t.test('a broken call model stops start-up with the file and the path', async t 
   t.match(result.stderr, `call model ${join(dir, 'default.json')}: /views/session/states/initial/on/0/target: state limbo is not defined`)
 })
 
+t.test('a model without chat views stops start-up while the simulator offers chat, and names what to do', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'models-'))
+  const model = JSON.parse(readFileSync(projectPath('models/default.json'), 'utf8'))
+  delete model.views.chat
+  delete model.views.chatChannel
+  writeFileSync(join(dir, 'default.json'), JSON.stringify(model))
+  const result = await failedStart({ MODELS_DIR: dir })
+  t.equal(result.code, 1)
+  t.match(result.stderr, `call model ${join(dir, 'default.json')}: /views: the simulator offers chat (CHAT_MAX_PER_AGENT > 0) but this model has no chat views (chat and chatChannel)`)
+  const voice = await startServer({ MODELS_DIR: dir, CHAT_MAX_PER_AGENT: '0' })
+  t.teardown(async () => { await voice.stop() })
+  t.equal((await fetch(`${voice.base}/health`)).status, 200, 'with CHAT_MAX_PER_AGENT=0 the same model runs')
+})
+
 t.test('a bad environment variable stops start-up and names it', async t => {
   const result = await failedStart({ PORT: 'http' })
   t.equal(result.code, 1)

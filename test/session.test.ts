@@ -2,8 +2,11 @@ import t, { type Test as TestBase } from 'tap'
 import { AGENT1, PROCESSOR_ID, RestClient, WM, body, build, enabled } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
 
+// These walk the voice session's exact event sequences; the chat channel's own are test/chat.test.ts's.
+const VOICE_ONLY = { CHAT_MAX_PER_AGENT: 0 }
+
 async function setup (t: TestBase): Promise<{ bar: RestClient, rid: string, sse: SseReader, advance: (ms: number) => void, app: any }> {
-  const { app, clock, listen } = await build(t)
+  const { app, clock, listen } = await build(t, VOICE_ONLY)
   const base = await listen()
   const bar = await RestClient.open(app)
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`)
@@ -65,7 +68,7 @@ t.test('ready, not ready with reasons, logout with reason, login again, dispose'
 })
 
 t.test('while the CTI login is under way: logout is not offered, dispose cancels the login', async t => {
-  const { app, clock, sim } = await build(t)
+  const { app, clock, sim } = await build(t, VOICE_ONLY)
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)
   const refused = await bar.request(rid, 'session.logout')
@@ -82,7 +85,7 @@ t.test('while the CTI login is under way: logout is not offered, dispose cancels
 })
 
 t.test('events of a session nobody has bound yet are kept and delivered on bind', async t => {
-  const { app, clock } = await build(t)
+  const { app, clock } = await build(t, VOICE_ONLY)
   const bar = await RestClient.open(app)
   await bar.bindService(PROCESSOR_ID)
   await bar.bindService(WM)

@@ -3,8 +3,9 @@ import { AGENT1, RestClient, body, build } from './helpers/app.js'
 import { SseReader } from './helpers/sse.js'
 import { waitFor } from './helpers/wait.js'
 
+// Event counts here are the voice session's (no chat channel): what resume does is the same for any event.
 t.test('resume with Last-Event-ID: nothing missed, nothing repeated', async t => {
-  const { app, clock, listen } = await build(t)
+  const { app, clock, listen } = await build(t, { CHAT_MAX_PER_AGENT: 0 })
   const base = await listen()
   const bar = await RestClient.open(app)
   const url = `${base}/clients/${bar.clientId}/events?token=${bar.token}`
@@ -73,7 +74,7 @@ t.test('delivered events: the last OUTBOX_REPLAY stay for a reconnect, undeliver
 })
 
 t.test('a reconnect without Last-Event-ID continues after what was last sent', async t => {
-  const { app, clock, listen } = await build(t)
+  const { app, clock, listen } = await build(t, { CHAT_MAX_PER_AGENT: 0 })
   const base = await listen()
   const bar = await RestClient.open(app)
   const rid = await bar.login(AGENT1)

@@ -3,8 +3,9 @@ import { AGENT1, PROCESSOR_ID, RestClient, WM, body, build, enabled } from './he
 import { SseReader } from './helpers/sse.js'
 
 // docs/protocol.md: the real trace of a media bar logging in, replayed over REST + SSE.
+// The trace is of a voice-only deployment: no chat channel (CHAT_MAX_PER_AGENT=0).
 t.test('the real trace over REST + SSE: exact answers, exact events, exact order', async t => {
-  const { app, clock, listen } = await build(t)
+  const { app, clock, listen } = await build(t, { CHAT_MAX_PER_AGENT: 0 })
   const base = await listen()
   const bar = await RestClient.open(app, 'media-bar agent1')
   const sse = await SseReader.connect(`${base}/clients/${bar.clientId}/events?token=${bar.token}`)

@@ -4,8 +4,9 @@ import { UNSUPPORTED } from '../../src/errors.js'
 import type { SimulatorControl } from '../../src/cti/simulator/control.js'
 import { ANSWER_STATUS, ANY_ROUTE, SuccessAnswerSchema, answers } from '../../src/schemas/rest.schema.js'
 import {
-  SimAgentsAnswerSchema, SimCallParams, SimCallsAnswerSchema, SimClockAnswerSchema, SimClockBodySchema,
-  SimPlaceCallAnswerSchema, SimPlaceCallBodySchema, SimQueuesAnswerSchema
+  SimAgentsAnswerSchema, SimCallParams, SimCallsAnswerSchema, SimChatAnswerSchema, SimChatMessageAnswerSchema, SimChatMessageBodySchema,
+  SimChatParams, SimChatTypingBodySchema, SimChatsAnswerSchema, SimClockAnswerSchema, SimClockBodySchema,
+  SimPlaceCallAnswerSchema, SimPlaceCallBodySchema, SimQueuesAnswerSchema, SimStartChatAnswerSchema, SimStartChatBodySchema
 } from '../../src/schemas/simulator.schema.js'
 
 /** What any control route may fail with: the connector has no controls, is lost, or slow. */
@@ -79,6 +80,84 @@ const simulator: FastifyPluginAsyncTypebox = async (app) => {
       response: answers({ 200: [Type.Ref(SimQueuesAnswerSchema), 'every queue'] }, ...CONTROL_ROUTE)
     }
   }, async () => ({ result: 'success' as const, queues: await control().queues() }))
+
+  app.post('/simulator/chats', {
+    schema: {
+      tags: ['simulator'],
+      operationId: 'simulatorStartChat',
+      summary: 'A customer starts a chat',
+      description: 'A customer starts a chat with a first message: into a queue, where routing offers it to the longest-idle agent of the queue ' +
+        'whose chat channel is ready and below CHAT_MAX_PER_AGENT, or with `to` straight to an agent (ready or not, if their chat channel has room). ' +
+        'Text is plain text.',
+      body: Type.Ref(SimStartChatBodySchema),
+      response: answers({ 201: [Type.Ref(SimStartChatAnswerSchema), 'the chat is offered (or waits in the queue)'] }, ...CONTROL_ROUTE, 'INVALID_STATE')
+    }
+  }, async (request, reply) => {
+    const { chatId } = await control().startChat(request.body)
+    return reply.code(ANSWER_STATUS.created).send({ result: 'success' as const, chatId })
+  })
+
+  app.get('/simulator/chats', {
+    schema: {
+      tags: ['simulator'],
+      operationId: 'simulatorChats',
+      summary: 'Chats in the simulator, as their customers see them',
+      response: answers({ 200: [Type.Ref(SimChatsAnswerSchema), 'every chat the simulator holds'] }, ...CONTROL_ROUTE)
+    }
+  }, async () => ({ result: 'success' as const, chats: await control().chats() }))
+
+  app.get('/simulator/chats/:chatId', {
+    schema: {
+      tags: ['simulator'],
+      operationId: 'simulatorChat',
+      summary: 'One chat: its state and transcript as the customer sees it',
+      params: SimChatParams,
+      response: answers({ 200: [Type.Ref(SimChatAnswerSchema), 'the chat'] }, ...CONTROL_ROUTE, 'UNKNOWN_RESOURCE')
+    }
+  }, async (request) => ({ result: 'success' as const, chat: await control().chat(request.params.chatId) }))
+
+  app.post('/simulator/chats/:chatId/messages', {
+    schema: {
+      tags: ['simulator'],
+      operationId: 'simulatorChatMessage',
+      summary: 'The customer writes',
+      description: 'A message from the customer (plain text). Refused (INVALID_STATE) once the chat has ended.',
+      params: SimChatParams,
+      body: Type.Ref(SimChatMessageBodySchema),
+      response: answers({ 201: [Type.Ref(SimChatMessageAnswerSchema), 'the message is in the transcript (and with the agent, if one has the chat)'] }, ...CONTROL_ROUTE, 'UNKNOWN_RESOURCE', 'INVALID_STATE')
+    }
+  }, async (request, reply) => {
+    const { messageId } = await control().chatMessage(request.params.chatId, request.body.text)
+    return reply.code(ANSWER_STATUS.created).send({ result: 'success' as const, messageId })
+  })
+
+  app.post('/simulator/chats/:chatId/typing', {
+    schema: {
+      tags: ['simulator'],
+      operationId: 'simulatorChatTyping',
+      summary: 'The customer starts or stops typing',
+      params: SimChatParams,
+      body: Type.Ref(SimChatTypingBodySchema),
+      response: answers({ 200: [Type.Ref(SuccessAnswerSchema), 'the agent is told (chat.typing)'] }, ...CONTROL_ROUTE, 'UNKNOWN_RESOURCE', 'INVALID_STATE')
+    }
+  }, async (request) => {
+    await control().chatTyping(request.params.chatId, request.body.typing)
+    return { result: 'success' as const }
+  })
+
+  app.delete('/simulator/chats/:chatId', {
+    schema: {
+      tags: ['simulator'],
+      operationId: 'simulatorLeaveChat',
+      summary: 'The customer leaves',
+      description: 'The customer closes the chat: waiting in the queue it is gone; offered, the offer is abandoned; live, the agent\'s chat ends and wrap-up follows.',
+      params: SimChatParams,
+      response: answers({ 200: [Type.Ref(SuccessAnswerSchema), 'the customer left'] }, ...CONTROL_ROUTE, 'UNKNOWN_RESOURCE')
+    }
+  }, async (request) => {
+    await control().leaveChat(request.params.chatId)
+    return { result: 'success' as const }
+  })
 
   app.post('/simulator/clock', {
     schema: {

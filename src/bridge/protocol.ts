@@ -29,7 +29,7 @@ export const ConnectorInfoSchema = Type.Object({
   ctiVersion: Text(64, 'the platform\'s version'),
   capabilities: Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1024 }), { maxProperties: 64, description: 'key/values added to getCapabilities' }),
   reasonCodes: Type.Array(ReasonCodeSchema, { maxItems: 256, description: 'the not-ready reason codes' }),
-  controls: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64, description: 'the operator controls the connector takes (`control` requests): the simulator\'s `agents`, `calls`, `queues`, `placeCall`, `hangup`, `advanceClock`; empty for a real platform' }),
+  controls: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 64, description: 'the operator controls the connector takes (`control` requests): the simulator\'s `agents`, `calls`, `queues`, `placeCall`, `hangup`, `advanceClock` and the chat controls `startChat`, `chatMessage`, `chatTyping`, `leaveChat`, `chats`, `chat`; empty for a real platform' }),
   health: Type.Object({ ok: Type.Boolean(), detail: Text(512) }, { additionalProperties: false })
 }, { additionalProperties: false })
 export type ConnectorInfo = Static<typeof ConnectorInfoSchema>

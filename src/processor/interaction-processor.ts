@@ -1,4 +1,4 @@
-import { AUTH_FAILED, CTI_UNAVAILABLE, DOMAIN_UNAVAILABLE, INVALID_MESSAGE, INVALID_STATE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND, toFailure } from '../errors.js'
+import { AUTH_FAILED, CTI_UNAVAILABLE, DOMAIN_UNAVAILABLE, INVALID_MESSAGE, INVALID_STATE, LOCKED_OUT, NOT_ACCEPTING_CLIENTS, UNKNOWN_COMMAND, UNSUPPORTED, toFailure } from '../errors.js'
 import { compileCheck } from '../core/check.js'
 import type { Logger } from '../core/logger.js'
 import type { LoginThrottle } from '../core/login-throttle.js'
@@ -8,7 +8,7 @@ import type { ServiceRegistry } from '../core/service-registry.js'
 import type { CtiAgent, CtiHealth, CtiPort } from '../cti/port.js'
 import type { Domain, DomainCommand, HeldClaim, ResumeRecord } from '../domain/domain.js'
 import { PrepareSessionDataSchema, SESSION_REQUESTS, type PrepareSessionData } from '../schemas/session-requests.schema.js'
-import type { CompiledModel } from '../workflow/call-model.js'
+import { hasChatViews, type CompiledModel } from '../workflow/call-model.js'
 import { WORKFLOW_MANAGER_ID, type WorkflowManager } from '../workflow/workflow-manager.js'
 import { ProcessorSession } from './processor-session.js'
 
@@ -24,6 +24,12 @@ function reasonOf (data: unknown): unknown {
 }
 
 export const PROCESSOR_TYPE = 'com.openmethods.iserver.processor'
+
+/** Whether a CTI's capabilities (getCapabilities) include the chat medium. */
+export function offersChat (capabilities: Readonly<Record<string, string>>): boolean {
+  const media = `${capabilities['single-channels-media-types'] ?? ''},${capabilities['channel-groups-media-types'] ?? ''}`
+  return media.split(',').map(m => m.trim()).includes('chat')
+}
 
 /** The one check of prepareSession's data, whichever face sent it (REST documents the same schema). */
 const prepareSessionData = compileCheck(PrepareSessionDataSchema, 'prepareSession data')
@@ -45,6 +51,8 @@ export interface InteractionProcessorOptions {
   ownerPresent: (clientId: string) => boolean
   /** The instance domain: one session per agent across its instances, and the resume credentials. */
   domain: Domain
+  /** CHAT_TRANSCRIPT_KEEP: the messages each chat's record keeps. */
+  transcriptKeep?: number
 }
 
 /**
@@ -68,6 +76,7 @@ export class InteractionProcessor implements Service {
   readonly #now: () => number
   readonly #ownerPresent: (clientId: string) => boolean
   readonly #domain: Domain
+  readonly #transcriptKeep: number | undefined
   readonly #sessions = new Map<string, ProcessorSession>()
   /** Each session's claim generation in the domain (its fencing token). */
   readonly #generations = new Map<ProcessorSession, number>()
@@ -94,6 +103,7 @@ export class InteractionProcessor implements Service {
     this.#ctiOk = options.cti.health().ok
     options.cti.watch(health => { this.#ctiChanged(health) })
     this.#domain = options.domain
+    this.#transcriptKeep = options.transcriptKeep
     this.#domain.watch(health => {
       this.#log[health.ok ? 'info' : 'warn']({ domain: health }, health.ok ? 'new sessions accepted again: the domain is back' : 'new sessions refused while the domain is unavailable')
       this.#registry.changed(this.id)
@@ -228,9 +238,11 @@ export class InteractionProcessor implements Service {
   }
 
   capabilities (): Record<string, string> {
+    const cti = this.#cti.capabilities()
     const categories = new Set(Object.values(SESSION_REQUESTS).map(s => s.category))
+    if (!offersChat(cti)) categories.delete('multimedia')
     return {
-      ...this.#cti.capabilities(),
+      ...cti,
       'call-models': [...this.#workflow.models.keys()].join(','),
       'default-call-model': 'default',
       'request-categories': [...categories].join(','),
@@ -251,15 +263,28 @@ export class InteractionProcessor implements Service {
     const source = ctx.client.source
     await this.#logins.check(source, request.agent.id)
     // The model is checked before a credential is taken: one use must not go on a request that fails.
-    const checked = resumeToken === undefined ? undefined : this.#workflow.model(request.model)
+    const checked = resumeToken === undefined ? undefined : this.#usableModel(request.model)
     const resumed = resumeToken === undefined ? undefined : { token: resumeToken, record: await this.#redeem(source, request.agent.id, resumeToken) }
     const agent = resumed?.record.agent ?? await this.#authenticate(source, request.agent.id, password ?? '')
-    const model = checked ?? this.#workflow.model(request.model)
+    const model = checked ?? this.#usableModel(request.model)
     const echo = withoutSecrets(request)
 
     // One agent's session changes (a prepare, a retirement) happen one after another, whatever
     // the CTI's answers take.
     return await this.#serial(agent.id, async () => await this.#prepare(ctx, request, agent, model, echo, resumed))
+  }
+
+  /**
+   * The call model a prepareSession asks for, if it can run at this CTI: one that offers chat
+   * needs the model's chat views (a connector may start offering chat after the server started;
+   * the embedded simulator's is checked at start-up, see instance.ts).
+   */
+  #usableModel (name: string | undefined): CompiledModel {
+    const model = this.#workflow.model(name)
+    if (offersChat(this.#cti.capabilities()) && !hasChatViews(model)) {
+      throw new UNSUPPORTED(`call model ${model.name} has no chat views (chat and chatChannel), and ${this.#cti.vendor} offers chat; add them to models/${model.name}.json or extend the default model`)
+    }
+    return model
   }
 
   /** The CTI checks the password; a refusal counts against the source and the id (docs/protocol.md, Logins). */
@@ -328,6 +353,7 @@ export class InteractionProcessor implements Service {
       },
       log: this.#log,
       now: this.#now,
+      ...(this.#transcriptKeep !== undefined && { transcriptKeep: this.#transcriptKeep }),
       dispose: async s => { await this.#retire(s, 'disposed', false) },
       // A connector shared by the domain's instances refuses an older session's requests.
       ...(this.#domain.shared && { generation }),

@@ -40,6 +40,8 @@ export interface ProcessorSessionOptions {
   ended: (session: ProcessorSession, reason: string) => void
   /** In a shared domain: the session's claim generation, which fences off older sessions at the CTI. */
   generation?: number
+  /** CHAT_TRANSCRIPT_KEEP: the messages each chat's record keeps. */
+  transcriptKeep?: number
 }
 
 /**
@@ -82,7 +84,7 @@ export class ProcessorSession implements Resource {
     this.#log = options.log
     this.#dispose = options.dispose
     this.#ended = options.ended
-    this.model = new SessionModel(options.id, options.agent, options.workflow.model.name, options.now, this.settings.wrapUpMs)
+    this.model = new SessionModel(options.id, options.agent, options.workflow.model.name, options.now, this.settings.wrapUpMs, options.transcriptKeep)
     this.#detach = this.#cti.attach(this.agent.id, event => { this.#onCtiEvent(event) }, options.generation)
   }
 
@@ -168,7 +170,7 @@ export class ProcessorSession implements Resource {
     if (parsed.interactionId !== undefined) return formatTarget(this.id, { channelId: parsed.channelId, interactionId: parsed.interactionId })
     if (parsed.target !== undefined) return parsed.target
     // A channel request that named none acts on the session's only channel (dial, pick).
-    const channel = command !== undefined && SESSION_REQUESTS[command].target === 'channel' ? this.model.onlyChannel() : undefined
+    const channel = command !== undefined && SESSION_REQUESTS[command].target === 'channel' ? this.model.defaultChannel() : undefined
     return channel === undefined ? this.id : formatTarget(this.id, { channelId: channel })
   }
 
@@ -267,7 +269,7 @@ export class ProcessorSession implements Resource {
     const restored: ResourceEventBody[] = []
     for (const event of restoreEvents(snapshot, this.agent.extension)) {
       // The session and its channels exist already; their state and the interactions are news.
-      if (event.name === 'session.started' || (event.scope === 'channel' && this.model.hasChannel(event.channelId))) continue
+      if (event.name === 'session.started' || (event.name === 'channel.activated' && this.model.hasChannel(event.channelId))) continue
       this.model.apply(event)
       const body = this.#body(event)
       this.#deliver(body)
@@ -324,7 +326,7 @@ export class ProcessorSession implements Resource {
     const { target, channelId, interactionId, conversationId } = parsed
     if (target === undefined) {
       if (SESSION_REQUESTS[command].target === 'session') return { target: this.id }
-      const channel = this.model.onlyChannel()
+      const channel = this.model.defaultChannel()
       if (channel === undefined) throw new INVALID_TARGET(`${command} needs a channel target`)
       return { target: formatTarget(this.id, { channelId: channel }), channelId: channel }
     }

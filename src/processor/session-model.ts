@@ -1,14 +1,20 @@
 import type { CtiAgent, CtiEvent, CtiEventOf } from '../cti/port.js'
+import type { ChatMessage } from '../schemas/chat.schema.js'
 import type { CtiEventData } from '../schemas/events.schema.js'
 import { formatTarget } from '../schemas/target.js'
 import type {
-  AgentState, ConversationRole, ConversationState, Direction, InteractionState, RecordingState
+  AgentState, ChannelState, ConversationRole, ConversationState, Direction, InteractionState, RecordingState
 } from '../schemas/vocabulary.js'
 
 export interface ChannelRecord {
   id: string
   media: string
   extension?: string
+  /** A chat channel: its own readiness, its chats now and how many it takes (its `state.updated`). */
+  state?: ChannelState
+  reason?: string | null
+  chats?: number
+  max?: number
 }
 
 export interface ConversationRecord {
@@ -42,6 +48,8 @@ export interface InteractionRecord {
   startedAt: string | null
   /** ENDED: when the wrap-up ends by itself (the call model's wrap-up time), or null when only interaction.complete ends it. */
   wrapUpUntil: string | null
+  /** A chat: its last messages (CHAT_TRANSCRIPT_KEEP), oldest first. */
+  transcript?: ChatMessage[]
 }
 
 export interface SessionSnapshot {
@@ -88,17 +96,20 @@ export class SessionModel {
   readonly interactions = new Map<string, InteractionRecord>()
 
   readonly #wrapUpMs: number | null
+  readonly #transcriptKeep: number
 
   /**
    * `now`: the instance clock (records say since when they are in their state). `wrapUpMs`: the
    * call model's wrap-up time, which the CTI keeps (an ENDED interaction says when it ends).
+   * `transcriptKeep`: the messages a chat's record keeps (CHAT_TRANSCRIPT_KEEP).
    */
-  constructor (sessionId: string, agent: CtiAgent, modelName: string, now: () => number, wrapUpMs: number | null = null) {
+  constructor (sessionId: string, agent: CtiAgent, modelName: string, now: () => number, wrapUpMs: number | null = null, transcriptKeep = 100) {
     this.sessionId = sessionId
     this.agent = agent
     this.modelName = modelName
     this.#now = now
     this.#wrapUpMs = wrapUpMs
+    this.#transcriptKeep = transcriptKeep
     this.since = this.#stamp()
   }
 
@@ -149,6 +160,11 @@ export class SessionModel {
       case 'channel.deactivated':
         this.channels.delete(event.channelId)
         break
+      case 'state.updated': {
+        const channel = this.channels.get(event.channelId)
+        if (channel !== undefined) Object.assign(channel, event.data)
+        break
+      }
     }
   }
 
@@ -172,7 +188,10 @@ export class SessionModel {
         conversations: new Map(),
         since: restored?.since ?? this.#stamp(),
         startedAt: restored?.startedAt ?? (data.state === 'STARTED' ? this.#stamp() : null),
-        wrapUpUntil: restored?.wrapUpUntil ?? null
+        wrapUpUntil: restored?.wrapUpUntil ?? null,
+        ...(this.channels.get(event.channelId)?.media === 'chat' || restored?.transcript !== undefined
+          ? { transcript: (restored?.transcript ?? []).slice(-this.#transcriptKeep).map(m => ({ ...m })) }
+          : {})
       })
     }
     const ix = this.interactions.get(id)
@@ -210,6 +229,13 @@ export class SessionModel {
       case 'interaction.partydeleted':
         ix.parties = ix.parties.filter(p => p.partyid !== event.data.partyid)
         break
+      case 'chat.message': {
+        const { messageId, from, text, at } = event.data
+        const transcript = ix.transcript ??= []
+        transcript.push({ messageId, from, text, at })
+        if (transcript.length > this.#transcriptKeep) transcript.splice(0, transcript.length - this.#transcriptKeep)
+        break
+      }
     }
   }
 
@@ -240,10 +266,14 @@ export class SessionModel {
     return this.channels.has(id)
   }
 
-  /** The channel id when the session has exactly one (the default channel target). */
-  onlyChannel (): string | undefined {
-    if (this.channels.size !== 1) return undefined
-    return this.channels.keys().next().value
+  /**
+   * The channel a channel request that names none acts on: the only channel, or with several
+   * (voice and chat) the voice channel.
+   */
+  defaultChannel (): string | undefined {
+    if (this.channels.size === 1) return this.channels.keys().next().value
+    for (const channel of this.channels.values()) if (channel.media === 'voice') return channel.id
+    return undefined
   }
 
   hasInteraction (channelId: string, interactionId: string): boolean {
@@ -274,7 +304,8 @@ export class SessionModel {
         ...ix,
         parties: ix.parties.map(p => ({ ...p })),
         udata: { ...ix.udata },
-        conversations: [...ix.conversations.values()].map(c => ({ ...c }))
+        conversations: [...ix.conversations.values()].map(c => ({ ...c })),
+        ...(ix.transcript !== undefined && { transcript: ix.transcript.map(m => ({ ...m })) })
       }))
     }
   }

@@ -27,9 +27,9 @@ export const ViewStateSchema = Type.Object({
 export type ViewState = Static<typeof ViewStateSchema>
 
 export const ViewSchema = Type.Object({
-  scope: Type.Optional(Type.Union([Type.Literal('session'), Type.Literal('interaction')], {
-    description: 'what the view is about: the session, or each interaction. Views named session and interaction have it ' +
-      'by default; further views run in parallel with them on the same targets and add their capabilities'
+  scope: Type.Optional(Type.Union([Type.Literal('session'), Type.Literal('interaction'), Type.Literal('chat'), Type.Literal('chatChannel')], {
+    description: 'what the view is about: the session, each call (interaction), each chat (chat), or the chat channel (chatChannel). ' +
+      'Views named after a scope have it by default; further views run in parallel with them on the same targets and add their capabilities'
   })),
   description: Type.Optional(Type.String()),
   initial: Name,
@@ -52,7 +52,7 @@ export const CallModelSchema = Type.Object({
     afterWrapUpReason: Type.Optional(Type.String({ description: 'reason code when afterWrapUp is not_ready' }))
   }, { additionalProperties: false })),
   views: Type.Record(Name, ViewSchema, {
-    description: 'the session view (required), the interaction view, and any parallel views with their scope'
+    description: 'the session view (required), the interaction view, the chat and chatChannel views (needed when the CTI offers chat), and any parallel views with their scope'
   })
 }, { additionalProperties: false })
 export type CallModel = Static<typeof CallModelSchema>

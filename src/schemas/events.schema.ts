@@ -1,10 +1,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import { ChatMessageSchema } from './chat.schema.js'
 import { FAILURE_CODE_LIST } from './failures.js'
 import { RESULT_ACTIONS } from './session-requests.schema.js'
 import { scopeOf, TARGET_SCOPES, type TargetScope } from './target.js'
 import {
-  AGENT_STATES, COMPLETED_BY, CONVERSATION_ROLES, CONVERSATION_STATES, DIRECTIONS, INTERACTION_STATES, MERGE_TYPES,
+  AGENT_STATES, CHANNEL_STATES, COMPLETED_BY, CONVERSATION_ROLES, CONVERSATION_STATES, DIRECTIONS, INTERACTION_STATES, MERGE_TYPES,
   RECORDING_STATES, oneOf
 } from './vocabulary.js'
 
@@ -58,7 +59,8 @@ export const InteractionPictureSchema = Type.Object({
   parties: Type.Array(PartyState, { description: 'the other participants of its calls' }),
   startedAt: Type.Union([Instant, Type.Null()], { description: 'when the call was answered (STARTED), or null when it never was' }),
   since: Instant,
-  wrapUpUntil: Type.Union([Instant, Type.Null()], { description: 'ENDED: when wrap-up ends by itself, or null when only interaction.complete ends it' })
+  wrapUpUntil: Type.Union([Instant, Type.Null()], { description: 'ENDED: when wrap-up ends by itself, or null when only interaction.complete ends it' }),
+  transcript: Type.Optional(Type.Array(ChatMessageSchema, { description: 'chats only: the last messages (CHAT_TRANSCRIPT_KEEP), oldest first' }))
 })
 
 /** What a CTI emits, by the scope of the object each event is about (its target's depth). */
@@ -74,7 +76,16 @@ export const CTI_EVENTS = {
   },
   channel: {
     'channel.activated': { summary: 'a channel (the voice line) is usable', data: Type.Object({ media: Type.String(), extension: Type.Optional(Type.String()) }, Strict) },
-    'channel.deactivated': { summary: 'the channel went away (logout)', data: Type.Object({}, Strict) }
+    'channel.deactivated': { summary: 'the channel went away (logout)', data: Type.Object({}, Strict) },
+    'state.updated': {
+      summary: 'the chat channel\'s readiness or load changed (the voice channel follows the agent state, on the session)',
+      data: Type.Object({
+        state: oneOf(CHANNEL_STATES),
+        reason: NullableString,
+        chats: Type.Integer({ minimum: 0, description: 'the agent\'s chats now, offered, live or in wrap-up' }),
+        max: Type.Integer({ minimum: 0, description: 'how many chats the agent takes at once (CHAT_MAX_PER_AGENT)' })
+      }, Strict)
+    }
   },
   interaction: {
     'interaction.added': { summary: 'a new interaction (a call ringing, dialling out)', data: Type.Object({ ...InteractionStateData, udata: Udata }, Strict) },
@@ -104,6 +115,14 @@ export const CTI_EVENTS = {
     'interaction.restored': {
       summary: 'an interaction the session took over (adoption) or re-read (associate), whole, as it is now',
       data: Type.Object(InteractionPictureSchema.properties, Strict)
+    },
+    'chat.message': {
+      summary: 'a chat message: the customer\'s, the agent\'s own (as sent), or the platform\'s; plain text',
+      data: Type.Object({ ...Ix, ...ChatMessageSchema.properties }, Strict)
+    },
+    'chat.typing': {
+      summary: 'the customer started or stopped typing',
+      data: Type.Object({ ...Ix, from: Type.Literal('customer'), typing: Type.Boolean() }, Strict)
     },
     'interaction.onsinglesteptransfer': {
       summary: 'this agent transferred the call (single step)',

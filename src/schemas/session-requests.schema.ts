@@ -1,4 +1,5 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox'
+import { ChatText } from './chat.schema.js'
 import type { TargetScope } from './target.js'
 
 /**
@@ -35,7 +36,7 @@ const None = Type.Object({}, Strict)
 const ReasonFields = Type.Object({ reason: Type.Optional(Reason) }, Strict)
 const DestinationFields = Type.Object({ destination: Destination }, Strict)
 
-export const REQUEST_CATEGORIES = ['session', 'telephony', 'consult', 'recording'] as const
+export const REQUEST_CATEGORIES = ['session', 'telephony', 'consult', 'recording', 'multimedia'] as const
 export type RequestCategory = typeof REQUEST_CATEGORIES[number]
 
 export interface SessionRequestSpec<F extends TObject = TObject> {
@@ -89,6 +90,8 @@ export const SESSION_REQUESTS = {
   'interaction.request.recording.stop': spec('interaction', 'recording', None),
   'interaction.request.recording.pause': spec('interaction', 'recording', None),
   'interaction.request.recording.resume': spec('interaction', 'recording', None),
+  'chat.send': spec('interaction', 'multimedia', Type.Object({ text: ChatText }, Strict)),
+  'chat.typing': spec('interaction', 'multimedia', Type.Object({ typing: Type.Boolean() }, Strict)),
   'conversation.answer': spec('conversation', 'telephony', None),
   'conversation.release': spec('conversation', 'telephony', None),
   'conversation.hold': spec('conversation', 'telephony', None),
@@ -112,15 +115,16 @@ export function isSessionCommand (command: string): command is SessionCommand {
 
 /**
  * The action name of a request's result events: `conversation.hold` → `hold`,
- * `interaction.request.recording.start` → `recording.start`, `channel.dial` → `dial`.
+ * `interaction.request.recording.start` → `recording.start`, `channel.dial` → `dial`, `chat.send` → `chat.send`.
  */
 export function actionOf (command: string): string {
+  if (command.startsWith('chat.')) return command
   return command.slice(command.indexOf('.') + 1).replace(/^request\./, '')
 }
 
-/** Requests that get an `interaction.<action>.done` / `error.interaction.<action>` event: interaction and conversation requests, and dial. */
+/** Requests that get an `interaction.<action>.done` / `error.interaction.<action>` event: interaction, chat and conversation requests, and dial. */
 export function hasResultEvent (command: SessionCommand): boolean {
-  return command.startsWith('interaction.') || command.startsWith('conversation.') || command === 'channel.dial'
+  return command.startsWith('interaction.') || command.startsWith('conversation.') || command.startsWith('chat.') || command === 'channel.dial'
 }
 
 /** The actions that get result events, in catalogue order. */

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox'
+import { ChatMessageSchema, ChatText } from './chat.schema.js'
 import { literalUnion } from './vocabulary.js'
 
 /**
@@ -98,7 +99,40 @@ export const SimClockAnswerSchema = Type.Object({
   now: Type.String({ format: 'date-time' })
 }, { $id: 'SimClockAnswer', examples: [{ result: 'success', now: '2026-01-01T09:00:15.000Z' }] })
 
+export const SimStartChatBodySchema = Type.Object({
+  from: Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$', description: 'the customer: a name or an address, shown to the agent' }),
+  queue: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'the queue whose routing picks the agent (default: the first queue)' })),
+  to: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'an agent\'s extension (or id) to offer the chat to directly, ready or not, if their chat channel has room' })),
+  text: ChatText,
+  data: Type.Optional(Attached)
+}, { $id: 'SimStartChatBody', additionalProperties: false, examples: [{ from: 'Alice Example', queue: 'support', text: 'Hello, my order has not arrived.', data: { order: '1234' } }] })
+export type SimStartChat = Static<typeof SimStartChatBodySchema>
+
+export const SimChatSchema = Type.Object({
+  id: Type.String(),
+  from: Type.String(),
+  queue: Type.Union([Type.String(), Type.Null()]),
+  state: literalUnion(['queued', 'offered', 'connected', 'ended']),
+  agentId: Type.Union([Type.String(), Type.Null()], { description: 'the agent the chat is offered to or with now' }),
+  agentTyping: Type.Boolean(),
+  messages: Type.Array(ChatMessageSchema, { description: 'the transcript as the customer sees it (the last CHAT_TRANSCRIPT_KEEP messages)' })
+}, { $id: 'SimChat', examples: [{ id: 'chat-1', from: 'Alice Example', queue: 'support', state: 'connected', agentId: 'agent3', agentTyping: false, messages: [{ messageId: 'chat-1-m1', from: 'customer', text: 'Hello, my order has not arrived.', at: '2026-01-01T09:00:00.000Z' }] }] })
+export type SimChat = Static<typeof SimChatSchema>
+
+export const SimChatAnswerSchema = Type.Object({ result: Type.Literal('success'), chat: Type.Ref(SimChatSchema) }, {
+  $id: 'SimChatAnswer',
+  examples: [{ result: 'success', chat: { id: 'chat-1', from: 'Alice Example', queue: 'support', state: 'queued', agentId: null, agentTyping: false, messages: [{ messageId: 'chat-1-m1', from: 'customer', text: 'Hello', at: '2026-01-01T09:00:00.000Z' }] } }]
+})
+export const SimChatsAnswerSchema = Type.Object({ result: Type.Literal('success'), chats: Type.Array(Type.Ref(SimChatSchema)) }, { $id: 'SimChatsAnswer', examples: [{ result: 'success', chats: [] }] })
+export const SimStartChatAnswerSchema = Type.Object({ result: Type.Literal('success'), chatId: Type.String() }, { $id: 'SimStartChatAnswer', examples: [{ result: 'success', chatId: 'chat-1' }] })
+export const SimChatMessageBodySchema = Type.Object({ text: ChatText }, { $id: 'SimChatMessageBody', additionalProperties: false, examples: [{ text: 'It was order 1234.' }] })
+export const SimChatMessageAnswerSchema = Type.Object({ result: Type.Literal('success'), messageId: Type.String() }, { $id: 'SimChatMessageAnswer', examples: [{ result: 'success', messageId: 'chat-1-m2' }] })
+export const SimChatTypingBodySchema = Type.Object({ typing: Type.Boolean() }, { $id: 'SimChatTypingBody', additionalProperties: false, examples: [{ typing: true }] })
+export const SimChatParams = Type.Object({ chatId: Type.String({ minLength: 1, maxLength: 256, examples: ['chat-1'] }) })
+
 export const SIMULATOR_SCHEMAS = [
+  SimStartChatBodySchema, SimChatSchema, SimChatAnswerSchema, SimChatsAnswerSchema, SimStartChatAnswerSchema,
+  SimChatMessageBodySchema, SimChatMessageAnswerSchema, SimChatTypingBodySchema,
   SimAgentSchema, SimAgentsAnswerSchema, SimClockBodySchema, SimClockAnswerSchema,
   SimPlaceCallBodySchema, SimPlaceCallAnswerSchema, SimCallSchema, SimCallsAnswerSchema, SimQueuesAnswerSchema
 ]

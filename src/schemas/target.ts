@@ -65,3 +65,11 @@ export function interactionOf (target: string): string | undefined {
   const third = target.indexOf('.', second + 1)
   return third === -1 ? target : target.slice(0, third)
 }
+
+/** The channel a target belongs to (`<session>.<channel>`, for the channel and everything below it); undefined for sessions. */
+export function channelOf (target: string): string | undefined {
+  const first = target.indexOf('.')
+  if (first === -1) return undefined
+  const second = target.indexOf('.', first + 1)
+  return second === -1 ? target : target.slice(0, second)
+}

@@ -31,6 +31,17 @@ export type CompletedBy = typeof COMPLETED_BY[number]
 
 export const MERGE_TYPES = ['transfer', 'conference'] as const
 
+/** Who wrote a chat message: the customer, the agent (any agent the chat was with), or the platform. */
+export const CHAT_AUTHORS = ['customer', 'agent', 'system'] as const
+export type ChatAuthor = typeof CHAT_AUTHORS[number]
+
+/** A channel's own readiness (the chat channel: independent of the agent's voice state). */
+export const CHANNEL_STATES = ['ready', 'not_ready'] as const
+export type ChannelState = typeof CHANNEL_STATES[number]
+
+/** The media a session's channels carry. */
+export const MEDIA = ['voice', 'chat'] as const
+
 /**
  * A vocabulary as a union of literals. Unlike `literalUnion` (an `enum` for Ajv and OpenAPI),
  * TypeBox's own checker understands it, so it is the form of every schema TypeBox checks.

@@ -26,8 +26,13 @@ export interface StateView {
   readonly enabled: ReadonlySet<string>
 }
 
-/** What a view is about: the session, or each interaction (not a target's scope: see src/schemas/target.ts). */
-export type ViewScope = 'session' | 'interaction'
+/**
+ * What a view is about (not a target's scope: see src/schemas/target.ts): the session, each call
+ * (`interaction`), each chat (`chat`: an interaction of a chat channel), or a chat channel itself
+ * (`chatChannel`: its readiness).
+ */
+export type ViewScope = 'session' | 'interaction' | 'chat' | 'chatChannel'
+export const VIEW_SCOPES: readonly ViewScope[] = ['session', 'interaction', 'chat', 'chatChannel']
 
 /** A view's robot3 machine: states and events are named by the model, so they are strings. */
 export type ViewMachine = Machine<Record<string, MachineState<string>>, Record<string, never>, string>
@@ -56,6 +61,14 @@ export interface CompiledModel {
   readonly session: Views
   /** Empty when the model has no interaction view. */
   readonly interaction: Views | readonly []
+  /** Each chat's views, and the chat channel's; empty when the model has none (a CTI that offers chat needs both). */
+  readonly chat: Views | readonly []
+  readonly chatChannel: Views | readonly []
+}
+
+/** Whether a model can run a session at a CTI that offers chat: it has the chat and chatChannel views. */
+export function hasChatViews (model: CompiledModel): boolean {
+  return model.chat.length > 0 && model.chatChannel.length > 0
 }
 
 /** A call model that cannot be used, with the file and the JSON path of the problem. */
@@ -129,13 +142,14 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
   const model: CallModel = json
   const settings = model.settings ?? {}
   if (model.views.session === undefined) throw new CallModelError(file, '/views/session', 'the session view is missing')
-  const views: Record<ViewScope, CompiledView[]> = { session: [], interaction: [] }
+  const views: Record<ViewScope, CompiledView[]> = { session: [], interaction: [], chat: [], chatChannel: [] }
   const owner = new Map<string, string>()
+  const isScope = (name: string): name is ViewScope => (VIEW_SCOPES as readonly string[]).includes(name)
   for (const [viewName, view] of Object.entries(model.views)) {
     const at = `/views/${viewName}`
-    const scope = view.scope ?? (viewName === 'session' || viewName === 'interaction' ? viewName : undefined)
-    if (scope === undefined) throw new CallModelError(file, `${at}/scope`, 'a view other than session and interaction needs a scope')
-    if ((viewName === 'session' || viewName === 'interaction') && scope !== viewName) {
+    const scope = view.scope ?? (isScope(viewName) ? viewName : undefined)
+    if (scope === undefined) throw new CallModelError(file, `${at}/scope`, `a view other than ${VIEW_SCOPES.join(', ')} needs a scope`)
+    if (isScope(viewName) && scope !== viewName) {
       throw new CallModelError(file, `${at}/scope`, `the ${viewName} view has scope ${viewName}`)
     }
     const compiled = compileView(viewName, scope, view, file, at)
@@ -151,8 +165,13 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
   const [mainSession] = views.session
   const [mainInteraction] = views.interaction
   if (mainSession === undefined) throw new CallModelError(file, '/views/session', 'the session view is missing')
-  if (views.interaction.length > 0 && model.views.interaction === undefined) {
-    throw new CallModelError(file, '/views/interaction', 'parallel interaction views need the interaction view')
+  for (const scope of ['interaction', 'chat', 'chatChannel'] as const) {
+    if (views[scope].length > 0 && model.views[scope] === undefined) {
+      throw new CallModelError(file, `/views/${scope}`, `parallel ${scope} views need the ${scope} view`)
+    }
+  }
+  if ((model.views.chat === undefined) !== (model.views.chatChannel === undefined)) {
+    throw new CallModelError(file, `/views/${model.views.chat === undefined ? 'chat' : 'chatChannel'}`, 'chat needs both views: chat (each chat) and chatChannel (the chat channel)')
   }
   return {
     name,
@@ -164,8 +183,15 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
       ...(settings.afterWrapUpReason !== undefined && { afterWrapUpReason: settings.afterWrapUpReason })
     },
     session: [mainSession, ...views.session.slice(1)],
-    interaction: mainInteraction === undefined ? [] : [mainInteraction, ...views.interaction.slice(1)]
+    interaction: mainInteraction === undefined ? [] : [mainInteraction, ...views.interaction.slice(1)],
+    chat: leading(views.chat),
+    chatChannel: leading(views.chatChannel)
   }
+}
+
+function leading (views: CompiledView[]): Views | readonly [] {
+  const [main, ...rest] = views
+  return main === undefined ? [] : [main, ...rest]
 }
 
 function compileView (name: string, scope: ViewScope, view: View, file: string, at: string): CompiledView {

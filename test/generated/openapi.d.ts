@@ -397,6 +397,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/simulator/chats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chats in the simulator, as their customers see them */
+        get: operations["simulatorChats"];
+        put?: never;
+        /**
+         * A customer starts a chat
+         * @description A customer starts a chat with a first message: into a queue, where routing offers it to the longest-idle agent of the queue whose chat channel is ready and below CHAT_MAX_PER_AGENT, or with `to` straight to an agent (ready or not, if their chat channel has room). Text is plain text.
+         */
+        post: operations["simulatorStartChat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simulator/chats/{chatId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One chat: its state and transcript as the customer sees it */
+        get: operations["simulatorChat"];
+        put?: never;
+        post?: never;
+        /**
+         * The customer leaves
+         * @description The customer closes the chat: waiting in the queue it is gone; offered, the offer is abandoned; live, the agent's chat ends and wrap-up follows.
+         */
+        delete: operations["simulatorLeaveChat"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simulator/chats/{chatId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The customer writes
+         * @description A message from the customer (plain text). Refused (INVALID_STATE) once the chat has ended.
+         */
+        post: operations["simulatorChatMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/simulator/chats/{chatId}/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The customer starts or stops typing */
+        post: operations["simulatorChatTyping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/simulator/clock": {
         parameters: {
             query?: never;
@@ -1363,6 +1442,108 @@ export interface components {
         };
         /**
          * @example {
+         *       "id": "chat-1",
+         *       "from": "Alice Example",
+         *       "queue": "support",
+         *       "state": "connected",
+         *       "agentId": "agent3",
+         *       "agentTyping": false,
+         *       "messages": [
+         *         {
+         *           "messageId": "chat-1-m1",
+         *           "from": "customer",
+         *           "text": "Hello, my order has not arrived.",
+         *           "at": "2026-01-01T09:00:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        SimChat: {
+            /** @description the agent the chat is offered to or with now */
+            agentId: string | null;
+            agentTyping: boolean;
+            from: string;
+            id: string;
+            /** @description the transcript as the customer sees it (the last CHAT_TRANSCRIPT_KEEP messages) */
+            messages: {
+                /** @description when it was written, ISO 8601 in UTC */
+                at: string;
+                /** @description customer, agent (whichever agent the chat was with), or system (the platform: the customer left …) */
+                from: "customer" | "agent" | "system";
+                messageId: string;
+                text: string;
+            }[];
+            queue: string | null;
+            /** @enum {string} */
+            state: "queued" | "offered" | "connected" | "ended";
+        };
+        /**
+         * @example {
+         *       "result": "success",
+         *       "chat": {
+         *         "id": "chat-1",
+         *         "from": "Alice Example",
+         *         "queue": "support",
+         *         "state": "queued",
+         *         "agentId": null,
+         *         "agentTyping": false,
+         *         "messages": [
+         *           {
+         *             "messageId": "chat-1-m1",
+         *             "from": "customer",
+         *             "text": "Hello",
+         *             "at": "2026-01-01T09:00:00.000Z"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        SimChatAnswer: {
+            chat: components["schemas"]["SimChat"];
+            /** @enum {string} */
+            result: "success";
+        };
+        /**
+         * @example {
+         *       "result": "success",
+         *       "messageId": "chat-1-m2"
+         *     }
+         */
+        SimChatMessageAnswer: {
+            messageId: string;
+            /** @enum {string} */
+            result: "success";
+        };
+        /**
+         * @example {
+         *       "text": "It was order 1234."
+         *     }
+         */
+        SimChatMessageBody: {
+            /** @description plain text (never interpreted as HTML); not only white space */
+            text: string;
+        };
+        /**
+         * @example {
+         *       "result": "success",
+         *       "chats": []
+         *     }
+         */
+        SimChatsAnswer: {
+            chats: components["schemas"]["SimChat"][];
+            /** @enum {string} */
+            result: "success";
+        };
+        /**
+         * @example {
+         *       "typing": true
+         *     }
+         */
+        SimChatTypingBody: {
+            typing: boolean;
+        };
+        /**
+         * @example {
          *       "result": "success",
          *       "now": "2026-01-01T09:00:15.000Z"
          *     }
@@ -1449,6 +1630,41 @@ export interface components {
             }[];
             /** @enum {string} */
             result: "success";
+        };
+        /**
+         * @example {
+         *       "result": "success",
+         *       "chatId": "chat-1"
+         *     }
+         */
+        SimStartChatAnswer: {
+            chatId: string;
+            /** @enum {string} */
+            result: "success";
+        };
+        /**
+         * @example {
+         *       "from": "Alice Example",
+         *       "queue": "support",
+         *       "text": "Hello, my order has not arrived.",
+         *       "data": {
+         *         "order": "1234"
+         *       }
+         *     }
+         */
+        SimStartChatBody: {
+            /** @description attached data (user data) of the call */
+            data?: {
+                [key: string]: string | number | boolean;
+            };
+            /** @description the customer: a name or an address, shown to the agent */
+            from: string;
+            /** @description the queue whose routing picks the agent (default: the first queue) */
+            queue?: string;
+            /** @description plain text (never interpreted as HTML); not only white space */
+            text: string;
+            /** @description an agent's extension (or id) to offer the chat to directly, ready or not, if their chat channel has room */
+            to?: string;
         };
         /**
          * @example {
@@ -3220,6 +3436,591 @@ export interface operations {
             };
             /** @description UNKNOWN_RESOURCE: no such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INTERNAL: a bug; details are in the server log, never in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+        };
+    };
+    simulatorChats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description every chat the simulator holds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimChatsAnswer"];
+                };
+            };
+            /** @description INVALID_MESSAGE: wrong shape, type or value; not JSON (413 too large, 415 not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INTERNAL: a bug; details are in the server log, never in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+        };
+    };
+    simulatorStartChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimStartChatBody"];
+            };
+        };
+        responses: {
+            /** @description the chat is offered (or waits in the queue) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimStartChatAnswer"];
+                };
+            };
+            /** @description INVALID_MESSAGE: wrong shape, type or value; not JSON (413 too large, 415 not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INVALID_STATE: the current state does not allow it (the button is disabled) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INTERNAL: a bug; details are in the server log, never in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+        };
+    };
+    simulatorChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example chat-1 */
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the chat */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimChatAnswer"];
+                };
+            };
+            /** @description INVALID_MESSAGE: wrong shape, type or value; not JSON (413 too large, 415 not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNKNOWN_RESOURCE: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INTERNAL: a bug; details are in the server log, never in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+        };
+    };
+    simulatorLeaveChat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example chat-1 */
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the customer left */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessAnswer"];
+                };
+            };
+            /** @description INVALID_MESSAGE: wrong shape, type or value; not JSON (413 too large, 415 not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNKNOWN_RESOURCE: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INTERNAL: a bug; details are in the server log, never in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+        };
+    };
+    simulatorChatMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example chat-1 */
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimChatMessageBody"];
+            };
+        };
+        responses: {
+            /** @description the message is in the transcript (and with the agent, if one has the chat) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimChatMessageAnswer"];
+                };
+            };
+            /** @description INVALID_MESSAGE: wrong shape, type or value; not JSON (413 too large, 415 not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNKNOWN_RESOURCE: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INVALID_STATE: the current state does not allow it (the button is disabled) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNSUPPORTED: the CTI cannot do it */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds; RATE_LIMITED: too many requests, logins or connections from this source; retry after `retryAfter` seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INTERNAL: a bug; details are in the server log, never in the answer */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds; CTI_UNAVAILABLE: the telephony platform cannot be reached; OVERLOADED: the instance is past its event-loop or memory limit; retry after `retryAfter` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description TIMEOUT: the telephony platform did not answer in time (`CTI_REQUEST_TIMEOUT_MS`); the request may still take effect, the events will say */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+        };
+    };
+    simulatorChatTyping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example chat-1 */
+                chatId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimChatTypingBody"];
+            };
+        };
+        responses: {
+            /** @description the agent is told (chat.typing) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuccessAnswer"];
+                };
+            };
+            /** @description INVALID_MESSAGE: wrong shape, type or value; not JSON (413 too large, 415 not JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description AUTH_FAILED: bad agent credentials, or a missing / wrong client token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description UNKNOWN_RESOURCE: no such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureAnswer"];
+                };
+            };
+            /** @description INVALID_STATE: the current state does not allow it (the button is disabled) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -71,7 +71,10 @@ export async function build (t: Test, overrides: Partial<Record<keyof Config, st
       SIM_LOGIN_DELAY_MS: String(sim.SIM_LOGIN_DELAY_MS),
       SIM_MAX_CALLS: String(sim.SIM_MAX_CALLS),
       SIM_MAX_DATA_BYTES: String(sim.SIM_MAX_DATA_BYTES),
-      SIM_MAX_QUEUE_MS: String(sim.SIM_MAX_QUEUE_MS)
+      SIM_MAX_QUEUE_MS: String(sim.SIM_MAX_QUEUE_MS),
+      SIM_MAX_CHATS: String(sim.SIM_MAX_CHATS),
+      CHAT_MAX_PER_AGENT: String(sim.CHAT_MAX_PER_AGENT),
+      CHAT_TRANSCRIPT_KEEP: String(sim.CHAT_TRANSCRIPT_KEEP)
     }), logger.child({ process: 'connector' }), options.realClock === true ? {} : { clock })
     t.teardown(async () => { await connector.close() })
     bridged = connector.simulator

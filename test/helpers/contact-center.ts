@@ -66,14 +66,20 @@ export class Agent {
     if (env.serviceId === WM) {
       this.views.set(target, data)
       const on = (data as Array<{ name: string, type: string }>).filter(c => c.type === 'enable').map(c => short(c.name))
-      return `view ${ix ?? 'session'}: ${on.join(' ')}`
+      return `view ${ix ?? (ids !== undefined && 'channelId' in ids ? ids.channelId : 'session')}: ${on.join(' ')}`
     }
     if (name.startsWith('error.')) return `${ix === undefined ? '' : ix + ' '}${name} ${String(data.error)}`
     if (scope === 'session') {
       if (name === 'state.updated') return `agent ${data.state}${data.reason !== null ? ' ' + String(data.reason) : ''}`
       return `${name}${data.reason !== undefined ? ' ' + String(data.reason) : ''}`
     }
-    if (scope === 'channel') return `${name}`
+    if (scope === 'channel') {
+      if (ids !== undefined && 'channelId' in ids && ids.channelId === 'chat') {
+        if (name === 'state.updated') return `chat channel ${String(data.state)}${data.reason !== null ? ' ' + String(data.reason) : ''} ${String(data.chats)}/${String(data.max)}`
+        return `chat ${name}`
+      }
+      return `${name}`
+    }
     if (scope === 'conversation') {
       const n = name === 'state.updated' ? 'conversation' : name
       return `${ix} ${n} ${String(data.role)} ${String(data.state)}`
@@ -88,7 +94,9 @@ export class Agent {
       case 'interaction.deleted': return `${ix} deleted ${String(data.reason)}`
       case 'interaction.abandoned': return `${ix} abandoned`
       case 'interaction.ondivert': return `${ix} ondivert ${String(data.newdestination)} ${String(data.hints?.reason)}`
-      case 'interaction.restored': return `${ix} restored ${String(data.state)}${conversations(data)}`
+      case 'interaction.restored': return `${ix} restored ${String(data.state)}${conversations(data)}${Array.isArray(data.transcript) ? ` transcript:${String(data.transcript.length)}` : ''}`
+      case 'chat.message': return `${ix} ${String(data.from)}: ${String(data.text)}`
+      case 'chat.typing': return `${ix} typing ${String(data.typing)}`
       default:
         if (name.endsWith('.done')) return `${ix} ${name.slice('interaction.'.length)}`
         if (name.startsWith('error.')) return `${ix} ${name} ${String(data.error)}`
@@ -100,6 +108,16 @@ export class Agent {
   caps (ix?: string): string[] {
     const target = ix === undefined ? this.rid : `${this.rid}.voice.${ix}`
     return (this.views.get(target) ?? []).filter(c => c.type === 'enable').map(c => short(c.name))
+  }
+
+  /** The enabled capabilities of the chat channel (no id) or of one chat. */
+  chatCaps (ix?: string): string[] {
+    return (this.views.get(this.chat(ix)) ?? []).filter(c => c.type === 'enable').map(c => short(c.name))
+  }
+
+  /** The chat channel's target, or one chat's. */
+  chat (ix?: string): string {
+    return ix === undefined ? `${this.rid}.chat` : `${this.rid}.chat.${ix}`
   }
 
   /** The agent's interactions as the processor sees them. */
@@ -195,6 +213,10 @@ export class Center {
     for (const agent of this.agents.values()) {
       const model = this.app.his.processor.session(agent.rid)?.model
       for (const ix of model?.interactions.values() ?? []) {
+        if (ix.channelId === 'chat') {
+          if (ix.conversations.size > 0) this.violations.push(`${agent.id} ${ix.id}: a chat with conversations`)
+          continue
+        }
         const roles = [...ix.conversations.values()].map(c => c.role)
         const primaries = roles.filter(r => r === 'primary').length
         const live = ix.state === 'ALERTING' || ix.state === 'DIALING' || ix.state === 'STARTED'
@@ -213,7 +235,7 @@ export class Center {
       const sim = truth.find(a => a.id === agent.id)
       const snap = await agent.bar.snapshot(PROCESSOR_ID, agent.rid)
       if (snap.result !== 'success') continue
-      const seen = (snap.data.interactions as Json[]).map(ix => `${String(ix.id)} ${String(ix.state)} ${(ix.conversations as Json[]).map(c => `${String(c.role)}:${String(c.state)}`).join(',')}`)
+      const seen = (snap.data.interactions as Json[]).filter(ix => ix.channelId === 'voice').map(ix => `${String(ix.id)} ${String(ix.state)} ${(ix.conversations as Json[]).map(c => `${String(c.role)}:${String(c.state)}`).join(',')}`)
       const real = (sim?.interactions ?? []).map(ix => `${ix.id} ${ix.state} ${ix.conversations.map(c => `${c.role}:${c.state}`).join(',')}`)
       if (JSON.stringify(seen) !== JSON.stringify(real)) problems.push(`${agent.id}: processor ${JSON.stringify(seen)} ≠ simulator ${JSON.stringify(real)}`)
       if (snap.data.session.state !== sim?.state) problems.push(`${agent.id}: state ${String(snap.data.session.state)} ≠ ${String(sim?.state)}`)
@@ -229,6 +251,24 @@ export class Center {
 
   async hangup (callId: string): Promise<number> {
     return (await this.app.inject({ method: 'DELETE', url: `/simulator/calls/${callId}` })).statusCode
+  }
+
+  /** A customer starts a chat (POST /simulator/chats); its id. */
+  async startChat (body: Record<string, unknown>): Promise<string> {
+    const res = await this.app.inject({ method: 'POST', url: '/simulator/chats', payload: body })
+    if (res.statusCode !== 201) throw new Error(`start chat: ${res.statusCode} ${res.body}`)
+    return JSON.parse(res.body).chatId
+  }
+
+  /** The customer writes in a chat; the answer's status and body. */
+  async customer (chatId: string, text: string): Promise<{ status: number, body: Json }> {
+    const res = await this.app.inject({ method: 'POST', url: `/simulator/chats/${chatId}/messages`, payload: { text } })
+    return { status: res.statusCode, body: JSON.parse(res.body) }
+  }
+
+  /** The chat as its customer sees it. */
+  async chatView (chatId: string): Promise<Json> {
+    return JSON.parse((await this.app.inject(`/simulator/chats/${chatId}`)).body).chat
   }
 
   async calls (): Promise<Json[]> {

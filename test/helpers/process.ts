@@ -22,7 +22,7 @@ export async function startServer (env: Record<string, string> = {}, timeoutMs =
     return await startNode('build/src/server.js', env, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs, options.maxFiles)
   }
   // TEST_CTI=bridge: the server's contact center is a connector process of its own, stopped with it.
-  const sim = Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('SIM_') || key.startsWith('LOG_')))
+  const sim = Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('SIM_') || key.startsWith('CHAT_') || key.startsWith('LOG_')))
   const connector = await startConnector({ ...sim, CTI_BRIDGE_TOKEN: 'test-bridge-token' }, timeoutMs)
   try {
     const server = await startNode('build/src/server.js', { ...env, CTI_URL: connector.base, CTI_BRIDGE_TOKEN: 'test-bridge-token' }, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs)

@@ -198,7 +198,8 @@ async function loginOver (peer: WsPeer, clock: TestApp['clock']): Promise<void> 
 const events = (frames: Message[]): Message[] => frames.filter(m => m.eventId !== undefined)
 
 t.test('resume across a dropped socket: nothing lost, nothing repeated; the session waits with a deadline', async t => {
-  const test = await build(t, { SESSION_GRACE_MS: 60000 })
+  // Event counts of a voice-only session (no chat channel).
+  const test = await build(t, { SESSION_GRACE_MS: 60000, CHAT_MAX_PER_AGENT: 0 })
   const base = await test.listen()
   const first = await resumableBar(t, test, base)
   await loginOver(first.peer, test.clock)

@@ -17,7 +17,9 @@ t.test('the real trace replayed over the WebSocket', async t => {
     PROCESSOR_ID: 'e70f36a4-982f-47e2-9420-780ebe581f36',
     PROCESSOR_NAME: 'PureCloud',
     MODELS_DIR: projectPath('test/fixtures/trace-models'),
-    SIM_DIRECTORY_FILE: projectPath('test/fixtures/trace-directory.json')
+    SIM_DIRECTORY_FILE: projectPath('test/fixtures/trace-directory.json'),
+    // The trace is of a voice-only deployment (its models have no chat views).
+    CHAT_MAX_PER_AGENT: '0'
   })
   const bar = await WsPeer.connect(await listen())
   t.teardown(() => { bar.close() })

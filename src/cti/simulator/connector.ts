@@ -13,7 +13,8 @@ import { Simulator } from './simulator.js'
  * (`npm run simulator`): the same variables, read by both.
  */
 export type SimulatorSettings = Pick<Static<typeof ConfigSchema>,
-  'SIM_DIRECTORY_FILE' | 'SIM_LOGIN_DELAY_MS' | 'SIM_MAX_CALLS' | 'SIM_MAX_DATA_BYTES' | 'SIM_MAX_QUEUE_MS'>
+  'SIM_DIRECTORY_FILE' | 'SIM_LOGIN_DELAY_MS' | 'SIM_MAX_CALLS' | 'SIM_MAX_DATA_BYTES' | 'SIM_MAX_QUEUE_MS' | 'SIM_MAX_CHATS' |
+'CHAT_MAX_PER_AGENT' | 'CHAT_TRANSCRIPT_KEEP'>
 
 /** Builds the simulator from its settings (throwing, with the file and path, when the directory is broken). */
 export function createSimulator (settings: SimulatorSettings, clock: Clock, log: Logger): Simulator {
@@ -21,7 +22,8 @@ export function createSimulator (settings: SimulatorSettings, clock: Clock, log:
     clock,
     directory: readDirectory(settings.SIM_DIRECTORY_FILE),
     loginDelayMs: settings.SIM_LOGIN_DELAY_MS,
-    limits: { maxCalls: settings.SIM_MAX_CALLS, maxDataBytes: settings.SIM_MAX_DATA_BYTES, maxQueueMs: settings.SIM_MAX_QUEUE_MS },
+    limits: { maxCalls: settings.SIM_MAX_CALLS, maxDataBytes: settings.SIM_MAX_DATA_BYTES, maxQueueMs: settings.SIM_MAX_QUEUE_MS, maxChats: settings.SIM_MAX_CHATS },
+    chat: { maxPerAgent: settings.CHAT_MAX_PER_AGENT, transcriptKeep: settings.CHAT_TRANSCRIPT_KEEP },
     log
   })
 }
@@ -42,7 +44,10 @@ export const ConnectorConfigSchema = Type.Object({
   SIM_LOGIN_DELAY_MS: P.SIM_LOGIN_DELAY_MS,
   SIM_MAX_CALLS: P.SIM_MAX_CALLS,
   SIM_MAX_DATA_BYTES: P.SIM_MAX_DATA_BYTES,
-  SIM_MAX_QUEUE_MS: P.SIM_MAX_QUEUE_MS
+  SIM_MAX_QUEUE_MS: P.SIM_MAX_QUEUE_MS,
+  SIM_MAX_CHATS: P.SIM_MAX_CHATS,
+  CHAT_MAX_PER_AGENT: P.CHAT_MAX_PER_AGENT,
+  CHAT_TRANSCRIPT_KEEP: P.CHAT_TRANSCRIPT_KEEP
 })
 export type ConnectorConfig = Readonly<Static<typeof ConnectorConfigSchema>>
 

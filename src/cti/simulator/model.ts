@@ -1,6 +1,7 @@
 import type { TimerHandle } from '../../core/clock.js'
+import type { ChatMessage } from '../../schemas/chat.schema.js'
 import type {
-  AgentState, ConversationRole, Direction, InteractionState, LiveConversationState, RecordingState
+  AgentState, ChannelState, ConversationRole, Direction, InteractionState, LiveConversationState, RecordingState
 } from '../../schemas/vocabulary.js'
 import type { CtiListener, CtiSessionSettings } from '../port.js'
 import type { DirectoryAgent } from './directory.js'
@@ -28,6 +29,58 @@ export interface SimAgent {
   /** The agent state to return to once no interaction is left. */
   after: { state: 'ready' | 'not_ready', reason: string | null }
   readonly interactions: Map<string, SimInteraction>
+  /** The chat channel's own readiness (chats.ts), and when it last became ready (longest-idle routing). */
+  chat: { state: ChannelState, reason: string | null, idleSince: number }
+  /** The agent's chats: offered, live or in wrap-up (each one of CHAT_MAX_PER_AGENT). */
+  readonly chats: Map<string, SimChatInteraction>
+}
+
+/** A customer's chat, as the customer has it: from the first message until they leave. */
+export interface SimChat {
+  readonly id: string
+  /** The customer's name or address. */
+  readonly from: string
+  /** The queue it waits in (or came through); a transfer to a queue changes it. */
+  queueId: string | undefined
+  /** The extension it was started to (`to`), if any. */
+  readonly to: string | undefined
+  state: 'queued' | 'offered' | 'connected' | 'ended'
+  queuedAt: number
+  /** While queued: the customer gives up when it runs out (SIM_MAX_QUEUE_MS). */
+  patience?: TimerHandle
+  data: AttachedData
+  /** The transcript, the last CHAT_TRANSCRIPT_KEEP messages, oldest first. */
+  readonly messages: ChatMessage[]
+  /** The agent's side now (offered or live), if any. */
+  interaction: SimChatInteraction | undefined
+  agentTyping: boolean
+  /** Whether the customer left (the chat goes once no agent holds it). */
+  left: boolean
+  /** Whether an agent transferred it (its next offer is a `transfer`). */
+  transferred: boolean
+  /** Agents who let it ring out or rejected it: offered to others first. */
+  readonly declinedBy: Set<string>
+  messageSeq: number
+}
+
+/** One agent's part of a chat: an interaction of the chat channel (no conversations; one party, the customer). */
+export interface SimChatInteraction {
+  readonly id: string
+  readonly agent: SimAgent
+  readonly chat: SimChat
+  state: InteractionState
+  readonly direction: Direction
+  readonly origin: 'offered'
+  readonly to: string
+  readonly queueId: string | undefined
+  stateSince: number
+  startedAt: number | null
+  /** The customer's party id, and whether the customer is still in the chat. */
+  readonly partyId: string
+  customerHere: boolean
+  ring?: TimerHandle
+  wrapUp?: TimerHandle
+  wrapUpUntil?: number
 }
 
 interface LegBase {
@@ -104,6 +157,8 @@ export interface SimQueue {
   readonly id: string
   readonly name: string
   readonly waiting: SimCall[]
+  /** Chats waiting for an agent, oldest first (chats.ts). */
+  readonly chats: SimChat[]
 }
 
 /** The conversations of an interaction (its primary, then its consult). */

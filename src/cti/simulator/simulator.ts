@@ -8,15 +8,18 @@ import type {
 } from '../port.js'
 import { Acd } from './acd.js'
 import { Calls } from './calls.js'
+import { Chats, type StartChat } from './chats.js'
 import { Directory, type DirectoryFile } from './directory.js'
 import { Interactions } from './interactions.js'
 import { agentStateViolations, interactionViolations } from './invariants.js'
 import { legsOf, onCall, type AgentLeg, type SimAgent, type SimCall, type SimInteraction } from './model.js'
 import { Transfers } from './transfers.js'
 import { agentViews, callViews, queueViews } from './views.js'
-import { VOICE_CHANNEL, World } from './world.js'
+import { CHAT_CHANNEL_ID, VOICE_CHANNEL, World } from './world.js'
+import type { ChatMessage } from '../../schemas/chat.schema.js'
+import type { SimChat as SimChatView } from '../../schemas/simulator.schema.js'
 
-export { VOICE_CHANNEL }
+export { CHAT_CHANNEL_ID, VOICE_CHANNEL }
 
 export interface SimulatorOptions {
   clock: Clock
@@ -25,6 +28,8 @@ export interface SimulatorOptions {
   log: Logger
   /** What the control face may put into the simulator (SIM_MAX_*): it can never be filled without bound. */
   limits?: Partial<SimulatorLimits>
+  /** The chat channel (CHAT_MAX_PER_AGENT, CHAT_TRANSCRIPT_KEEP). */
+  chat?: Partial<{ maxPerAgent: number, transcriptKeep: number }>
 }
 
 export interface SimulatorLimits {
@@ -34,9 +39,11 @@ export interface SimulatorLimits {
   maxDataBytes: number
   /** SIM_MAX_QUEUE_MS: a caller waits this long in a queue, then hangs up. */
   maxQueueMs: number
+  /** SIM_MAX_CHATS: chats held at once; starting one more is RATE_LIMITED. */
+  maxChats: number
 }
 
-const DEFAULT_LIMITS: SimulatorLimits = { maxCalls: 500, maxDataBytes: 4096, maxQueueMs: 600_000 }
+const DEFAULT_LIMITS: SimulatorLimits = { maxCalls: 500, maxDataBytes: 4096, maxQueueMs: 600_000, maxChats: 500 }
 
 const DEFAULT_SETTINGS: CtiSessionSettings = { ringNoAnswerMs: 15000, wrapUpMs: null, afterWrapUp: 'ready', afterWrapUpReason: null }
 
@@ -59,6 +66,7 @@ export class Simulator implements CtiPort {
   readonly #interactions: Interactions
   readonly #transfers: Transfers
   readonly #acd: Acd
+  readonly #chats: Chats
   readonly #loginDelayMs: number
   readonly #limits: SimulatorLimits
   readonly #log: Logger
@@ -76,6 +84,13 @@ export class Simulator implements CtiPort {
     this.#calls.abandon = call => { this.#interactions.hangup(call) }
     this.#transfers = new Transfers(this.#world, this.#calls, this.#interactions)
     this.#acd = new Acd(this.#world, this.#calls, this.#interactions)
+    this.#chats = new Chats(this.#world, {
+      maxPerAgent: options.chat?.maxPerAgent ?? 3,
+      transcriptKeep: options.chat?.transcriptKeep ?? 100,
+      maxChats: this.#limits.maxChats,
+      maxQueueMs: this.#limits.maxQueueMs
+    })
+    this.#world.chatEnabled = this.#chats.enabled
     for (const profile of options.directory.agents) {
       this.#world.agents.set(profile.id, {
         profile,
@@ -88,7 +103,9 @@ export class Simulator implements CtiPort {
         listener: undefined,
         settings: DEFAULT_SETTINGS,
         after: { state: 'not_ready', reason: null },
-        interactions: new Map()
+        interactions: new Map(),
+        chat: { state: 'not_ready', reason: null, idleSince: 0 },
+        chats: new Map()
       })
     }
   }
@@ -99,6 +116,7 @@ export class Simulator implements CtiPort {
       return work()
     } finally {
       this.#acd.dispatch()
+      this.#chats.dispatch()
     }
   }
 
@@ -108,8 +126,10 @@ export class Simulator implements CtiPort {
       'channel-groups-max-per-agent': '0',
       'channel-groups-media-types': '',
       'single-channels-supported': 'true',
-      'single-channels-media-types': 'voice',
-      'channel-actions': 'first'
+      'single-channels-media-types': this.#chats.enabled ? 'voice,chat' : 'voice',
+      'channel-actions': 'first',
+      'voice-max-per-agent': '1',
+      'chat-max-per-agent': String(this.#chats.maxPerAgent)
     }
   }
 
@@ -152,6 +172,7 @@ export class Simulator implements CtiPort {
       w.sessionEvent(agent, { name: 'session.started', data: { agentId, extension: agent.profile.extension } })
       w.channelEvent(agent, { name: 'channel.activated', data: { media: 'voice', extension: agent.profile.extension } })
       w.setAgentState(agent, 'not_ready', null)
+      this.#chats.activate(agent)
     })
   }
 
@@ -160,6 +181,7 @@ export class Simulator implements CtiPort {
     if (this.#cancelLogin(agent)) return
     if (agent.state === 'logged_out') throw new INVALID_STATE(`agent ${agentId} is not logged in`)
     if (agent.interactions.size > 0) throw new INVALID_STATE('the agent has calls; release and complete them first')
+    if (agent.chats.size > 0) throw new INVALID_STATE('the agent has chats; end and complete them first')
     this.#operate(() => { this.#world.logOut(agent, reason) })
   }
 
@@ -168,7 +190,7 @@ export class Simulator implements CtiPort {
     if (this.#cancelLogin(agent) || agent.state === 'logged_out') return 'done'
     return this.#operate(() => {
       const w = this.#world
-      if (agent.interactions.size === 0) {
+      if (agent.interactions.size === 0 && agent.chats.size === 0) {
         w.logOut(agent, reason)
         return 'done'
       }
@@ -179,6 +201,7 @@ export class Simulator implements CtiPort {
       for (const ix of [...agent.interactions.values()]) {
         if (ix.state === 'ENDED' && ix.wrapUp === undefined) this.#interactions.complete(ix, null, 'timeout')
       }
+      this.#chats.completeUntimed(agent)
       return agent.state === 'logged_out' ? 'done' : 'pending'
     })
   }
@@ -205,8 +228,18 @@ export class Simulator implements CtiPort {
       reason: agent.reason,
       since: new Date(agent.stateSince).toISOString(),
       pendingLogout: agent.pendingLogout,
-      channels: loggedIn ? [{ channelId: VOICE_CHANNEL, media: 'voice', extension: agent.profile.extension }] : [],
-      interactions: [...agent.interactions.values()].map(ix => ({ channelId: VOICE_CHANNEL, origin: ix.origin, interactionid: ix.id, ...w.picture(ix) }))
+      channels: !loggedIn
+        ? []
+        : [
+            { channelId: VOICE_CHANNEL, media: 'voice', extension: agent.profile.extension },
+            ...(this.#chats.enabled && agent.loggingIn === undefined
+              ? [{ channelId: CHAT_CHANNEL_ID, media: 'chat', state: agent.chat.state, reason: agent.chat.reason, chats: agent.chats.size, max: this.#chats.maxPerAgent }]
+              : [])
+          ],
+      interactions: [
+        ...[...agent.interactions.values()].map(ix => ({ channelId: VOICE_CHANNEL, origin: ix.origin, interactionid: ix.id, ...w.picture(ix) })),
+        ...[...agent.chats.values()].map(ix => ({ channelId: CHAT_CHANNEL_ID, origin: ix.origin, interactionid: ix.id, ...this.#chats.picture(ix) }))
+      ]
     }
   }
 
@@ -225,7 +258,61 @@ export class Simulator implements CtiPort {
   async execute (agentId: string, request: CtiRequest): Promise<CtiResult | undefined> {
     const agent = this.#agent(agentId)
     if (agent.state === 'logged_out') throw new INVALID_STATE('the agent is not logged in')
+    if (request.channelId === CHAT_CHANNEL_ID && this.#chats.enabled) return this.#operate(() => this.#executeChat(agent, request))
     return this.#operate(() => this.#execute(agent, request))
+  }
+
+  /** A request on the chat channel or one of its chats. */
+  #executeChat (agent: SimAgent, request: CtiRequest): CtiResult | undefined {
+    const chats = this.#chats
+    const chat = (): CtiResult & { ix: ReturnType<Simulator['chatOf']> } => {
+      const ix = this.chatOf(agent, request.interactionId)
+      return { interactionId: ix.id, ix }
+    }
+    const on = (act: (ix: ReturnType<Simulator['chatOf']>) => void): CtiResult => {
+      const { ix, interactionId } = chat()
+      act(ix)
+      return { interactionId }
+    }
+    switch (request.command) {
+      case 'channel.ready':
+        chats.setReadiness(agent, 'ready', null)
+        return undefined
+      case 'channel.notready': {
+        const reason = request.data.reason ?? null
+        if (reason !== null && !this.directory.reasonCodes.some(r => r.code === reason && r.system !== true)) {
+          throw new INVALID_MESSAGE(`unknown not-ready reason ${JSON.stringify(reason)}; known: ${this.#agentReasons().join(', ')}`)
+        }
+        chats.setReadiness(agent, 'not_ready', reason)
+        return undefined
+      }
+      case 'interaction.accept': return on(ix => { chats.accept(ix) })
+      case 'interaction.reject': return on(ix => { chats.reject(ix) })
+      case 'interaction.terminate': return on(ix => { chats.terminate(ix) })
+      case 'interaction.clear': {
+        if (request.data.resource !== undefined) throw new UNSUPPORTED('a chat has one other party, the customer: interaction.clear takes no resource on a chat')
+        const { ix, interactionId } = chat()
+        chats.terminate(ix)
+        return { interactionId, resource: agent.profile.extension }
+      }
+      case 'interaction.complete': return on(ix => { chats.complete(ix, request.data.disposition ?? null, 'agent') })
+      case 'interaction.setdata': return on(ix => { chats.setData(ix, request.data.data) })
+      case 'interaction.singlesteptransfer': return on(ix => { chats.transfer(ix, request.data.destination) })
+      case 'interaction.associate': return on(ix => {
+        agent.listener?.({ agentId: agent.profile.id, scope: 'interaction', channelId: CHAT_CHANNEL_ID, interactionId: ix.id, name: 'interaction.restored', data: chats.picture(ix) })
+      })
+      case 'chat.send': return on(ix => { chats.send(ix, request.data.text) })
+      case 'chat.typing': return on(ix => { chats.typing(ix, request.data.typing) })
+      default:
+        throw new UNSUPPORTED(`${request.command} is not something a chat can do`)
+    }
+  }
+
+  /** One of the agent's chats, by its interaction id. */
+  chatOf (agent: SimAgent, interactionId: string | undefined): NonNullable<ReturnType<SimAgent['chats']['get']>> {
+    const ix = interactionId === undefined ? undefined : agent.chats.get(interactionId)
+    if (ix === undefined) throw new INVALID_TARGET(`no chat ${interactionId ?? ''}`)
+    return ix
   }
 
   #execute (agent: SimAgent, request: CtiRequest): CtiResult | undefined {
@@ -284,6 +371,9 @@ export class Simulator implements CtiPort {
       case 'conversation.transfer': return this.#onLeg(agent, request, l => { tx.transfer(l, request.data.destination) })
       case 'conversation.conference': return this.#onLeg(agent, request, l => { tx.conference(l, request.data.destination) })
       case 'conversation.dtmf': return this.#onLeg(agent, request, l => { ix.dtmf(l, request.data.digits) })
+      case 'chat.send':
+      case 'chat.typing':
+        throw new INVALID_TARGET(`${request.command} is for chats (the ${CHAT_CHANNEL_ID} channel), not calls`)
       case 'session.login':
       case 'session.logout':
       case 'session.dispose':
@@ -342,6 +432,7 @@ export class Simulator implements CtiPort {
       this.clock.clear(call.patience)
       for (const leg of call.legs) this.clock.clear(leg.timer)
     }
+    this.#chats.close()
   }
 
   // ---- control API (the simulator routes) -----------------------------------------------------
@@ -382,6 +473,35 @@ export class Simulator implements CtiPort {
     const call = this.#world.calls.get(callId)
     if (call === undefined) throw new UNKNOWN_RESOURCE(`no call ${callId}`)
     this.#operate(() => { this.#interactions.hangup(call) })
+  }
+
+  /** A customer starts a chat (POST /simulator/chats). */
+  startChat (request: StartChat): SimChatView {
+    const dataBytes = Buffer.byteLength(JSON.stringify(request.data ?? {}))
+    if (dataBytes > this.#limits.maxDataBytes) throw new INVALID_MESSAGE(`attached data of ${dataBytes} bytes; the limit is ${this.#limits.maxDataBytes} (SIM_MAX_DATA_BYTES)`)
+    return this.#operate(() => this.#chats.view(this.#chats.start(request)))
+  }
+
+  /** The customer writes in their chat. */
+  chatMessage (chatId: string, text: string): ChatMessage {
+    return this.#operate(() => this.#chats.customerWrites(chatId, text))
+  }
+
+  chatTyping (chatId: string, typing: boolean): void {
+    this.#operate(() => { this.#chats.customerTyping(chatId, typing) })
+  }
+
+  /** The customer leaves their chat. */
+  leaveChat (chatId: string): void {
+    this.#operate(() => { this.#chats.customerLeaves(chatId) })
+  }
+
+  chats (): SimChatView[] {
+    return this.#chats.views()
+  }
+
+  chat (chatId: string): SimChatView {
+    return this.#chats.view(this.#chats.find(chatId))
   }
 
   agents (): SimAgentView[] {

@@ -8,6 +8,8 @@ import type { AgentLeg, SimAgent, SimCall, SimInteraction, SimLeg, SimQueue } fr
 import { callsOf, isLive, legsOf, onCall } from './model.js'
 
 export const VOICE_CHANNEL = 'voice'
+/** The chat channel's id (chats.ts): there when the simulator offers chat. */
+export const CHAT_CHANNEL_ID = 'chat'
 
 /** Where the simulator's timers go: a timer's work, and whatever must follow it (routing). */
 export type Operate = (work: () => void) => void
@@ -26,6 +28,8 @@ export class World {
   readonly log: Logger
   /** How long an outside number takes to answer. */
   readonly outsideAnswerMs: number
+  /** Whether agents have a chat channel (CHAT_MAX_PER_AGENT > 0). */
+  chatEnabled = false
   readonly #seq = { call: 0, leg: 0, ix: 0 }
   readonly #operate: Operate
 
@@ -34,7 +38,7 @@ export class World {
     this.log = log
     this.#operate = operate
     this.outsideAnswerMs = (directory.outsideAnswerSeconds ?? 3) * 1000
-    for (const q of directory.queues) this.queues.set(q.id, { id: q.id, name: q.name, waiting: [] })
+    for (const q of directory.queues) this.queues.set(q.id, { id: q.id, name: q.name, waiting: [], chats: [] })
   }
 
   nextId (kind: 'call' | 'leg' | 'ix'): string {
@@ -167,7 +171,7 @@ export class World {
    */
   refreshAgent (agent: SimAgent): void {
     if (agent.state === 'logged_out') return
-    if (agent.pendingLogout !== null && agent.interactions.size === 0) {
+    if (agent.pendingLogout !== null && agent.interactions.size === 0 && agent.chats.size === 0) {
       this.logOut(agent, agent.pendingLogout)
       return
     }
@@ -183,7 +187,7 @@ export class World {
 
   /**
    * The agent leaves (a logout, or a pending one whose last call ended): out first, quietly,
-   * then told. Their interactions must be gone.
+   * then told. Their interactions and chats must be gone.
    */
   logOut (agent: SimAgent, reason: string): void {
     agent.state = 'logged_out'
@@ -192,6 +196,10 @@ export class World {
     agent.pendingLogout = null
     this.sessionEvent(agent, { name: 'state.updated', data: { state: 'logged_out', reason: null } })
     this.channelEvent(agent, { name: 'channel.deactivated', data: {} })
+    if (this.chatEnabled) {
+      agent.chat = { state: 'not_ready', reason: null, idleSince: agent.chat.idleSince }
+      agent.listener?.({ agentId: agent.profile.id, scope: 'channel', channelId: CHAT_CHANNEL_ID, name: 'channel.deactivated', data: {} })
+    }
     this.sessionEvent(agent, { name: 'session.ended', data: { reason } })
     this.log.info({ agentId: agent.profile.id, reason }, 'simulated agent logged out')
   }
