@@ -165,3 +165,85 @@ export function formatElapsed (ms) {
 }
 
 export const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
+
+// ---------------------------------------------------------------- chats
+
+/** A chat's state for its badge (the same looks as a call's: offered rings, chatting is connected). */
+export function chatStateLabel (chat) {
+  switch (chat.state) {
+    case 'ALERTING': return { key: 'ringing', text: 'Offered' }
+    case 'STARTED': return { key: 'connected', text: 'Chatting' }
+    case 'ENDED': return { key: 'wrapup', text: 'Wrap-up' }
+    case 'COMPLETED': return { key: 'ended', text: 'Completed' }
+    default: return { key: 'other', text: String(chat.state).toLowerCase() }
+  }
+}
+
+/** Why a chat ended (its ENDED state's reason). */
+export const CHAT_END_REASONS = {
+  terminated: 'You ended the chat',
+  customer_left: 'The customer left',
+  transferred: 'Transferred'
+}
+
+/** The chat channel's state (chat readiness, apart from the agent's voice state). */
+export const CHAT_CHANNEL_STATES = {
+  ready: 'Chat: ready',
+  not_ready: 'Chat: not ready'
+}
+
+/** What a chat's button says, per capability (a call's word where it is the same). */
+export const CHAT_ACTIONS = {
+  'interaction.accept': 'Accept',
+  'interaction.reject': 'Reject',
+  'chat.send': 'Send',
+  'interaction.singlesteptransfer': 'Transfer',
+  'interaction.terminate': 'End chat',
+  'interaction.complete': 'Complete wrap-up',
+  'channel.ready': 'Ready for chat',
+  'channel.notready': 'Not ready for chat'
+}
+export const chatActionLabel = (name) => CHAT_ACTIONS[name] ?? actionLabel(name)
+
+/** The order of a chat's buttons: the main action of its state first, the ones that end it last. */
+export const CHAT_ORDER = [
+  'interaction.accept',
+  'interaction.complete',
+  'chat.send',
+  'interaction.singlesteptransfer',
+  'interaction.terminate',
+  'interaction.reject',
+  'channel.ready',
+  'channel.notready'
+]
+const chatRank = (name) => {
+  const at = CHAT_ORDER.indexOf(name)
+  return at === -1 ? CHAT_ORDER.length : at
+}
+export const byChatOrder = (a, b) => chatRank(a.name) - chatRank(b.name)
+export const CHAT_PRIMARY = new Set(['interaction.accept', 'interaction.complete', 'chat.send', 'channel.ready'])
+export const CHAT_DANGER = new Set(['interaction.terminate', 'interaction.reject'])
+
+/** Who wrote a transcript line: the customer by name, the agent, or nobody (a system line). */
+export function messageAuthor (message, chat) {
+  if (message.from === 'customer') return chat.from === '' ? 'Customer' : chat.from
+  if (message.from === 'agent') return 'Agent'
+  return ''
+}
+
+/** A time of day, hh:mm (24 h), as the transcript shows it. */
+export function formatClock (ms) {
+  const d = new Date(ms)
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+}
+
+/** A chat in the simulator panel, as the customer's side of it. */
+export function simulatorChatLabel (chat) {
+  switch (chat.state) {
+    case 'queued': return `waiting in queue ${chat.queue ?? ''}`.trim()
+    case 'offered': return chat.agentId === null ? 'offered' : `offered to ${chat.agentId}`
+    case 'connected': return `${chat.agentId === null ? 'chatting' : `chatting with ${chat.agentId}`}${chat.agentTyping === true ? ' (the agent is typing…)' : ''}`
+    case 'ended': return 'ended'
+    default: return String(chat.state)
+  }
+}

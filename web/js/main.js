@@ -12,6 +12,7 @@ import { EventLink } from './events.js'
 import { SessionPicture } from './model.js'
 import { initEmbed, publishCalls } from './embed.js'
 import { Ringer } from './ring.js'
+import { chatSignature, chatSummary, clearChats, initChats, refreshSimulatorChats, renderChats, syncComposers } from './chat.js'
 import {
   CONNECTION, DANGER, PRIMARY, actionLabel, agentStateLabel, byOrder, callStateLabel, conversationLabel,
   formatElapsed, formatKey, formatNumber, formatValue, plural, simulatorCallLabel
@@ -165,9 +166,10 @@ function refreshUsable () {
   } else {
     banner.dataset.kind = ''
   }
-  for (const button of document.querySelectorAll('#agent button[data-command], .card button[data-command]')) {
+  for (const button of document.querySelectorAll('#agent button[data-command], #chats button[data-command], .card button[data-command]')) {
     button.disabled = !usable
   }
+  syncComposers()
   if (!usable) ringer.set(false)
   else refreshRing()
 }
@@ -584,6 +586,7 @@ function showLogin () {
   $('login').hidden = false
   $('agent').hidden = true
   $('interactions').hidden = true
+  $('chats').hidden = true
   $('ringing').hidden = true
   $('simulator').hidden = true
   $('confirm').hidden = true
@@ -651,6 +654,7 @@ function leaveSession () {
   $('cards').replaceChildren()
   $('ringing-cards').replaceChildren()
   $('ringing').hidden = true
+  clearChats()
   sessionButtons.replaceChildren()
   publishCalls(new Map())
   refreshUsable()
@@ -747,7 +751,8 @@ function applyEnvelope (envelope) {
   }
   if (envelope.serviceId !== bar.processorId || envelope.resourceId !== session.id) return
   const ixTarget = interactionOf(event.target)
-  if (event.name.startsWith('error.interaction.')) {
+  // The agent's typing notice (chat.typing) is a courtesy: its failure is not worth a notice.
+  if (event.name.startsWith('error.interaction.') && event.name !== 'error.interaction.chat.typing') {
     const action = event.name.slice('error.interaction.'.length)
     notice(`${action} failed: ${event.data?.description ?? event.data?.error}`, 'error', ixTarget === undefined ? 'agent' : `ix:${ixTarget}`)
   }
@@ -805,15 +810,21 @@ function sessionGone (why) {
 
 // ---------------------------------------------------------------- requests
 
-async function send (command, target, data) {
+/**
+ * One session request; resolves with whether it was carried out. `label`: the words of its
+ * button (a chat's); `quiet`: a failure says nothing (the agent's typing notice).
+ */
+async function send (command, target, data, { label = actionLabel, quiet = false } = {}) {
   const { session } = bar
-  if (session === undefined || !bar.usable) return
+  if (session === undefined || !bar.usable) return false
   const scope = interactionOf(target) === undefined ? 'agent' : `ix:${interactionOf(target)}`
   try {
     await bar.client.sessionRequest(bar.processorId, session.id, command, target, data)
+    return true
   } catch (err) {
-    notice(`${actionLabel(command)}: ${failureText(err)}`, 'error', scope)
+    if (!quiet) notice(`${label(command)}: ${failureText(err)}`, 'error', scope)
     if (err.code === 'UNKNOWN_RESOURCE') sessionGone('ended')
+    return false
   }
 }
 
@@ -883,16 +894,20 @@ const SHORTCUTS = {
   'conversation.retrieve': 'K'
 }
 
+/** How a call's buttons look: their words, order, main action, the ones in red and Answer's green. */
+const CALL_LOOK = { label: actionLabel, byOrder, primary: PRIMARY, danger: DANGER, answer: new Set(['conversation.answer']) }
+
 /**
  * Makes `container` hold one button per enabled capability, in the fixed order (the main
  * action first, filled), reusing the buttons it has so focus stays. Capabilities that are not
- * enabled get no button. Every button is off while the bar cannot trust its picture.
+ * enabled get no button. Every button is off while the bar cannot trust its picture. `look`:
+ * a call's words and order, or a chat's (chat.js).
  */
-function syncButtons (container, capabilities, onPress) {
-  const wanted = capabilities.filter(c => c.type === 'enable' && !c.name.startsWith('notice.')).sort(byOrder)
+function syncButtons (container, capabilities, onPress, look = CALL_LOOK) {
+  const wanted = capabilities.filter(c => c.type === 'enable' && !c.name.startsWith('notice.')).sort(look.byOrder)
   const existing = new Map([...container.children].map(b => [b.dataset.command, b]))
   for (const [name, button] of existing) if (!wanted.some(c => c.name === name)) button.remove()
-  const main = wanted.find(c => PRIMARY.has(c.name))
+  const main = wanted.find(c => look.primary.has(c.name))
   let previous = null
   for (const capability of wanted) {
     let button = existing.get(capability.name)
@@ -900,7 +915,7 @@ function syncButtons (container, capabilities, onPress) {
       button = document.createElement('button')
       button.type = 'button'
       button.dataset.command = capability.name
-      button.textContent = actionLabel(capability.name)
+      button.textContent = look.label(capability.name)
       if (SHORTCUTS[capability.name] !== undefined) button.setAttribute('aria-keyshortcuts', `${SHORTCUTS[capability.name]} Alt+${SHORTCUTS[capability.name]}`)
       button.addEventListener('click', () => onPress(capability.name))
     }
@@ -908,7 +923,7 @@ function syncButtons (container, capabilities, onPress) {
       if (previous === null) container.prepend(button)
       else previous.after(button)
     }
-    button.className = `${capability === main ? 'primary' : 'secondary'}${DANGER.has(capability.name) ? ' danger' : ''}${capability.name === 'conversation.answer' ? ' answer' : ''}`
+    button.className = `${capability === main ? 'primary' : 'secondary'}${look.danger.has(capability.name) ? ' danger' : ''}${look.answer.has(capability.name) ? ' answer' : ''}`
     button.disabled = !bar.usable
     previous = button
   }
@@ -962,7 +977,9 @@ function render () {
     if (isRinging(ix)) nowRinging.push({ ix, card })
   }
   for (const card of [...cards.children, ...ringingCards.children]) if (!seen.has(card.dataset.target)) card.remove()
-  $('ringing').hidden = ringingCards.children.length === 0
+  renderChats(picture)
+  // Offered chats wait at the top too, beside (not among) the ringing calls.
+  $('ringing').hidden = ringingCards.children.length === 0 && $('offered-chats').children.length === 0
   $('no-interactions').hidden = cards.children.length > 0 || ringingCards.children.length > 0
   // While a call rings and there is no other, the ringing card at the top is all there is.
   $('interactions').hidden = cards.children.length === 0 && ringingCards.children.length > 0
@@ -973,9 +990,16 @@ function render () {
     lastSignature = signature
     void refreshSimulator()
   }
+  // The simulator's chats, only where the session has a chat channel (a CTI without chat has no such routes).
+  const chats = chatSignature(picture)
+  if (bar.simulator && picture.chatChannel !== undefined && chats !== lastChatSignature) {
+    lastChatSignature = chats
+    void refreshSimulatorChats()
+  }
   publishCalls(bar.picture?.interactions ?? new Map())
 }
 let lastSignature
+let lastChatSignature
 
 /** A not-ready or logout reason code as its label from the reason codes, when there is one. */
 function reasonLabel (code) {
@@ -1262,14 +1286,18 @@ function attachedData () {
   return data
 }
 
+/** One request to the simulator's control routes; resolves with whether it succeeded. */
 async function simulator (method, path, body) {
   clearNotices('simulator')
+  let ok = true
   try {
     await call(bar.server.base, method, path, { body })
   } catch (err) {
+    ok = false
     notice(`Simulator: ${failureText(err)}`, 'error', 'simulator')
   }
   void refreshSimulator()
+  return ok
 }
 
 // ---------------------------------------------------------------- wiring
@@ -1294,6 +1322,20 @@ $('sim-ring-me').addEventListener('click', () => {
 })
 $('sim-ring-queue').addEventListener('click', () => {
   void simulator('POST', '/simulator/calls', { from: $('sim-from').value.trim(), queue: $('sim-queue').value, data: attachedData() })
+})
+initChats({
+  syncButtons,
+  showFields,
+  send,
+  usable: () => bar.usable,
+  announce: (words) => {
+    announce(words)
+    bar.announced = words
+  },
+  reasonLabel,
+  simulator,
+  call: (method, path, body) => call(bar.server.base, method, path, { body }),
+  base: () => bar.server?.base
 })
 $('ring-toggle').addEventListener('click', () => {
   // A click while sound is blocked only allows it (the ring stays on).
@@ -1329,8 +1371,10 @@ window.mediaBar = {
   get stale () { return bar.stale },
   /** The ring: sounding now, bursts started, muted, and the audio context's state. */
   get ring () { return { playing: ringer.playing, ringing: ringer.ringing, bursts: ringer.bursts, muted: ringer.muted, audio: ringer.context?.state ?? 'none' } },
-  /** The last incoming-call announcement. */
-  get announced () { return bar.announced }
+  /** The last announcement of an incoming call or an offered chat. */
+  get announced () { return bar.announced },
+  /** The chats: target, customer, state, how many messages and how many unread. */
+  get chats () { return chatSummary() }
 }
 
 bar.credential = readCredential()
