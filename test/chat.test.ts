@@ -251,6 +251,9 @@ t.test('bad input gets a clear HIS failure, and nothing accepted is lost', async
     t.equal(answer.status, status, `${label}: status`)
     t.equal(answer.failure?.code, code, `${label}: code`)
   }
+  await refused('channel.notready', a1.chat(), { reason: 'NAP' }, 400, 'INVALID_MESSAGE', 'a reason code nobody has')
+  await refused('channel.notready', a1.chat(), { reason: 'RNA' }, 400, 'INVALID_MESSAGE', 'a reason only the platform sets')
+  await refused('channel.ready', a1.chat(), {}, 409, 'INVALID_STATE', 'ready for chat again (the view disables it)')
   await refused('chat.send', ix, { text: 'too early' }, 409, 'INVALID_STATE', 'send before accepting (the view disables it)')
   await a1.do('interaction.accept', ix)
   await refused('chat.send', ix, { text: '' }, 400, 'INVALID_MESSAGE', 'empty text')

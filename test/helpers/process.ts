@@ -13,11 +13,18 @@ export interface ServerProcess {
 }
 
 /**
+ * How long a process may take to say it is up: a bound, not a measurement. Generous, because
+ * two test files run at once (package.json, tap jobs) and a browser test beside a start-up on
+ * a 2-core machine can hold the CPU for seconds.
+ */
+const START_TIMEOUT_MS = 30_000
+
+/**
  * Starts `node build/src/server.js` the way `npm start` does (after the build), on a free port,
  * and waits for fastify's "Server listening" log line. Tests stop it themselves. `maxFiles`
  * starts it with that many file descriptors at most (`ulimit -n`, through sh).
  */
-export async function startServer (env: Record<string, string> = {}, timeoutMs = 10000, options: { maxFiles?: number } = {}): Promise<ServerProcess> {
+export async function startServer (env: Record<string, string> = {}, timeoutMs = START_TIMEOUT_MS, options: { maxFiles?: number } = {}): Promise<ServerProcess> {
   if (process.env.TEST_CTI !== 'bridge' || env.CTI_URL !== undefined) {
     return await startNode('build/src/server.js', env, /Server listening at (http:\/\/127\.0\.0\.1:\d+)/, timeoutMs, options.maxFiles)
   }
@@ -44,7 +51,7 @@ export async function startServer (env: Record<string, string> = {}, timeoutMs =
  * Starts `npm run simulator`'s process (the simulator connector) on `port` (0: a free one) and
  * waits for its "listening" line; `base` is its ws:// URL.
  */
-export async function startConnector (env: Record<string, string> = {}, timeoutMs = 10000): Promise<ServerProcess> {
+export async function startConnector (env: Record<string, string> = {}, timeoutMs = START_TIMEOUT_MS): Promise<ServerProcess> {
   return await startNode('build/src/cti/simulator/main.js', { PORT: '0', ...env }, /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*simulator connector listening/, timeoutMs)
 }
 
@@ -137,7 +144,7 @@ export function haveRedis (t: Test): boolean {
  * Starts Debian's `redis-server` on `port` with nothing saved to disk, and waits until it takes
  * connections. Throws naming the package when it is not installed (.ci/run installs it).
  */
-export async function startRedis (port: number, timeoutMs = 10000): Promise<ServerProcess> {
+export async function startRedis (port: number, timeoutMs = START_TIMEOUT_MS): Promise<ServerProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] })
   const { out, err, exited } = output(child)
   await new Promise<void>((resolve, reject) => {

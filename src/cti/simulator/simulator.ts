@@ -278,14 +278,9 @@ export class Simulator implements CtiPort {
       case 'channel.ready':
         chats.setReadiness(agent, 'ready', null)
         return undefined
-      case 'channel.notready': {
-        const reason = request.data.reason ?? null
-        if (reason !== null && !this.directory.reasonCodes.some(r => r.code === reason && r.system !== true)) {
-          throw new INVALID_MESSAGE(`unknown not-ready reason ${JSON.stringify(reason)}; known: ${this.#agentReasons().join(', ')}`)
-        }
-        chats.setReadiness(agent, 'not_ready', reason)
+      case 'channel.notready':
+        chats.setReadiness(agent, 'not_ready', this.#chosenReason(request.data.reason))
         return undefined
-      }
       case 'interaction.accept': return on(ix => { chats.accept(ix) })
       case 'interaction.reject': return on(ix => { chats.reject(ix) })
       case 'interaction.terminate': return on(ix => { chats.terminate(ix) })
@@ -324,14 +319,9 @@ export class Simulator implements CtiPort {
         this.#setChosenState(agent, 'ready', null)
         return undefined
       case 'session.notready':
-      case 'channel.notready': {
-        const reason = request.data.reason ?? null
-        if (reason !== null && !this.directory.reasonCodes.some(r => r.code === reason && r.system !== true)) {
-          throw new INVALID_MESSAGE(`unknown not-ready reason ${JSON.stringify(reason)}; known: ${this.#agentReasons().join(', ')}`)
-        }
-        this.#setChosenState(agent, 'not_ready', reason)
+      case 'channel.notready':
+        this.#setChosenState(agent, 'not_ready', this.#chosenReason(request.data.reason))
         return undefined
-      }
       case 'channel.dial':
         return { interactionId: ix.dial(agent, request.data.destination, request.data.extensions ?? {}).id }
       case 'interaction.accept': {
@@ -524,6 +514,14 @@ export class Simulator implements CtiPort {
   /** Whether each agent's state follows from their interactions (invariants.ts); what is broken. */
   agentStateViolations (): string[] {
     return agentStateViolations(this.#world)
+  }
+
+  /** A not-ready reason an agent may choose (or none); INVALID_MESSAGE for any other. */
+  #chosenReason (reason: string | undefined): string | null {
+    if (reason !== undefined && !this.directory.reasonCodes.some(r => r.code === reason && r.system !== true)) {
+      throw new INVALID_MESSAGE(`unknown not-ready reason ${JSON.stringify(reason)}; known: ${this.#agentReasons().join(', ')}`)
+    }
+    return reason ?? null
   }
 
   #agentReasons (): string[] {
