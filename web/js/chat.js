@@ -41,6 +41,22 @@ const ui = {
   picture: undefined
 }
 
+/**
+ * A card's state line and timer, for a call or a chat: the state's words and look, and the
+ * timer counting from when it started (STARTED, ENDED) or from when it entered its state.
+ */
+export function stampCard (card, record, look, startedLabel) {
+  const state = card.querySelector('.ix-state')
+  state.textContent = look.text
+  state.dataset.look = look.key
+  card.dataset.state = record.state
+  card.dataset.look = look.key
+  const timer = card.querySelector('.timer')
+  const fromStart = (record.state === 'STARTED' || record.state === 'ENDED') && typeof record.startedAt === 'number'
+  timer.dataset.since = String(fromStart ? record.startedAt : record.since)
+  timer.setAttribute('aria-label', fromStart ? startedLabel : 'time in this state')
+}
+
 export function initChats (deps) {
   ui.deps = deps
   $('sim-chat-start').addEventListener('click', () => {
@@ -268,15 +284,7 @@ function updateChatCard (card, chat, capabilities) {
   const look = chatStateLabel(chat)
   card.querySelector('.customer').textContent = name
   card.setAttribute('aria-label', `${look.text}: chat with ${name}`)
-  const state = card.querySelector('.ix-state')
-  state.textContent = look.text
-  state.dataset.look = look.key
-  card.dataset.state = chat.state
-  card.dataset.look = look.key
-  const timer = card.querySelector('.timer')
-  const fromStart = (chat.state === 'STARTED' || chat.state === 'ENDED') && typeof chat.startedAt === 'number'
-  timer.dataset.since = String(fromStart ? chat.startedAt : chat.since)
-  timer.setAttribute('aria-label', fromStart ? 'time since the chat was accepted' : 'time in this state')
+  stampCard(card, chat, look, 'time since the chat was accepted')
   card.querySelector('.meta').textContent = [
     chat.direction === 'inbound' || chat.direction === undefined ? 'Chat' : 'Transferred chat',
     chat.queue === null ? undefined : `queue ${chat.queue}`,

@@ -12,7 +12,7 @@ import { EventLink } from './events.js'
 import { SessionPicture } from './model.js'
 import { initEmbed, publishCalls } from './embed.js'
 import { Ringer } from './ring.js'
-import { chatSignature, chatSummary, clearChats, initChats, refreshSimulatorChats, renderChats, syncComposers } from './chat.js'
+import { chatSignature, chatSummary, clearChats, initChats, refreshSimulatorChats, renderChats, stampCard, syncComposers } from './chat.js'
 import {
   CONNECTION, DANGER, PRIMARY, actionLabel, agentStateLabel, byOrder, callStateLabel, conversationLabel,
   formatElapsed, formatKey, formatNumber, formatValue, plural, simulatorCallLabel
@@ -1050,15 +1050,7 @@ function updateCard (card, ix, capabilities) {
   const look = callStateLabel(ix)
   card.querySelector('.caller').textContent = caller === '' ? ix.id : caller
   card.setAttribute('aria-label', `${look.text}: ${ix.direction === 'outbound' ? 'call to' : 'call from'} ${caller}`)
-  const state = card.querySelector('.ix-state')
-  state.textContent = look.text
-  state.dataset.look = look.key
-  card.dataset.state = ix.state
-  card.dataset.look = look.key
-  const timer = card.querySelector('.timer')
-  const fromStart = (ix.state === 'STARTED' || ix.state === 'ENDED') && typeof ix.startedAt === 'number'
-  timer.dataset.since = String(fromStart ? ix.startedAt : ix.since)
-  timer.setAttribute('aria-label', fromStart ? 'time since the call was answered' : 'time in this state')
+  stampCard(card, ix, look, 'time since the call was answered')
   const deadline = card.querySelector('.deadline')
   const until = ix.state === 'ENDED' && typeof ix.wrapUpUntil === 'number' ? ix.wrapUpUntil : undefined
   // wrapUpUntil: a time, null (no limit), or undefined (not read yet: nothing is said).
