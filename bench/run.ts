@@ -1,6 +1,9 @@
 // npm run bench: every benchmark, each next to its baseline measured in the same run.
 //   node --expose-gc build/bench/run.js [--only http,events,workflow,domain] [--agents 100,1000,5000]
 //     [--duration 10] [--rounds 3] [--modes sse,ws] [--cti embedded,bridge] [--smoke] [--out bench/results]
+//   --only chat (not in the default list): chat end to end, at the first --agents (default 1000),
+//     [--chats-per-agent 3] [--chat-fill 10] [--chat-paced 0.2] (round trips per chat per second)
+//     [--chat-backlog 0] (chats left waiting in the queue through the windows)
 // Prints markdown tables and writes <out>/latest.json and <out>/latest.md.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
@@ -13,6 +16,7 @@ import { runOutboxBench, outboxTable, type OutboxCase } from './outbox.js'
 import { loadConfig } from '../src/config.js'
 import { runWorkflowBench, workflowTable, type WorkflowResult } from './workflow.js'
 import { runDomainBench } from './domain.js'
+import { runChatBench, chatTable, type ChatResult } from './chat.js'
 
 export interface BenchOptions {
   only: string[]
@@ -23,6 +27,8 @@ export interface BenchOptions {
   /** run the event path over the CTI bridge too (a simulator connector process), next to the embedded runs */
   bridge?: boolean
   smoke: boolean
+  /** --only chat: chats per agent, fill round trips per chat, paced round trips per chat per second */
+  chat?: { chatsPerAgent: number, fill: number, pacedPerChat: number, backlog?: number }
 }
 
 export interface BenchReport {
@@ -35,6 +41,8 @@ export interface BenchReport {
   workflow?: WorkflowResult
   /** the instance domain: one instance against two (markdown tables) */
   domain?: string
+  /** chat end to end (issue 20) */
+  chat?: ChatResult
 }
 
 export async function runBenchmarks (options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchReport> {
@@ -71,6 +79,11 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
     log('domain …')
     report.domain = await runDomainBench({ agents: s ? 20 : 500, rounds: s ? 1 : 5 })
   }
+  if (options.only.includes('chat')) {
+    log('chat …')
+    const chat = options.chat ?? { chatsPerAgent: 3, fill: s ? 2 : 10, pacedPerChat: s ? 1 : 0.2 }
+    report.chat = await runChatBench({ agents: options.agents[0] as number, ...chat, duration: options.duration, smoke: s })
+  }
   return report
 }
 
@@ -84,6 +97,7 @@ export function reportMarkdown (r: BenchReport): string {
   if (r.outbox !== undefined) parts.push('### Outbox memory\n\n' + outboxTable(r.outbox))
   if (r.workflow !== undefined) parts.push('### Workflow\n\n' + workflowTable(r.workflow))
   if (r.domain !== undefined) parts.push('### Domain\n\n' + r.domain)
+  if (r.chat !== undefined) parts.push('### Chat\n\n' + chatTable(r.chat))
   return parts.join('\n\n') + '\n'
 }
 
@@ -97,18 +111,24 @@ async function main (): Promise<void> {
       modes: { type: 'string', default: 'sse,ws' },
       cti: { type: 'string', default: 'embedded,bridge' },
       smoke: { type: 'boolean', default: false },
+      'chats-per-agent': { type: 'string', default: '3' },
+      'chat-fill': { type: 'string' },
+      'chat-paced': { type: 'string', default: '0.2' },
+      'chat-backlog': { type: 'string', default: '0' },
       out: { type: 'string', default: 'bench/results' }
     }
   })
   const smoke = values.smoke === true
+  const only = String(values.only).split(',')
   const options: BenchOptions = {
-    only: String(values.only).split(','),
-    agents: (values.agents ?? (smoke ? '5' : '100,1000,5000')).split(',').map(Number),
+    only,
+    agents: (values.agents ?? (smoke ? '5' : only.length === 1 && only[0] === 'chat' ? '1000' : '100,1000,5000')).split(',').map(Number),
     duration: Number(values.duration ?? (smoke ? 1 : 10)),
     rounds: Number(values.rounds ?? (smoke ? 1 : 3)),
     modes: String(values.modes).split(',') as Array<'sse' | 'ws'>,
     bridge: String(values.cti).split(',').includes('bridge'),
-    smoke
+    smoke,
+    chat: { chatsPerAgent: Number(values['chats-per-agent']), fill: Number(values['chat-fill'] ?? (smoke ? 2 : 10)), pacedPerChat: Number(values['chat-paced']), backlog: Number(values['chat-backlog']) }
   }
   const report = await runBenchmarks(options, line => { process.stderr.write(line + '\n') })
   const md = reportMarkdown(report)

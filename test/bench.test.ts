@@ -65,3 +65,21 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
   const md = reportMarkdown(report)
   for (const heading of ['### HTTP', '### Event path', '### Outbox memory', '### Workflow']) t.match(md, heading, `the report has ${heading}`)
 })
+
+t.test('the chat bench works end to end with tiny numbers (npm run bench -- --only chat)', async (t) => {
+  const report = await runBenchmarks({ only: ['chat'], agents: [4], duration: 0.5, rounds: 1, modes: ['ws'], smoke: true })
+  const chat = report.chat
+  t.equal(chat?.chats, 12, 'chat: 3 chats per agent, each offered and accepted')
+  t.same(chat?.windows.map(w => w.name), ['paced', 'saturated'], 'chat: a paced and a saturated window')
+  // A paced round trip counts when it is back within the window: on a loaded machine the half
+  // second may end first, so only the saturated window must have some.
+  const saturated = chat?.windows.find(w => w.name === 'saturated')
+  t.ok(saturated !== undefined && saturated.roundTrips > 0 && saturated.roundTrip.samples > 0, 'chat saturated: round trips made and timed')
+  for (const w of chat?.windows ?? []) t.equal(w.open, 0, `chat ${w.name}: every round trip came back`)
+  t.ok(chat !== undefined && chat.roundTripsTotal >= chat.chats * 2, 'chat: the fill\'s round trips and the windows\' all made')
+  t.same([chat?.lostEvents, chat?.duplicatedEvents, chat?.duplicatedMessages, chat?.failures, chat?.transcriptMismatches], [0, 0, 0, 0, 0],
+    'chat: nothing lost or duplicated, no request refused, every transcript as written')
+  t.same(chat?.heap.map(h => h.at), ['no chats', 'chats live', 'after fill'], 'chat: the three heap readings')
+  t.ok(chat !== undefined && chat.heap.every(h => h.heapMb > 0), 'chat: the server\'s heap read')
+  t.match(reportMarkdown(report), '### Chat', 'the report has ### Chat')
+})
