@@ -153,6 +153,38 @@ t.test('a transfer to a queue: the chat waits there and goes to another agent of
   })
 })
 
+t.test('a chat is never offered again to an agent who rejected it, let it ring out or passed it on; the customer\'s patience starts again after a transfer', async t => {
+  const cc = await Center.open(t)
+  const [a1, a2] = await cc.login(['agent1', 'agent2'])
+  if (a1 === undefined || a2 === undefined) throw new Error('login')
+  await chatReady(cc, a1)
+  const first = await cc.startChat({ from: 'Jo', queue: 'sales', text: 'Hi' })
+  await a1.do('interaction.reject', a1.chat('ix-1'))
+  await cc.settle()
+  t.match(await cc.chatView(first), { state: 'queued', agentId: null }, 'rejected by the only agent ready for chat: it waits, it does not ring at agent1 again')
+  t.notOk(a1.drain().some(l => /^ix-2 added/.test(l)), 'no second offer to agent1')
+  await chatReady(cc, a2)
+  t.match(await cc.chatView(first), { state: 'offered', agentId: 'agent2' }, 'the next agent gets it')
+  await a2.do('interaction.accept', a2.chat('ix-2'))
+
+  // Eleven minutes of chat (past SIM_MAX_QUEUE_MS), then agent2 passes it on to the support
+  // queue, where only agent2 could take it now (agent1 is not ready for chat): it waits there,
+  // the customer's patience fresh.
+  await a1.do('channel.notready', a1.chat())
+  await cc.advance(11 * 60_000)
+  await a2.do('interaction.singlesteptransfer', a2.chat('ix-2'), { destination: 'support' })
+  await cc.settle()
+  t.match(await cc.chatView(first), { state: 'queued', queue: 'support' }, 'passed on to a queue nobody else serves now: it waits, not back to agent2')
+  await cc.advance(60_000)
+  t.match(await cc.chatView(first), { state: 'queued', messageCount: 2 }, 'the customer still waits a minute later: patience counts from the transfer')
+  const list = JSON.parse((await cc.app.inject('/simulator/chats')).body)
+  t.match(list.chats, [{ id: first, messageCount: 2, messages: [{ from: 'system', text: 'Transferred to the Support queue.' }] }], 'the list carries each chat\'s last message only')
+  t.equal(list.chats[0]?.messages.length, 1)
+  t.equal((await cc.chatView(first)).messages.length, 2, 'one chat carries its transcript')
+  await cc.advance(10 * 60_000)
+  t.equal((await cc.app.inject(`/simulator/chats/${first}`)).statusCode, 404, 'the customer gives up SIM_MAX_QUEUE_MS after the transfer: the chat is gone')
+})
+
 t.test('ring-no-answer: the chat goes back to its queue, the chat channel not ready (RNA), offered to the next agent', async t => {
   const cc = await Center.open(t)
   const [a1, a2] = await cc.login(['agent1', 'agent2'])
@@ -241,6 +273,8 @@ t.test('bad input gets a clear HIS failure, and nothing accepted is lost', async
   t.same(await post('/simulator/chats/chat-99/messages', { text: 'hi' }), [404, 'UNKNOWN_RESOURCE'], 'unknown chat')
   t.same(await post(`/simulator/chats/${chatId}/messages`, { text: '' }), [400, 'INVALID_MESSAGE'], 'empty message')
   t.same(await post(`/simulator/chats/${chatId}/messages`, { text: 'y'.repeat(2001) }), [400, 'INVALID_MESSAGE'], 'oversized message')
+  t.same(await post(`/simulator/chats/${chatId}/messages`, { text: '😀'.repeat(1500) }), [400, 'INVALID_MESSAGE'], 'oversized in UTF-16 code units, whatever the code points')
+  t.same(await post('/simulator/chats', { from: 'X', text: '😀'.repeat(1001) }), [400, 'INVALID_MESSAGE'], 'the first message too')
   t.equal((await cc.app.inject({ method: 'GET', url: '/simulator/chats/chat-99' })).statusCode, 404)
   t.equal((await cc.app.inject({ method: 'DELETE', url: '/simulator/chats/chat-99' })).statusCode, 404)
   cc.drainAll()

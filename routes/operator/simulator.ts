@@ -101,7 +101,8 @@ const simulator: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       tags: ['simulator'],
       operationId: 'simulatorChats',
-      summary: 'Chats in the simulator, as their customers see them',
+      summary: 'Chats in the simulator, as their customers see them, each with its last message',
+      description: 'Each chat with `messageCount` and only its last message, so that the list stays small; GET /simulator/chats/{chatId} has the transcript.',
       response: answers({ 200: [Type.Ref(SimChatsAnswerSchema), 'every chat the simulator holds'] }, ...CONTROL_ROUTE)
     }
   }, async () => ({ result: 'success' as const, chats: await control().chats() }))

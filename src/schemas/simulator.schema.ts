@@ -115,13 +115,14 @@ export const SimChatSchema = Type.Object({
   state: literalUnion(['queued', 'offered', 'connected', 'ended']),
   agentId: Type.Union([Type.String(), Type.Null()], { description: 'the agent the chat is offered to or with now' }),
   agentTyping: Type.Boolean(),
-  messages: Type.Array(ChatMessageSchema, { description: 'the transcript as the customer sees it (the last CHAT_TRANSCRIPT_KEEP messages)' })
-}, { $id: 'SimChat', examples: [{ id: 'chat-1', from: 'Alice Example', queue: 'support', state: 'connected', agentId: 'agent3', agentTyping: false, messages: [{ messageId: 'chat-1-m1', from: 'customer', text: 'Hello, my order has not arrived.', at: '2026-01-01T09:00:00.000Z' }] }] })
+  messageCount: Type.Integer({ minimum: 0, description: 'how many messages the chat has had' }),
+  messages: Type.Array(ChatMessageSchema, { description: 'GET /simulator/chats/{chatId}: the transcript as the customer sees it (the last CHAT_TRANSCRIPT_KEEP messages); GET /simulator/chats: the last message only' })
+}, { $id: 'SimChat', examples: [{ id: 'chat-1', from: 'Alice Example', queue: 'support', state: 'connected', agentId: 'agent3', agentTyping: false, messageCount: 1, messages: [{ messageId: 'chat-1-m1', from: 'customer', text: 'Hello, my order has not arrived.', at: '2026-01-01T09:00:00.000Z' }] }] })
 export type SimChat = Static<typeof SimChatSchema>
 
 export const SimChatAnswerSchema = Type.Object({ result: Type.Literal('success'), chat: Type.Ref(SimChatSchema) }, {
   $id: 'SimChatAnswer',
-  examples: [{ result: 'success', chat: { id: 'chat-1', from: 'Alice Example', queue: 'support', state: 'queued', agentId: null, agentTyping: false, messages: [{ messageId: 'chat-1-m1', from: 'customer', text: 'Hello', at: '2026-01-01T09:00:00.000Z' }] } }]
+  examples: [{ result: 'success', chat: { id: 'chat-1', from: 'Alice Example', queue: 'support', state: 'queued', agentId: null, agentTyping: false, messageCount: 1, messages: [{ messageId: 'chat-1-m1', from: 'customer', text: 'Hello', at: '2026-01-01T09:00:00.000Z' }] } }]
 })
 export const SimChatsAnswerSchema = Type.Object({ result: Type.Literal('success'), chats: Type.Array(Type.Ref(SimChatSchema)) }, { $id: 'SimChatsAnswer', examples: [{ result: 'success', chats: [] }] })
 export const SimStartChatAnswerSchema = Type.Object({ result: Type.Literal('success'), chatId: Type.String() }, { $id: 'SimStartChatAnswer', examples: [{ result: 'success', chatId: 'chat-1' }] })

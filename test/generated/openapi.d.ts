@@ -404,7 +404,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Chats in the simulator, as their customers see them */
+        /**
+         * Chats in the simulator, as their customers see them, each with its last message
+         * @description Each chat with `messageCount` and only its last message, so that the list stays small; GET /simulator/chats/{chatId} has the transcript.
+         */
         get: operations["simulatorChats"];
         put?: never;
         /**
@@ -1448,6 +1451,7 @@ export interface components {
          *       "state": "connected",
          *       "agentId": "agent3",
          *       "agentTyping": false,
+         *       "messageCount": 1,
          *       "messages": [
          *         {
          *           "messageId": "chat-1-m1",
@@ -1464,7 +1468,9 @@ export interface components {
             agentTyping: boolean;
             from: string;
             id: string;
-            /** @description the transcript as the customer sees it (the last CHAT_TRANSCRIPT_KEEP messages) */
+            /** @description how many messages the chat has had */
+            messageCount: number;
+            /** @description GET /simulator/chats/{chatId}: the transcript as the customer sees it (the last CHAT_TRANSCRIPT_KEEP messages); GET /simulator/chats: the last message only */
             messages: {
                 /** @description when it was written, ISO 8601 in UTC */
                 at: string;
@@ -1487,6 +1493,7 @@ export interface components {
          *         "state": "queued",
          *         "agentId": null,
          *         "agentTyping": false,
+         *         "messageCount": 1,
          *         "messages": [
          *           {
          *             "messageId": "chat-1-m1",

@@ -51,7 +51,8 @@ async function simChat (base: string, from: string): Promise<{ id: string, state
   const { json } = await http(base, 'GET', '/simulator/chats')
   const chat = (json.chats as Array<{ id: string, from: string, state: string }>).filter(c => c.from === from && c.state !== 'ended').at(-1)
   if (chat === undefined) throw new Error(`no live chat from ${from} in the simulator: ${JSON.stringify(json)}`)
-  return chat as never
+  // The list carries each chat's last message; the chat itself, its transcript.
+  return (await http(base, 'GET', `/simulator/chats/${chat.id}`)).json.chat as never
 }
 
 async function until (what: string, check: () => Promise<boolean>, ms = 8000): Promise<void> {

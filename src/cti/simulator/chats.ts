@@ -1,5 +1,5 @@
 import { INVALID_MESSAGE, INVALID_STATE, UNKNOWN_RESOURCE, rateLimited } from '../../errors.js'
-import type { ChatMessage } from '../../schemas/chat.schema.js'
+import { CHAT_TEXT_MAX, type ChatMessage } from '../../schemas/chat.schema.js'
 import type { CtiEventData } from '../../schemas/events.schema.js'
 import type { CtiEventBody } from '../port.js'
 import type { ChatAuthor } from '../../schemas/vocabulary.js'
@@ -38,6 +38,12 @@ export class Chats {
   readonly #w: World
   readonly #settings: ChatSettings
   #seq = 0
+  /**
+   * Whether routing may find a taker it did not find last time: a chat came to wait, an agent
+   * became ready for chat, freed a slot, or came (back) within reach. Routing runs after every
+   * operation of the simulator, messages included; without this it would search again each time.
+   */
+  #changed = false
 
   constructor (world: World, settings: ChatSettings) {
     this.#w = world
@@ -66,6 +72,11 @@ export class Chats {
     })
   }
 
+  /** Something outside (an agent attached, a pending logout called off) may let a waiting chat be offered. */
+  wake (): void {
+    this.#changed = true
+  }
+
   /** At login: the chat channel comes up, not ready. */
   activate (agent: SimAgent): void {
     if (!this.enabled) return
@@ -79,7 +90,10 @@ export class Chats {
     if (agent.chat.state === state && agent.chat.reason === reason) return
     agent.chat.state = state
     agent.chat.reason = reason
-    if (state === 'ready') agent.chat.idleSince = this.#w.clock.now()
+    if (state === 'ready') {
+      agent.chat.idleSince = this.#w.clock.now()
+      this.#changed = true
+    }
     this.channelState(agent)
   }
 
@@ -111,8 +125,7 @@ export class Chats {
   start (request: StartChat): SimChat {
     if (!this.enabled) throw new INVALID_STATE('the simulator offers no chat (CHAT_MAX_PER_AGENT=0)')
     const w = this.#w
-    if (this.chats.size >= this.#settings.maxChats) this.#evictOneEnded()
-    if (this.chats.size >= this.#settings.maxChats) throw rateLimited(`the simulator holds ${this.chats.size} chats, its limit (SIM_MAX_CHATS)`, 1000)
+    checkText(request.text)
     let agent: SimAgent | undefined
     if (request.to !== undefined) {
       agent = w.agentByExtension(request.to) ?? w.agents.get(request.to)
@@ -121,6 +134,8 @@ export class Chats {
     }
     const queueId = request.to !== undefined ? request.queue : (request.queue ?? w.queues.keys().next().value)
     if (queueId !== undefined && !w.queues.has(queueId)) throw new INVALID_MESSAGE(`no queue ${queueId}; queues: ${[...w.queues.keys()].join(', ')}`)
+    if (this.chats.size >= this.#settings.maxChats) this.#evictOneEnded()
+    if (this.chats.size >= this.#settings.maxChats) throw rateLimited(`the simulator holds ${this.chats.size} chats, its limit (SIM_MAX_CHATS)`, 1000)
     const chat: SimChat = {
       id: `chat-${++this.#seq}`,
       from: request.from,
@@ -148,6 +163,7 @@ export class Chats {
   /** The customer writes. */
   customerWrites (chatId: string, text: string): ChatMessage {
     const chat = this.#chat(chatId)
+    checkText(text)
     if (chat.state === 'ended') throw new INVALID_STATE(`chat ${chatId} has ended`)
     const message = this.#write(chat, 'customer', text)
     const ix = chat.interaction
@@ -188,12 +204,16 @@ export class Chats {
     this.#forget(chat)
   }
 
-  /** What the control face shows of the chats (GET /simulator/chats). */
+  /**
+   * What the control face shows of the chats (GET /simulator/chats): each with its last message
+   * only, so that the list stays small whatever the transcripts hold (one chat, whole: `view`).
+   */
   views (): Array<ReturnType<Chats['view']>> {
-    return [...this.chats.values()].map(c => this.view(c))
+    return [...this.chats.values()].map(c => this.view(c, 1))
   }
 
-  view (chat: SimChat): { id: string, from: string, queue: string | null, state: SimChat['state'], agentId: string | null, agentTyping: boolean, messages: ChatMessage[] } {
+  /** One chat as its customer sees it: its last `last` messages (all it keeps by default). */
+  view (chat: SimChat, last = chat.messages.length): { id: string, from: string, queue: string | null, state: SimChat['state'], agentId: string | null, agentTyping: boolean, messageCount: number, messages: ChatMessage[] } {
     return {
       id: chat.id,
       from: chat.from,
@@ -201,7 +221,8 @@ export class Chats {
       state: chat.state,
       agentId: chat.interaction?.agent.profile.id ?? null,
       agentTyping: chat.agentTyping,
-      messages: chat.messages.map(m => ({ ...m }))
+      messageCount: chat.messageSeq,
+      messages: (last === 0 ? [] : chat.messages.slice(-last)).map(m => ({ ...m }))
     }
   }
 
@@ -220,7 +241,8 @@ export class Chats {
 
   /** Offers waiting chats, oldest first, to the longest chat-idle ready agent of their queue; declining agents last. */
   dispatch (): void {
-    if (!this.enabled) return
+    if (!this.enabled || !this.#changed) return
+    this.#changed = false
     for (;;) {
       const waiting = [...this.#w.queues.values()].flatMap(q => q.chats).sort((a, b) => a.queuedAt - b.queuedAt)
       if (waiting.length === 0) return
@@ -228,9 +250,10 @@ export class Chats {
       if (ready.length === 0) return
       let offered = false
       for (const chat of waiting) {
-        const members = ready.filter(a => chat.queueId !== undefined && (a.profile.queues ?? []).includes(chat.queueId) && chat.interaction === undefined)
-        const fresh = members.filter(a => !chat.declinedBy.has(a.profile.id))
-        const pool = fresh.length > 0 ? fresh : members
+        // An agent who rejected it, let it ring out or passed it on is not offered it again: it
+        // waits for another agent of its queue (or until the customer gives up).
+        const pool = ready.filter(a => chat.queueId !== undefined && (a.profile.queues ?? []).includes(chat.queueId) && chat.interaction === undefined &&
+          !chat.declinedBy.has(a.profile.id))
         let best: SimAgent | undefined
         for (const a of pool) {
           if (best === undefined || a.chat.idleSince < best.chat.idleSince || (a.chat.idleSince === best.chat.idleSince && a.profile.id < best.profile.id)) best = a
@@ -256,6 +279,7 @@ export class Chats {
       return
     }
     chat.state = 'queued'
+    this.#changed = true
     if (head) queue.chats.unshift(chat)
     else {
       chat.queuedAt = this.#w.clock.now()
@@ -355,6 +379,7 @@ export class Chats {
   send (ix: SimChatInteraction, text: string): ChatMessage {
     if (ix.state !== 'STARTED') throw new INVALID_STATE(`the chat is ${ix.state}; messages go only in a live chat`)
     if (!ix.customerHere) throw new INVALID_STATE('the customer left the chat')
+    checkText(text)
     const message = this.#write(ix.chat, 'agent', text)
     ix.chat.agentTyping = false
     this.#ixEvent(ix, { name: 'chat.message', data: { ...message } })
@@ -381,6 +406,7 @@ export class Chats {
     if (ix.state !== 'STARTED') throw new INVALID_STATE(`the chat is ${ix.state}; complete it instead`)
     const chat = ix.chat
     chat.state = 'ended'
+    chat.agentTyping = false
     const message = this.#write(chat, 'system', 'The agent ended the chat.')
     this.#ixEvent(ix, { name: 'chat.message', data: { ...message } })
     this.#end(ix, 'terminated')
@@ -411,11 +437,13 @@ export class Chats {
     chat.agentTyping = false
     chat.transferred = true
     this.#end(ix, 'transferred')
+    // Whoever it goes to next, it never comes back to the agent who passed it on; the
+    // customer's patience starts again (they were being served until now).
     chat.declinedBy.clear()
+    chat.declinedBy.add(ix.agent.profile.id)
+    chat.queuedAt = w.clock.now()
     if (target !== undefined) this.#offer(chat, target, 'transfer')
     else {
-      // Into a queue: anyone of it but the agent who passed it on, unless nobody else can take it.
-      chat.declinedBy.add(ix.agent.profile.id)
       chat.queueId = destination
       this.#enqueue(chat)
     }
@@ -473,6 +501,7 @@ export class Chats {
   #gone (ix: SimChatInteraction, reason: string): void {
     this.#ixEvent(ix, { name: 'interaction.notcontrolled', data: {} })
     ix.agent.chats.delete(ix.id)
+    this.#changed = true
     this.#ixEvent(ix, { name: 'interaction.deleted', data: { reason } })
     if (ix.agent.state !== 'logged_out') this.channelState(ix.agent)
     if (ix.chat.left && ix.chat.interaction === undefined) this.#forget(ix.chat)
@@ -519,4 +548,10 @@ export class Chats {
       }
     }
   }
+}
+
+/** A message's text, counted as the schemas count it (UTF-16 code units, CHAT_TEXT_MAX at most; not only white space). */
+function checkText (text: string): void {
+  if (text.length > CHAT_TEXT_MAX) throw new INVALID_MESSAGE(`a chat message has at most ${CHAT_TEXT_MAX} characters (UTF-16 code units); this one has ${text.length}`)
+  if (text.trim() === '') throw new INVALID_MESSAGE('a chat message needs some text')
 }

@@ -153,6 +153,7 @@ export class Simulator implements CtiPort {
   attach (agentId: string, listener: CtiListener): () => void {
     const agent = this.#agent(agentId)
     agent.listener = listener
+    this.#chats.wake()
     return () => {
       if (agent.listener === listener) agent.listener = undefined
     }
@@ -211,6 +212,7 @@ export class Simulator implements CtiPort {
     if (agent.pendingLogout === null) return
     this.#operate(() => {
       agent.pendingLogout = null
+      this.#chats.wake()
       this.#world.sessionEvent(agent, { name: 'session.pendinglogout', data: { reason: null } })
       this.#log.info({ agentId }, 'pending logout called off')
     })
