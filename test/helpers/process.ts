@@ -80,7 +80,11 @@ async function startNode (script: string, env: Record<string, string>, ready: Re
   })
   const { out, err, exited } = output(child)
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`${script} did not start: ${out()}${err()}`)) }, timeoutMs)
+    // A process that never said it is up is killed: nothing a test started outlives it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`${script} did not start: ${out()}${err()}`))
+    }, timeoutMs)
     const check = (): void => {
       const match = ready.exec(out())
       if (match?.[1] !== undefined) {
