@@ -319,7 +319,8 @@ function updateChatCard (card, chat, capabilities) {
   ui.deps.showFields(card, new Set(capabilities.filter(c => c.type === 'enable').map(c => c.name)))
 }
 
-function drawData (udata, data) {
+/** A card's attached data (`<dl>`), redrawn only when it changed; keys and values as text. */
+export function drawData (udata, data) {
   const entries = Object.entries(data)
   const rendered = entries.map(([k, v]) => `${k}\u0000${formatValue(v)}`).join('\u0001')
   if (udata.dataset.rendered === rendered) return

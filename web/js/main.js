@@ -12,10 +12,10 @@ import { EventLink } from './events.js'
 import { SessionPicture } from './model.js'
 import { initEmbed, publishCalls } from './embed.js'
 import { Ringer } from './ring.js'
-import { chatSignature, chatSummary, clearChats, initChats, refreshSimulatorChats, renderChats, stampCard, syncComposers } from './chat.js'
+import { chatSignature, chatSummary, clearChats, initChats, refreshSimulatorChats, renderChats, drawData, stampCard, syncComposers } from './chat.js'
 import {
   CONNECTION, DANGER, PRIMARY, actionLabel, agentStateLabel, byOrder, callStateLabel, conversationLabel,
-  formatElapsed, formatKey, formatNumber, formatValue, plural, simulatorCallLabel
+  formatElapsed, formatNumber, plural, simulatorCallLabel
 } from './labels.js'
 
 const WORKFLOW = 'WorkflowManager'
@@ -1063,21 +1063,7 @@ function updateCard (card, ix, capabilities) {
     ix.queue === null ? undefined : `queue ${ix.queue}`,
     ix.recording === 'on' ? 'recording' : ix.recording === 'paused' ? 'recording paused' : undefined
   ].filter(Boolean).join(' · ')
-  const udata = card.querySelector('.udata')
-  const entries = Object.entries(ix.udata)
-  const rendered = entries.map(([k, v]) => `${k}\u0000${formatValue(v)}`).join('\u0001')
-  if (udata.dataset.rendered !== rendered) {
-    udata.dataset.rendered = rendered
-    udata.hidden = entries.length === 0
-    udata.setAttribute('aria-label', 'Attached data')
-    udata.replaceChildren(...entries.flatMap(([k, v]) => {
-      const dt = document.createElement('dt')
-      dt.textContent = formatKey(k)
-      const dd = document.createElement('dd')
-      dd.textContent = formatValue(v)
-      return [dt, dd]
-    }))
-  }
+  drawData(card.querySelector('.udata'), ix.udata)
   const names = enabledNames(capabilities)
   const rowCaps = capabilities.filter(c => c.name.startsWith('conversation.') && c.name !== 'conversation.dtmf')
   const list = card.querySelector('.conversations')
