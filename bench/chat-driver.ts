@@ -12,10 +12,10 @@
 // eventIds go 1, 2, 3 … with no gap or repeat, every customer message reaches its agent once and
 // every answer echoes once, and at the end every chat's transcript (GET /simulator/chats/{id})
 // ends with the last answer and has exactly the messages written (its messageIds count them).
-import { Agent, request } from 'node:http'
+import { Agent } from 'node:http'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import WebSocket from 'ws'
-import { PROCESSOR_ID, loginAgent, percentile, pool } from './lib.js'
+import { PROCESSOR_ID, keepAliveCaller, loginAgent, percentile, pool } from './lib.js'
 
 export interface ChatDriverOptions {
   base: string
@@ -132,23 +132,7 @@ function fail (what: string): void {
   stats.firstFailure ??= what
 }
 
-async function call (method: string, path: string, body?: unknown): Promise<any> {
-  return await new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body)
-    const req = request(options.base + path, {
-      method,
-      agent: http,
-      headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-    }, res => {
-      let text = ''
-      res.setEncoding('utf8').on('data', (c: string) => { text += c }).on('end', () => {
-        try { resolve(JSON.parse(text)) } catch { reject(new Error(`${method} ${path}: ${res.statusCode ?? 0} ${text.slice(0, 200)}`)) }
-      })
-    })
-    req.on('error', reject)
-    req.end(payload)
-  })
-}
+const call = keepAliveCaller(() => options.base, http)
 
 /** A resource request over the agent's socket; resolves with its response. */
 async function resourceRequest (bar: Bar, command: string, target: string, data?: unknown): Promise<any> {

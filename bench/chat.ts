@@ -8,9 +8,9 @@
 // loss and duplication, and the server's heap after gc with no chats, with every chat live
 // (one message each) and after the fill (each chat 1 + 2·fill messages): per live chat and per
 // message.
-import { fork, type ChildProcess } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { projectPath } from '../src/paths.js'
-import { BENCH_LIMITS, freePort, generatedDirectory, procStats, profileArgs, round, table } from './lib.js'
+import { BENCH_LIMITS, generatedDirectory, procStats, profileArgs, round, startProcess, table, type Child } from './lib.js'
 import type { ChatDriverOptions, ChatDriverResult, ChatWindow } from './chat-driver.js'
 
 export interface ChatOptions {
@@ -55,55 +55,19 @@ export interface ChatResult extends Omit<ChatDriverResult, 'windows'> {
   bytesPerMessage: number
 }
 
-interface Server { child: ChildProcess, base: string, pid: number, stop: () => Promise<void> }
+type Server = Child
 
 async function startServer (n: number, chatsPerAgent: number, backlog: number): Promise<Server> {
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const child = fork(projectPath('build/bench/chat-server.js'), [], {
-    execArgv: ['--expose-gc', ...profileArgs()],
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1',
-      LOG_FORMAT: 'json',
-      ...BENCH_LIMITS,
-      LOG_LEVEL: 'warn',
-      SIM_DIRECTORY_FILE: generatedDirectory(n),
-      SIM_LOGIN_DELAY_MS: '0',
-      MAX_CLIENTS: String(n + 100),
-      CHAT_MAX_PER_AGENT: String(chatsPerAgent),
-      SIM_MAX_CHATS: String(Math.min(5000, n * chatsPerAgent + backlog)),
-      PORT: String(port)
-    },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc']
-  })
-  let out = ''
-  child.stdout?.setEncoding('utf8').on('data', (c: string) => { out = (out + c).slice(-100000) })
-  child.stderr?.setEncoding('utf8').on('data', (c: string) => { out = (out + c).slice(-100000) })
-  let exited = false
-  const done = new Promise<void>(resolve => child.once('exit', () => { exited = true; resolve() }))
-  const deadline = Date.now() + 20000
-  for (;;) {
-    if (exited) throw new Error(`the chat server exited: ${out}`)
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`the chat server did not start: ${out}`) }
-    try {
-      await fetch(base + '/', { signal: AbortSignal.timeout(1000) })
-      break
-    } catch {
-      await new Promise(resolve => setTimeout(resolve, 50))
-    }
-  }
-  return {
-    child,
-    base,
-    pid: child.pid as number,
-    async stop () {
-      if (!exited) child.kill('SIGTERM')
-      const timer = setTimeout(() => { child.kill('SIGKILL') }, 5000)
-      await done
-      clearTimeout(timer)
-    }
-  }
+  // Under --expose-gc, with an IPC channel: the heap is read after full collections (chat-server.ts).
+  return await startProcess('build/bench/chat-server.js', {
+    ...BENCH_LIMITS,
+    LOG_LEVEL: 'warn',
+    SIM_DIRECTORY_FILE: generatedDirectory(n),
+    SIM_LOGIN_DELAY_MS: '0',
+    MAX_CLIENTS: String(n + 100),
+    CHAT_MAX_PER_AGENT: String(chatsPerAgent),
+    SIM_MAX_CHATS: String(Math.min(5000, n * chatsPerAgent + backlog))
+  }, [], ['--expose-gc', ...profileArgs()], { ipc: true })
 }
 
 async function heapOf (server: Server): Promise<{ heapUsed: number, rss: number }> {

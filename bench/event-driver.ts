@@ -9,7 +9,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { writeFileSync } from 'node:fs'
 import WebSocket from 'ws'
 import { io } from 'socket.io-client'
-import { canned, json, loginAgent, percentile, pool } from './lib.js'
+import { canned, json, keepAliveCaller, loginAgent, percentile, pool } from './lib.js'
 
 export interface DriverOptions {
   base: string
@@ -102,23 +102,7 @@ function maybeHangUp (a: AgentState): void {
   void call('DELETE', path).catch(() => {})
 }
 
-async function call (method: string, path: string, body?: unknown): Promise<any> {
-  return await new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body)
-    const req = request(options.base + path, {
-      method,
-      agent: http,
-      headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-    }, res => {
-      let text = ''
-      res.setEncoding('utf8').on('data', (c: string) => { text += c }).on('end', () => {
-        try { resolve(JSON.parse(text)) } catch { reject(new Error(`${method} ${path}: ${text}`)) }
-      })
-    })
-    req.on('error', reject)
-    req.end(payload)
-  })
-}
+const call = keepAliveCaller(() => options.base, http)
 
 function placeCall (a: AgentState): void {
   a.busy = true

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, readFileSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
+import { type Agent as HttpAgent, request as httpRequest } from 'node:http'
 import { join } from 'node:path'
 import { projectPath } from '../src/paths.js'
 
@@ -55,13 +56,14 @@ export const BENCH_LIMITS: Record<string, string> = {
  * Starts a node script (compiled, under build/) as its own process on a free port (env PORT)
  * and waits until it answers HTTP. The product's server gets BENCH_LIMITS first.
  */
-export async function startProcess (script: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = profileArgs()): Promise<Child> {
+export async function startProcess (script: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = profileArgs(), options: { ipc?: boolean } = {}): Promise<Child> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const limits = script === 'build/src/server.js' ? BENCH_LIMITS : {}
   const child = spawn(process.execPath, [...nodeArgs, projectPath(script), ...args], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_FORMAT: 'json', ...limits, ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe']
+    // `ipc`: a channel to the process (child.send, 'message'), as fork gives.
+    stdio: options.ipc === true ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe']
   })
   let out = ''
   const log = process.env.BENCH_SERVER_LOG
@@ -177,6 +179,28 @@ export async function json (url: string, init: RequestInit = {}): Promise<any> {
   } catch {
     throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${text.slice(0, 200)}`)
   }
+}
+
+/**
+ * A driver's JSON call over node:http with its keep-alive agent (cheaper per request than fetch
+ * under load): the parsed answer, or an error with the status and the start of the body.
+ */
+export function keepAliveCaller (base: () => string, agent: HttpAgent): (method: string, path: string, body?: unknown) => Promise<any> {
+  return async (method, path, body) => await new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body)
+    const req = httpRequest(base() + path, {
+      method,
+      agent,
+      headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+    }, res => {
+      let text = ''
+      res.setEncoding('utf8').on('data', (c: string) => { text += c }).on('end', () => {
+        try { resolve(JSON.parse(text)) } catch { reject(new Error(`${method} ${path}: ${res.statusCode ?? 0} ${text.slice(0, 200)}`)) }
+      })
+    })
+    req.on('error', reject)
+    req.end(payload)
+  })
 }
 
 export const PROCESSOR_ID = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f'

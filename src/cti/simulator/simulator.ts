@@ -12,7 +12,7 @@ import { Chats, type StartChat } from './chats.js'
 import { Directory, type DirectoryFile } from './directory.js'
 import { Interactions } from './interactions.js'
 import { agentStateViolations, interactionViolations } from './invariants.js'
-import { legsOf, onCall, type AgentLeg, type SimAgent, type SimCall, type SimInteraction } from './model.js'
+import { legsOf, onCall, type AgentLeg, type SimAgent, type SimCall, type SimChatInteraction, type SimInteraction } from './model.js'
 import { Transfers } from './transfers.js'
 import { agentViews, callViews, queueViews } from './views.js'
 import { CHAT_CHANNEL_ID, VOICE_CHANNEL, World } from './world.js'
@@ -267,11 +267,11 @@ export class Simulator implements CtiPort {
   /** A request on the chat channel or one of its chats. */
   #executeChat (agent: SimAgent, request: CtiRequest): CtiResult | undefined {
     const chats = this.#chats
-    const chat = (): CtiResult & { ix: ReturnType<Simulator['chatOf']> } => {
+    const chat = (): CtiResult & { ix: SimChatInteraction } => {
       const ix = this.chatOf(agent, request.interactionId)
       return { interactionId: ix.id, ix }
     }
-    const on = (act: (ix: ReturnType<Simulator['chatOf']>) => void): CtiResult => {
+    const on = (act: (ix: SimChatInteraction) => void): CtiResult => {
       const { ix, interactionId } = chat()
       act(ix)
       return { interactionId }
@@ -306,7 +306,7 @@ export class Simulator implements CtiPort {
   }
 
   /** One of the agent's chats, by its interaction id. */
-  chatOf (agent: SimAgent, interactionId: string | undefined): NonNullable<ReturnType<SimAgent['chats']['get']>> {
+  chatOf (agent: SimAgent, interactionId: string | undefined): SimChatInteraction {
     const ix = interactionId === undefined ? undefined : agent.chats.get(interactionId)
     if (ix === undefined) throw new INVALID_TARGET(`no chat ${interactionId ?? ''}`)
     return ix
