@@ -5,6 +5,7 @@ import { ManualClock, SystemClock, type Clock } from './core/clock.js'
 import { Dispatcher } from './core/dispatcher.js'
 import { LoginThrottle } from './core/login-throttle.js'
 import type { Logger } from './core/logger.js'
+import { UNSUPPORTED } from './errors.js'
 import { Presence } from './core/presence.js'
 import { ServiceMonitor } from './core/service-monitor.js'
 import { ServiceRegistry } from './core/service-registry.js'
@@ -88,7 +89,14 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     }
   }
   const embeddedControl = simulator === undefined ? undefined : localControl(simulator, clock)
-  const bridgeControl = bridge === undefined ? undefined : remoteControl(async (name, args) => await bridge.control(name, args))
+  // A connector may take some of the controls only (the SIP connector: no clock, no chat): the
+  // others are UNSUPPORTED, named, before anything is sent.
+  const bridgeControl = bridge === undefined
+    ? undefined
+    : remoteControl(async (name, args) => {
+      if (!bridge.controls.includes(name)) throw new UNSUPPORTED(`the CTI connector has no ${name} control (it takes ${bridge.controls.join(', ')})`)
+      return await bridge.control(name, args)
+    })
   const domain = chooseDomain(config, log)
   const sources = new SourceLimits({
     maxClients: config.SOURCE_MAX_CLIENTS,
@@ -150,7 +158,7 @@ export function createInstance (config: Config, options: InstanceOptions): Insta
     processor,
     cti,
     simulator,
-    control: () => embeddedControl ?? (bridge !== undefined && SIMULATOR_CONTROLS.every(name => bridge.controls.includes(name)) ? bridgeControl : undefined),
+    control: () => embeddedControl ?? (bridge !== undefined && SIMULATOR_CONTROLS.some(name => bridge.controls.includes(name)) ? bridgeControl : undefined),
     presence,
     domain,
     async start () {

@@ -8,7 +8,7 @@ import type { ServiceRegistry } from '../core/service-registry.js'
 import type { CtiAgent, CtiHealth, CtiPort } from '../cti/port.js'
 import type { Domain, DomainCommand, HeldClaim, ResumeRecord } from '../domain/domain.js'
 import { PrepareSessionDataSchema, SESSION_REQUESTS, type PrepareSessionData } from '../schemas/session-requests.schema.js'
-import { hasChatViews, type CompiledModel } from '../workflow/call-model.js'
+import { hasChatViews, withoutRequests, type CompiledModel } from '../workflow/call-model.js'
 import { WORKFLOW_MANAGER_ID, type WorkflowManager } from '../workflow/workflow-manager.js'
 import { ProcessorSession } from './processor-session.js'
 
@@ -29,6 +29,14 @@ export const PROCESSOR_TYPE = 'com.openmethods.iserver.processor'
 export function offersChat (capabilities: Readonly<Record<string, string>>): boolean {
   const media = `${capabilities['single-channels-media-types'] ?? ''},${capabilities['channel-groups-media-types'] ?? ''}`
   return media.split(',').map(m => m.trim()).includes('chat')
+}
+
+/**
+ * The session requests a CTI says it cannot carry out (its `unsupported-requests` capability,
+ * comma-separated): the views disable them (the CTI refuses them as UNSUPPORTED).
+ */
+export function unsupportedRequests (capabilities: Readonly<Record<string, string>>): ReadonlySet<string> {
+  return new Set((capabilities['unsupported-requests'] ?? '').split(',').map(c => c.trim()).filter(c => c !== ''))
 }
 
 /** The one check of prepareSession's data, whichever face sent it (REST documents the same schema). */
@@ -337,7 +345,7 @@ export class InteractionProcessor implements Service {
     }
     if (existing !== undefined) this.#release(existing, 'replaced')
 
-    const workflow = this.#workflow.createSession(id, model, ctx.client.id)
+    const workflow = this.#workflow.createSession(id, withoutRequests(model, unsupportedRequests(this.#cti.capabilities())), ctx.client.id)
     const session = new ProcessorSession({
       id,
       owner: ctx.client.id,

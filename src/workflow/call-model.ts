@@ -71,6 +71,40 @@ export function hasChatViews (model: CompiledModel): boolean {
   return model.chat.length > 0 && model.chatChannel.length > 0
 }
 
+/**
+ * The model as a CTI that cannot carry out `unsupported` requests runs it: those capabilities
+ * are disabled in every state of every view (never a button that would fail), the machines
+ * unchanged. Cached per model and set: every session of one CTI shares one copy.
+ */
+export function withoutRequests (model: CompiledModel, unsupported: ReadonlySet<string>): CompiledModel {
+  if (unsupported.size === 0) return model
+  const key = [...unsupported].sort().join(',')
+  let copies = masked.get(model)
+  if (copies === undefined) {
+    copies = new Map()
+    masked.set(model, copies)
+  }
+  const cached = copies.get(key)
+  if (cached !== undefined) return cached
+  const mask = (views: Views | readonly []): Views | readonly [] => leading(views.map(view => {
+    if (![...unsupported].some(c => view.known.has(c))) return view
+    const states = new Map<string, StateView>()
+    for (const [name, s] of view.states) {
+      const enabled = new Set([...s.enabled].filter(c => !unsupported.has(c)))
+      const capabilities = rememberJson(s.capabilities.map(c => ({ name: c.name, type: enabled.has(c.name) ? 'enable' as const : 'disable' as const })))
+      states.set(name, { state: s.state, capabilities, key: capabilities.map(c => c.type === 'enable' ? '1' : '0').join(''), enabled })
+    }
+    return { ...view, states }
+  }))
+  const session = mask(model.session)
+  if (!hasViews(session)) throw new Error('a model always has session views')
+  const copy: CompiledModel = { ...model, session, interaction: mask(model.interaction), chat: mask(model.chat), chatChannel: mask(model.chatChannel) }
+  copies.set(key, copy)
+  return copy
+}
+
+const masked = new WeakMap<CompiledModel, Map<string, CompiledModel>>()
+
 /** A call model that cannot be used, with the file and the JSON path of the problem. */
 export class CallModelError extends Error {
   constructor (readonly file: string, readonly path: string, problem: string) {

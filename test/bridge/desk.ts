@@ -54,15 +54,15 @@ export class Desk {
   }
 
   /** Binds both services and prepares the agent's session (adopting it when the CTI has it), binds both resources. */
-  async login (agent: { id: string, password?: string, resumeToken?: string }): Promise<Answer> {
-    return await this.prepare(agent, true)
+  async login (agent: { id: string, password?: string, resumeToken?: string }, model?: string): Promise<Answer> {
+    return await this.prepare(agent, true, model)
   }
 
   /** Binds both services and sends prepareSession; on success binds both resources (a confirm or failure is returned as it came). */
-  async prepare (agent: { id: string, password?: string, resumeToken?: string }, override = false): Promise<Answer> {
+  async prepare (agent: { id: string, password?: string, resumeToken?: string }, override = false, model?: string): Promise<Answer> {
     await this.call('POST', `/services/${PROCESSOR_ID}/binding`)
     await this.call('POST', `/services/${WM}/binding`)
-    const prepared = await this.call('POST', `/services/${PROCESSOR_ID}/sessions`, { agent, ...(override && { override: true }) })
+    const prepared = await this.call('POST', `/services/${PROCESSOR_ID}/sessions`, { agent, ...(override && { override: true }), ...(model !== undefined && { model }) })
     if (prepared.status !== 201) return prepared
     this.rid = String(prepared.json.resource.id)
     await this.call('POST', `/services/${PROCESSOR_ID}/resources/${this.rid}/binding`)

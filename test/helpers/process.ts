@@ -55,6 +55,11 @@ export async function startConnector (env: Record<string, string> = {}, timeoutM
   return await startNode('build/src/cti/simulator/main.js', { PORT: '0', ...env }, /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*simulator connector listening/, timeoutMs)
 }
 
+/** Starts `npm run sip-connector`'s process (the SIP connector) on a free port; `base` is its ws:// URL. */
+export async function startSipConnector (env: Record<string, string>, timeoutMs = START_TIMEOUT_MS): Promise<ServerProcess> {
+  return await startNode('build/src/cti/sip/main.js', { PORT: '0', ...env }, /"url":"(ws:\/\/127\.0\.0\.1:\d+)"[^\n]*SIP connector listening/, timeoutMs)
+}
+
 /** A child's output as it comes, and its end (the exit code or signal; -1 when it could not start). */
 function output (child: ChildProcess): { out: () => string, err: () => string, exited: Promise<number | string> } {
   let out = ''

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { CallModelError, compileCallModel, loadCallModels } from '../../src/workflow/call-model.js'
+import { CallModelError, compileCallModel, loadCallModels, withoutRequests } from '../../src/workflow/call-model.js'
+import { unsupportedRequests } from '../../src/processor/interaction-processor.js'
 import { ViewInstance, capabilityAllows } from '../../src/workflow/view.js'
 import { projectPath } from '../../src/paths.js'
 
@@ -118,4 +119,30 @@ t.test('settings default sensibly', async t => {
   const bare = compileCallModel('bare', { views: { session: defaultModel.views.session } })
   t.same(bare.settings, { ringNoAnswerSeconds: 15, wrapUpSeconds: null, afterWrapUp: 'ready' })
   t.same(bare.interaction, [], 'a model without interaction views')
+})
+
+t.test('a CTI\'s unsupported requests are disabled in every state of every view, the machines unchanged', async t => {
+  const model = loadCallModels(projectPath('models')).get('default')
+  if (model === undefined) throw new Error('no default model')
+  const unsupported = unsupportedRequests({ 'unsupported-requests': ' interaction.consult, conversation.conference ,' })
+  t.same([...unsupported], ['interaction.consult', 'conversation.conference'], 'the capability is a comma-separated list')
+  t.equal(unsupportedRequests({}).size, 0, 'none when the CTI says nothing')
+  const masked = withoutRequests(model, unsupported)
+  t.equal(withoutRequests(model, new Set(['conversation.conference', 'interaction.consult'])), masked, 'one copy per model and set')
+  t.equal(withoutRequests(model, new Set()), model, 'nothing to disable: the model itself')
+  const main = model.interaction[0]
+  const copy = masked.interaction[0]
+  if (main === undefined || copy === undefined) throw new Error('no interaction view')
+  t.equal(copy.machine, main.machine, 'the same machine')
+  let consultSomewhere = false
+  for (const [name, state] of main.states) {
+    const after = copy.states.get(name)
+    if (after === undefined) throw new Error(`state ${name} lost`)
+    if (state.enabled.has('interaction.consult')) consultSomewhere = true
+    t.notOk(after.enabled.has('interaction.consult') || after.enabled.has('conversation.conference'), `${name}: consult and conference disabled`)
+    t.same(after.capabilities.map(c => c.name), state.capabilities.map(c => c.name), `${name}: the same capability list`)
+    t.same([...after.enabled].sort(), [...state.enabled].filter(c => !unsupported.has(c)).sort(), `${name}: everything else as the model says`)
+  }
+  t.ok(consultSomewhere, 'the default model does enable consult somewhere')
+  t.equal(masked.session[0], model.session[0], 'views without those capabilities are shared as they are')
 })

@@ -50,14 +50,24 @@ export class Interactions {
     w.refreshAgent(ix.agent)
   }
 
-  /** An outside party rings on a call and answers after the simulator's outside delay. */
+  /**
+   * An outside party rings on a call and answers after the simulator's outside delay (with a
+   * media plane: when its telephony says, `connectOutside`).
+   */
   ringOutside (call: SimCall, number: string): ExternalLeg {
     const leg = this.#calls.external(call, number, 'alerting')
+    if (!this.#w.outsideAnswers) return leg
     leg.timer = this.#w.timer(this.#w.outsideAnswerMs, () => {
       leg.timer = undefined
       this.#connect(leg)
     })
     return leg
+  }
+
+  /** A ringing outside party answered (a media plane's telephony said so). */
+  connectOutside (leg: ExternalLeg): void {
+    if (leg.state !== 'alerting') throw new INVALID_STATE(`party ${leg.number} is ${leg.state}, not ringing`)
+    this.#connect(leg)
   }
 
   /** Rings an agent with a call: a new ALERTING interaction, ring-no-answer armed; returns its conversation. */

@@ -30,6 +30,20 @@ export interface SimulatorOptions {
   limits?: Partial<SimulatorLimits>
   /** The chat channel (CHAT_MAX_PER_AGENT, CHAT_TRANSCRIPT_KEEP). */
   chat?: Partial<{ maxPerAgent: number, transcriptKeep: number }>
+  /**
+   * Real telephony under the model (the SIP connector, src/cti/sip): outside parties answer
+   * when it says (`outsideAnswered`), not after a delay, and it hears of every change.
+   */
+  media?: MediaPlane
+}
+
+/**
+ * Telephony that carries out what the contact center's model decides and tells it what
+ * happened on the wire. `sync` runs after every operation (a request, a control, a timer, and
+ * what `media` itself reported), once routing is done; it must not throw.
+ */
+export interface MediaPlane {
+  sync: (world: World) => void
 }
 
 export interface SimulatorLimits {
@@ -70,6 +84,7 @@ export class Simulator implements CtiPort {
   readonly #loginDelayMs: number
   readonly #limits: SimulatorLimits
   readonly #log: Logger
+  readonly #media: MediaPlane | undefined
 
   constructor (options: SimulatorOptions) {
     this.clock = options.clock
@@ -91,6 +106,8 @@ export class Simulator implements CtiPort {
       maxQueueMs: this.#limits.maxQueueMs
     })
     this.#world.chatEnabled = this.#chats.enabled
+    this.#media = options.media
+    if (this.#media !== undefined) this.#world.outsideAnswers = false
     for (const profile of options.directory.agents) {
       this.#world.agents.set(profile.id, {
         profile,
@@ -117,7 +134,31 @@ export class Simulator implements CtiPort {
     } finally {
       this.#acd.dispatch()
       this.#chats.dispatch()
+      this.#media?.sync(this.#world)
     }
+  }
+
+  /** The contact center's state, for a media plane to read (never to change: operations do). */
+  get world (): World {
+    return this.#world
+  }
+
+  /**
+   * A call offered to an agent could not ring at their phone (not registered, gone, no answer
+   * from it): as a ring-no-answer, the agent goes not ready (RNA) and the call is offered again.
+   */
+  unreachable (agentId: string, interactionId: string): void {
+    const ix = this.#agent(agentId).interactions.get(interactionId)
+    if (ix === undefined) throw new INVALID_TARGET(`no interaction ${interactionId}`)
+    this.#operate(() => { this.#interactions.ringNoAnswer(ix) })
+  }
+
+  /** An outside party ringing on a call answered (a media plane's telephony said so). */
+  outsideAnswered (callId: string): void {
+    const call = this.#world.calls.get(callId)
+    const leg = call?.legs.find(l => l.kind === 'external' && l.state === 'alerting')
+    if (leg === undefined || leg.kind !== 'external') throw new INVALID_STATE(`no outside party rings on call ${callId}`)
+    this.#operate(() => { this.#interactions.connectOutside(leg) })
   }
 
   capabilities (): Record<string, string> {

@@ -30,6 +30,11 @@ export class World {
   readonly outsideAnswerMs: number
   /** Whether agents have a chat channel (CHAT_MAX_PER_AGENT > 0). */
   chatEnabled = false
+  /**
+   * Whether outside parties answer by themselves after `outsideAnswerMs` (the simulator), or
+   * when real telephony says so (a media plane: `Simulator.outsideAnswered`).
+   */
+  outsideAnswers = true
   readonly #seq = { call: 0, leg: 0, ix: 0 }
   readonly #operate: Operate
 
