@@ -46,6 +46,11 @@ let offers = 0
 let answered = 0
 let completed = 0
 let refused = 0
+/** The baseline (the simulator connector): when each caller's call was placed, its id, and the offer's delay. */
+const placedAt = new Map<string, number>()
+const callIds = new Map<string, string>()
+const offerMs: number[] = []
+let onStarted: ((from: string) => void) | undefined
 
 function post (base: string, token: string, path: string, body: unknown): Promise<{ status: number, text: string }> {
   return new Promise((resolve, reject) => {
@@ -94,6 +99,8 @@ function onEvent (base: string, bar: Bar, envelope: any): void {
   const path = `/services/${PROCESSOR_ID}/resources/${bar.session}/requests`
   if (event.name === 'interaction.added' && data.state === 'ALERTING') {
     offers++
+    const at = placedAt.get(String(data.from))
+    if (at !== undefined) offerMs.push(performance.now() - at)
     const conv = data.conversations?.[0]?.conversationid
     bar.answering.set(target, performance.now())
     void post(base, bar.token, path, { command: 'conversation.answer', target: `${target}.${String(conv)}` }).then(r => { if (r.status !== 200) refused++ })
@@ -103,6 +110,7 @@ function onEvent (base: string, bar: Bar, envelope: any): void {
       answerMs.push(performance.now() - since)
       bar.answering.delete(target)
       answered++
+      onStarted?.(String(data.from))
     }
   } else if (event.name === 'state.updated' && data.state === 'ENDED') {
     void post(base, bar.token, path, { command: 'interaction.complete', target }).then(r => { if (r.status === 200) completed++; else refused++ })
@@ -170,11 +178,113 @@ function scenario (): string {
 `
 }
 
+/** Logs the bars in and makes them ready; returns them and the functions that close their streams. */
+async function openBars (base: string, agents: Array<{ id: string, extension: string }>, stops: Array<() => void>): Promise<Bar[]> {
+  const bars: Bar[] = []
+  for (const a of agents) {
+    const { clientId, token, session } = await loginAgent(base, a.id, 'bench-pass')
+    const bar: Bar = { agentId: a.id, extension: a.extension, session, token, clientId, answering: new Map(), events: 0 }
+    stops.push(await stream(base, bar))
+    const ready = await post(base, token, `/services/${PROCESSOR_ID}/resources/${session}/requests`, { command: 'session.ready' })
+    if (ready.status !== 200) throw new Error(`${a.id} ready: ${ready.text}`)
+    bars.push(bar)
+  }
+  return bars
+}
+
+function resetCounts (): void {
+  answerMs.length = 0
+  offerMs.length = 0
+  offers = answered = completed = refused = 0
+}
+
+/**
+ * The same calls, bars and rate with the simulator connector instead of SIP (the baseline of
+ * the same run): calls placed with POST /simulator/calls, hung up with DELETE after --hold-ms.
+ */
+async function baseline (directory: string, agents: Array<{ id: string, extension: string }>): Promise<Record<string, unknown>> {
+  resetCounts()
+  const children: Child[] = []
+  const stops: Array<() => void> = []
+  try {
+    const connector = await startProcess('build/src/cti/simulator/main.js', { SIM_DIRECTORY_FILE: directory, SIM_LOGIN_DELAY_MS: '0', CHAT_MAX_PER_AGENT: '0', LOG_LEVEL: 'warn' })
+    children.push(connector)
+    const server = await startProcess('build/src/server.js', { CTI_URL: connector.base.replace(/^http/, 'ws'), LOG_LEVEL: 'warn' })
+    children.push(server)
+    const bars = await openBars(server.base, agents, stops)
+    let hungUp = 0
+    onStarted = from => {
+      setTimeout(() => {
+        const callId = callIds.get(from)
+        if (callId === undefined) return
+        void fetch(`${server.base}/simulator/calls/${callId}`, { method: 'DELETE' }).then(async r => { await r.arrayBuffer(); hungUp++ })
+      }, HOLD_MS)
+    }
+    const before = { server: procStats(server.pid), connector: procStats(connector.pid) }
+    const started = performance.now()
+    let placed = 0
+    let failed = 0
+    await new Promise<void>(resolve => {
+      const timer = setInterval(() => {
+        if (placed >= CALLS) { clearInterval(timer); resolve(); return }
+        const from = `+1555${String(placed).padStart(7, '0')}`
+        placed++
+        placedAt.set(from, performance.now())
+        void fetch(`${server.base}/simulator/calls`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ from, queue: 'sales' }) })
+          .then(async r => { const j = await r.json() as { callId?: string }; if (j.callId === undefined) failed++; else callIds.set(from, j.callId) }, () => { failed++ })
+      }, 1000 / RATE)
+    })
+    const deadline = Date.now() + 60_000
+    const settled = (): boolean => hungUp + failed >= CALLS && completed >= CALLS - failed
+    while (!settled() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100))
+    const elapsedS = (performance.now() - started) / 1000
+    const after = { server: procStats(server.pid), connector: procStats(connector.pid) }
+    const events = bars.reduce((n, b) => n + b.events, 0)
+    const setup = [...offerMs].sort((a, b) => a - b)
+    const answers = [...answerMs].sort((a, b) => a - b)
+    return {
+      cti: 'simulator connector',
+      successful: completed,
+      lost: CALLS - completed,
+      setupMs: { p50: round(percentile(setup, 50)), p99: round(percentile(setup, 99)), max: round(setup[setup.length - 1] ?? NaN) },
+      answerMs: { p50: round(percentile(answers, 50)), p99: round(percentile(answers, 99)), max: round(answers[answers.length - 1] ?? NaN) },
+      events,
+      eventsPerS: round(events / elapsedS),
+      serverCpuMsPerCall: round((after.server.cpuMs - before.server.cpuMs) / CALLS, 2),
+      connectorCpuMsPerCall: round((after.connector.cpuMs - before.connector.cpuMs) / CALLS, 2)
+    }
+  } finally {
+    onStarted = undefined
+    for (const stop of stops) stop()
+    for (const c of children.reverse()) await c.stop()
+  }
+}
+
+type Result = Record<string, any>
+
 async function main (): Promise<void> {
   if (spawnSync('sipp', ['-v'], { stdio: 'ignore' }).error !== undefined) throw new Error('npm run bench:sip needs SIPp (Debian package sip-tester)')
-  const work = mkdtempSync(join(tmpdir(), 'his-bench-sip-'))
   const directory = generatedDirectory(AGENTS)
   const agents = Array.from({ length: AGENTS }, (_, i) => ({ id: `bench-${i + 1}`, extension: String(2000 + i) }))
+  try {
+    const sip = await runSip(directory, agents)
+    const sim = await baseline(directory, agents)
+    const row = (r: Result): Array<string | number> => [
+      String(r.cti), `${String(r.successful)} of ${CALLS}`, Number(r.lost), `${String(r.setupMs.p50)} / ${String(r.setupMs.p99)} / ${String(r.setupMs.max)}`,
+      `${String(r.answerMs.p50)} / ${String(r.answerMs.p99)} / ${String(r.answerMs.max)}`, `${String(r.events)} (${String(r.eventsPerS)}/s)`, `${String(r.serverCpuMsPerCall)} ms`, `${String(r.connectorCpuMsPerCall)} ms`
+    ]
+    process.stdout.write(`${JSON.stringify({ calls: CALLS, rate: RATE, agents: AGENTS, holdMs: HOLD_MS, sip, baseline: sim })}\n\n`)
+    process.stdout.write(`${CALLS} queue calls at ${RATE}/s to ${AGENTS} agents answering from their bars, ${HOLD_MS} ms each\n\n`)
+    process.stdout.write(table(['CTI', 'answered', 'lost', 'setup p50 / p99 / max (ms)', 'answer → STARTED p50 / p99 / max (ms)', 'events at the bars', 'server CPU / call', 'connector CPU / call'], [row(sip), row(sim)]) + '\n')
+    if (Number(sip.lost) > 0 || Number(sim.lost) > 0) process.exitCode = 1
+  } finally {
+    rmSync(join(directory, '..'), { recursive: true, force: true })
+  }
+}
+
+async function runSip (directory: string, agents: Array<{ id: string, extension: string }>): Promise<Result> {
+  resetCounts()
+  const work = mkdtempSync(join(tmpdir(), 'his-bench-sip-'))
   const stack = await startSipStack({ agents: agents.map(a => a.extension) })
   const children: Child[] = []
   const stops: Array<() => void> = []
@@ -188,15 +298,7 @@ async function main (): Promise<void> {
     children.push(connector.child)
     const server = await startProcess('build/src/server.js', { CTI_URL: connector.url, LOG_LEVEL: 'warn' })
     children.push(server)
-    const bars: Bar[] = []
-    for (const a of agents) {
-      const { clientId, token, session } = await loginAgent(server.base, a.id, 'bench-pass')
-      const bar: Bar = { agentId: a.id, extension: a.extension, session, token, clientId, answering: new Map(), events: 0 }
-      stops.push(await stream(server.base, bar))
-      const ready = await post(server.base, token, `/services/${PROCESSOR_ID}/resources/${session}/requests`, { command: 'session.ready' })
-      if (ready.status !== 200) throw new Error(`${a.id} ready: ${ready.text}`)
-      bars.push(bar)
-    }
+    const bars = await openBars(server.base, agents, stops)
     writeFileSync(join(work, 'queue-call.xml'), scenario())
     const sippPort = await freePort()
     const before = { server: procStats(server.pid), connector: procStats(connector.child.pid) }
@@ -238,11 +340,8 @@ async function main (): Promise<void> {
     const events = bars.reduce((n, b) => n + b.events, 0)
     const ok = stat('SuccessfulCall(C)')
     const failed = stat('FailedCall(C)')
-    const result = {
-      calls: CALLS,
-      rate: RATE,
-      agents: AGENTS,
-      holdMs: HOLD_MS,
+    return {
+      cti: 'SIP connector (SIPp → kamailio → baresip)',
       successful: ok,
       failed,
       lost: CALLS - ok,
@@ -258,18 +357,11 @@ async function main (): Promise<void> {
       serverCpuMsPerCall: round((after.server.cpuMs - before.server.cpuMs) / CALLS, 2),
       connectorCpuMsPerCall: round((after.connector.cpuMs - before.connector.cpuMs) / CALLS, 2)
     }
-    process.stdout.write(`${JSON.stringify(result)}\n\n`)
-    process.stdout.write(table(['calls', 'rate', 'agents', 'lost', 'setup p50 / p99 / max (ms)', 'answer → STARTED p50 / p99 / max (ms)', 'events at bars', 'server CPU / call', 'connector CPU / call'], [[
-      `${ok} of ${CALLS}`, `${RATE}/s`, AGENTS, result.lost, `${result.setupMs.p50} / ${result.setupMs.p99} / ${result.setupMs.max}`,
-      `${result.answerMs.p50} / ${result.answerMs.p99} / ${result.answerMs.max}`, `${events} (${result.eventsPerS}/s)`, `${result.serverCpuMsPerCall} ms`, `${result.connectorCpuMsPerCall} ms`
-    ]]) + '\n')
-    if (result.lost > 0 || failed > 0) process.exitCode = 1
   } finally {
     for (const stop of stops) stop()
     for (const c of children.reverse()) await c.stop()
     await stack.stop()
     rmSync(work, { recursive: true, force: true })
-    rmSync(join(directory, '..'), { recursive: true, force: true })
   }
 }
 
