@@ -28,6 +28,8 @@ export interface SipSetup {
   token: string
   /** Whether the connector's log has a line matching `pattern` (its phones' events are logged at debug). */
   saw: (pattern: RegExp) => boolean
+  /** Stops the server and starts a new one against the same connector; resolves with its base URL. */
+  restartServer: () => Promise<string>
 }
 
 /**
@@ -61,6 +63,20 @@ export async function startSip (t: Test, extensions: readonly string[], serverEn
     SIP_PHONES: stack.phones.map(p => `${p.extension}=${p.host}:${p.port}`).join(','),
     SIP_CALLER: `${stack.caller?.extension ?? ''}=${stack.caller?.host ?? ''}:${stack.caller?.port ?? 0}`
   })
-  const server = running.server = await startServer({ CTI_URL: connector.base, CTI_BRIDGE_TOKEN: token, MODELS_DIR: models, ...serverEnv })
-  return { stack, connector, server, base: server.base, token, saw: pattern => pattern.test(connector.stdout()) }
+  const env = { CTI_URL: connector.base, CTI_BRIDGE_TOKEN: token, MODELS_DIR: models, ...serverEnv }
+  const server = running.server = await startServer(env)
+  return {
+    stack,
+    connector,
+    server,
+    base: server.base,
+    token,
+    saw: pattern => pattern.test(connector.stdout()),
+    async restartServer () {
+      await running.server?.stop()
+      running.server = undefined
+      running.server = await startServer(env)
+      return running.server.base
+    }
+  }
 }

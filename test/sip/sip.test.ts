@@ -14,7 +14,8 @@ if (haveSip(t)) await t.test('real SIP calls through kamailio to the agents\' ph
 interface Ix { id: string, state: string, udata: Record<string, unknown>, conversations: Array<{ id: string, state: string }>, parties: Array<{ focusresource: string }> }
 
 async function run (t: Test): Promise<void> {
-  const { stack, connector, base, token } = await startSip(t, ['1001', '1002', '1003'])
+  const setup = await startSip(t, ['1001', '1002', '1003'])
+  const { stack, connector, base, token } = setup
   const sip = connector
 
   const desk1 = await Desk.open(base)
@@ -153,6 +154,26 @@ async function run (t: Test): Promise<void> {
     t.same((await http(base, 'GET', '/simulator/calls')).json.calls, [], 'the contact center holds no call')
     await until('the connector says the phone is unreachable', async () => /"phone 1002"[^\n]*connection lost|"line":"phone 1002","msg":"connection lost"/.test(sip.stdout()) ? true : undefined)
     await ok(desk2, 'interaction.complete', target)
+  })
+
+  await t.test('the server restarts mid-call: the call stays up on the phones, a new session adopts it and hangs it up', async t => {
+    await ok(desk1, 'session.ready', desk1.rid)
+    const callId = await place({ from: '5550100', to: '1001' })
+    const offered = await until('agent1 is offered the call', async () => await ixOf(desk1, 'ALERTING'))
+    await ok(desk1, 'conversation.answer', `${desk1.rid}.voice.${offered.id}.${offered.conversations[0]?.id ?? ''}`)
+    await until('up', async () => await ixOf(desk1, 'STARTED'))
+    const next = await setup.restartServer()
+    t.pass('the server was stopped and started again')
+    const again = await Desk.open(next)
+    t.equal((await again.login({ id: 'agent1', password: 'demo-pass-1' }, 'quick')).status, 201, 'agent1 logs in on the new server')
+    const adopted = ((await again.picture()).interactions as Ix[]).find(ix => ix.id === offered.id)
+    t.match(adopted, { state: 'STARTED', conversations: [{ state: 'connected' }] }, 'the session adopted the call, still connected')
+    t.ok(stack.phones.length > 0 && (await http(next, 'GET', '/simulator/calls')).json.calls.some((c: { id: string }) => c.id === callId), 'the contact center still has the call')
+    const target = `${again.rid}.voice.${offered.id}`
+    await ok(again, 'conversation.release', `${target}.${offered.conversations[0]?.id ?? ''}`)
+    await until('ended', async () => await ixOf(again, 'ENDED'))
+    await until('the caller\'s phone hung up', async () => (await http(next, 'GET', '/simulator/calls')).json.calls.length === 0 ? true : undefined)
+    await ok(again, 'interaction.complete', target)
   })
 
   await t.test('the SIP connector passes the conformance suite (agent3 on phone 1003)', async t => {
