@@ -129,3 +129,22 @@ export function browserTests (t: Test, prefix: string, hooks: { onPage?: (label:
 
 /** A number as the media bar writes it (+15551234567 is +1 555 123 4567). */
 export const shown = (number: string): string => number.replace(/^\+1(\d{3})(\d{3})(\d{4})$/, '+1 $1 $2 $3')
+
+/** A button by its exact accessible name. */
+export const button = (scope: Page | ReturnType<Page['locator']>, name: string): ReturnType<Page['locator']> => scope.getByRole('button', { name, exact: true })
+/** A call's card by its caller, as the bar writes numbers. */
+export const card = (page: Page, caller: string): ReturnType<Page['locator']> => page.locator('article.card', { has: page.locator('.caller', { hasText: shown(caller) }) })
+/** Whether the bar offers the action (it draws a button only for what the workflow enables). */
+export const offered = async (scope: Page | ReturnType<Page['locator']>, name: string): Promise<boolean> => await button(scope, name).count() > 0
+
+export async function expectState (t: Test, page: Page, text: string): Promise<void> {
+  await page.locator('#agent-state', { hasText: new RegExp(`^${text}$`) }).waitFor()
+  t.pass(`agent state shows ${text}`)
+}
+
+export async function goReady (t: Test, page: Page): Promise<void> {
+  const ready = button(page, 'Ready')
+  await ready.and(page.locator(':enabled')).waitFor()
+  await ready.click()
+  await expectState(t, page, 'Ready')
+}

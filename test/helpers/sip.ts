@@ -30,6 +30,8 @@ export interface SipSetup {
   saw: (pattern: RegExp) => boolean
   /** Stops the server and starts a new one against the same connector; resolves with its base URL. */
   restartServer: () => Promise<string>
+  /** Kills the connector (SIGKILL, as a crash) and starts a new one on the same port and state file. */
+  crashConnector: () => Promise<void>
 }
 
 /**
@@ -55,14 +57,16 @@ export async function startSip (t: Test, extensions: readonly string[], serverEn
   writeFileSync(join(models, 'quick.json'), JSON.stringify({ extends: 'RNA', description: 'RNA after 6 s (tests)', settings: { ringNoAnswerSeconds: 6 } }))
   const stack = running.stack = await startSipStack({ agents: extensions, caller: '5550100', onOutput: (who, line) => { output.push(`${who}: ${line}`); if (output.length > 500) output.shift() } })
   const token = 'sip-test-token'
-  const connector = running.connector = await startSipConnector({
+  const connectorEnv = {
     LOG_LEVEL: 'debug',
+    SIP_STATE_FILE: join(stack.dir, 'sip-state.json'),
     CTI_BRIDGE_TOKEN: token,
     SIP_EVAPI: `${stack.evapi.host}:${stack.evapi.port}`,
     SIP_DOMAIN: stack.domain,
     SIP_PHONES: stack.phones.map(p => `${p.extension}=${p.host}:${p.port}`).join(','),
     SIP_CALLER: `${stack.caller?.extension ?? ''}=${stack.caller?.host ?? ''}:${stack.caller?.port ?? 0}`
-  })
+  }
+  const connector = running.connector = await startSipConnector(connectorEnv)
   const env = { CTI_URL: connector.base, CTI_BRIDGE_TOKEN: token, MODELS_DIR: models, ...serverEnv }
   const server = running.server = await startServer(env)
   return {
@@ -71,7 +75,14 @@ export async function startSip (t: Test, extensions: readonly string[], serverEn
     server,
     base: server.base,
     token,
-    saw: pattern => pattern.test(connector.stdout()),
+    saw: pattern => pattern.test(running.connector?.stdout() ?? ''),
+    async crashConnector () {
+      const old = running.connector
+      if (old === undefined) throw new Error('no connector')
+      old.child.kill('SIGKILL')
+      await old.exited
+      running.connector = await startSipConnector({ ...connectorEnv, PORT: new URL(old.base).port })
+    },
     async restartServer () {
       await running.server?.stop()
       running.server = undefined

@@ -65,6 +65,8 @@ async function run (t: Test): Promise<void> {
     const up = await desk1.buttons(target)
     t.ok(up.includes('conversation.hold') && up.includes('conversation.dtmf') && up.includes('conversation.transfer'), 'hold, digits and transfer are enabled')
     t.notOk(up.includes('interaction.consult') || up.includes('conversation.conference'), 'consult and conference are never enabled (the phones cannot)')
+    const consult = await desk1.request('interaction.consult', target, { destination: '1002' })
+    t.match(consult, { status: 409, json: { failure: { code: 'INVALID_STATE', message: /not enabled/ } } }, 'a consult sent anyway is refused by the workflow, before the CTI')
 
     await ok(desk1, 'conversation.hold', ctarget)
     t.match((await ixOf(desk1))?.conversations, [{ state: 'held' }], 'held')
@@ -141,6 +143,26 @@ async function run (t: Test): Promise<void> {
     t.ok(await none(desk1) && await none(desk2), 'no agent was offered it')
   })
 
+  await t.test('an agent dials another agent: their phone dials through kamailio, the other phone rings, both talk, the caller hangs up and both phones are hung up', async t => {
+    const rang = sip.stdout().match(/"phone":"1002","type":"CALL_INCOMING"/g)?.length ?? 0
+    const dialed = await desk1.request('channel.dial', `${desk1.rid}.voice`, { destination: '1002' })
+    t.equal(dialed.status, 200, `channel.dial: ${JSON.stringify(dialed.json.failure ?? 'ok')}`)
+    const out = await until('agent1 is dialling', async () => await ixOf(desk1, 'DIALING'))
+    const incoming = await until('agent2 is offered the internal call', async () => await ixOf(desk2, 'ALERTING'))
+    await until('phone 1002 rings with it', async () => (sip.stdout().match(/"phone":"1002","type":"CALL_INCOMING"/g)?.length ?? 0) > rang ? true : undefined)
+    const target2 = `${desk2.rid}.voice.${incoming.id}`
+    await ok(desk2, 'conversation.answer', `${target2}.${incoming.conversations[0]?.id ?? ''}`)
+    await until('agent1 talks', async () => await ixOf(desk1, 'STARTED'))
+    await until('agent2 talks', async () => await ixOf(desk2, 'STARTED'))
+    const target1 = `${desk1.rid}.voice.${out.id}`
+    await ok(desk1, 'conversation.release', `${target1}.${out.conversations[0]?.id ?? ''}`)
+    await until('agent1\'s call ended', async () => await ixOf(desk1, 'ENDED'))
+    await until('agent2\'s call ended (their phone was hung up)', async () => await ixOf(desk2, 'ENDED'))
+    await ok(desk1, 'interaction.complete', target1)
+    await ok(desk2, 'interaction.complete', target2)
+    await until('no call is left', async () => (await http(base, 'GET', '/simulator/calls')).json.calls.length === 0 ? true : undefined)
+  })
+
   await t.test('a phone killed mid-call: the agent\'s call ends for them (wrap-up), nothing is left ringing or queued', async t => {
     await ok(desk2, 'session.ready', desk2.rid)
     await place({ from: '5550100', queue: 'sales' })
@@ -156,7 +178,41 @@ async function run (t: Test): Promise<void> {
     await ok(desk2, 'interaction.complete', target)
   })
 
-  await t.test('the server restarts mid-call: the call stays up on the phones, a new session adopts it and hangs it up', async t => {
+  await t.test('kamailio restarts: a call that is up goes on through the new kamailio, new calls reach the phones again', async t => {
+    await ok(desk1, 'session.ready', desk1.rid)
+    await place({ from: '5550100', to: '1001' })
+    const up = await until('agent1 is offered the call', async () => await ixOf(desk1, 'ALERTING'))
+    const target = `${desk1.rid}.voice.${up.id}`
+    const conv = `${target}.${up.conversations[0]?.id ?? ''}`
+    await ok(desk1, 'conversation.answer', conv)
+    await until('up', async () => await ixOf(desk1, 'STARTED'))
+    const connects = (): number => sip.stdout().match(/"line":"kamailio evapi","address":"[^"]+","msg":"connected"/g)?.length ?? 0
+    const before = connects()
+    await stack.restartKamailio()
+    await until('the connector is connected to the new kamailio', async () => connects() > before ? true : undefined, 15_000)
+    await ok(desk1, 'conversation.hold', conv)
+    await until('held', async () => (await ixOf(desk1))?.conversations[0]?.state === 'held' ? true : undefined)
+    await ok(desk1, 'conversation.retrieve', conv)
+    await until('connected', async () => (await ixOf(desk1))?.conversations[0]?.state === 'connected' ? true : undefined)
+    t.pass('hold and retrieve re-INVITE through the new kamailio')
+    await ok(desk1, 'conversation.release', conv)
+    await until('ended', async () => await ixOf(desk1, 'ENDED'))
+    await ok(desk1, 'interaction.complete', target)
+    // agent2's phone is gone (above): if the ACD tries it first, it cannot ring and agent1 gets the call.
+    const rang = sip.stdout().match(/"phone":"1001","type":"CALL_INCOMING"/g)?.length ?? 0
+    await place({ from: '5550100', queue: 'sales' })
+    const next = await until('agent1 is offered a new queue call', async () => await ixOf(desk1, 'ALERTING'), 20_000)
+    await until('phone 1001 rings again', async () => (sip.stdout().match(/"phone":"1001","type":"CALL_INCOMING"/g)?.length ?? 0) > rang ? true : undefined)
+    const target2 = `${desk1.rid}.voice.${next.id}`
+    await ok(desk1, 'conversation.answer', `${target2}.${next.conversations[0]?.id ?? ''}`)
+    await until('up', async () => await ixOf(desk1, 'STARTED'))
+    await ok(desk1, 'interaction.terminate', target2)
+    await ok(desk1, 'interaction.complete', target2)
+    await until('no call is left', async () => (await http(base, 'GET', '/simulator/calls')).json.calls.length === 0 ? true : undefined)
+    await ok(desk1, 'session.notready', desk1.rid, { reason: 'BREAK' })
+  })
+
+  await t.test('the server restarts mid-call, then the connector crashes mid-call: the call stays up on the phones, adopted by a new session and rebuilt by a new connector', async t => {
     await ok(desk1, 'session.ready', desk1.rid)
     const callId = await place({ from: '5550100', to: '1001' })
     const offered = await until('agent1 is offered the call', async () => await ixOf(desk1, 'ALERTING'))
@@ -174,6 +230,30 @@ async function run (t: Test): Promise<void> {
     await until('ended', async () => await ixOf(again, 'ENDED'))
     await until('the caller\'s phone hung up', async () => (await http(next, 'GET', '/simulator/calls')).json.calls.length === 0 ? true : undefined)
     await ok(again, 'interaction.complete', target)
+
+    // The connector crashes mid-call and a new one starts: it rebuilds the agents and the call
+    // from its state file and the phones, and the server resyncs from it.
+    const callId2 = String((await http(next, 'POST', '/simulator/calls', { from: '5550100', to: '1001' })).json.callId)
+    const second = await until('agent1 is offered another call', async () => await ixOf(again, 'ALERTING'))
+    const target2 = `${again.rid}.voice.${second.id}`
+    const conv2 = `${target2}.${second.conversations[0]?.id ?? ''}`
+    await ok(again, 'conversation.answer', conv2)
+    await until('up', async () => await ixOf(again, 'STARTED'))
+    await setup.crashConnector()
+    await until('the new connector restored the call', async () => setup.saw(/"agents":\d+,"calls":1,"msg":"restored the agents and calls of before the restart"/) ? true : undefined)
+    await until('the server is back on the connector', async () => (await http(next, 'GET', '/health')).status === 200 ? true : undefined, 20_000)
+    t.ok((await http(next, 'GET', '/simulator/calls')).json.calls.some((c: { id: string }) => c.id === callId2), 'the new connector has the call, by the same id')
+    t.match(await ixOf(again), { id: second.id, state: 'STARTED', conversations: [{ state: 'connected' }] }, 'the session still shows the call, connected')
+    t.equal((await again.picture()).session.state, 'busy', 'the agent is still on the call')
+    await ok(again, 'conversation.hold', conv2)
+    await until('held', async () => (await ixOf(again))?.conversations[0]?.state === 'held' ? true : undefined)
+    await ok(again, 'conversation.retrieve', conv2)
+    await until('connected', async () => (await ixOf(again))?.conversations[0]?.state === 'connected' ? true : undefined)
+    t.pass('the new connector drives the call on the phone (hold, retrieve)')
+    await ok(again, 'conversation.release', conv2)
+    await until('ended', async () => await ixOf(again, 'ENDED'))
+    await until('the caller\'s phone hung up', async () => (await http(next, 'GET', '/simulator/calls')).json.calls.length === 0 ? true : undefined)
+    await ok(again, 'interaction.complete', target2)
   })
 
   await t.test('the SIP connector passes the conformance suite (agent3 on phone 1003)', async t => {

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import type { Page } from 'playwright-core'
-import { browserTests, logIn, openBar, shown } from '../helpers/browser.js'
+import { browserTests, button, card, expectState, goReady, logIn, offered, openBar } from '../helpers/browser.js'
 import { startServer, type ServerProcess } from '../helpers/process.js'
 import { freePort } from '../../bench/lib.js'
 
@@ -15,24 +15,6 @@ const { browser, browserTest: anyCti } = browserTests(t, 'mediabar')
 const about = (what: 'the CTI' | 'the page') => what === 'the page' && process.env.TEST_CTI === 'bridge' ? { skip: 'about the page and its servers, not the CTI: run in the embedded set-up only' } : {}
 function browserTest (name: string, fn: (t: Test, pages: Record<string, Page | undefined>) => Promise<void>, what: 'the CTI' | 'the page' = 'the CTI'): void {
   anyCti(name, fn, about(what))
-}
-
-const button = (scope: Page | ReturnType<Page['locator']>, name: string) => scope.getByRole('button', { name, exact: true })
-/** A call's card by its caller, as the bar writes numbers. */
-const card = (page: Page, caller: string) => page.locator('article.card', { has: page.locator('.caller', { hasText: shown(caller) }) })
-/** Whether the bar offers the action (it draws a button only for what the workflow enables). */
-const offered = async (scope: Page | ReturnType<Page['locator']>, name: string): Promise<boolean> => await button(scope, name).count() > 0
-
-async function expectState (t: Test, page: Page, text: string): Promise<void> {
-  await page.locator('#agent-state', { hasText: new RegExp(`^${text}$`) }).waitFor()
-  t.pass(`agent state shows ${text}`)
-}
-
-async function goReady (t: Test, page: Page): Promise<void> {
-  const ready = button(page, 'Ready')
-  await ready.and(page.locator(':enabled')).waitFor()
-  await ready.click()
-  await expectState(t, page, 'Ready')
 }
 
 browserTest('an agent\'s day: takeover, ready, a call answered, held, consulted and transferred, wrap-up, logout', async (t, pages) => {

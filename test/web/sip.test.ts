@@ -1,6 +1,5 @@
-import t, { type Test } from 'tap'
-import type { Page } from 'playwright-core'
-import { browserTests, logIn, openBar } from '../helpers/browser.js'
+import t from 'tap'
+import { browserTests, button, card, expectState, goReady, logIn, offered, openBar } from '../helpers/browser.js'
 import { haveSip, startSip } from '../helpers/sip.js'
 import { http, until } from '../bridge/desk.js'
 
@@ -11,24 +10,8 @@ import { http, until } from '../bridge/desk.js'
 t.setTimeout(180_000)
 const { browser, browserTest } = browserTests(t, 'sip')
 
-const button = (scope: Page | ReturnType<Page['locator']>, name: string) => scope.getByRole('button', { name, exact: true })
-const card = (page: Page, caller: string) => page.locator('article.card', { has: page.locator('.caller', { hasText: caller }) })
-const offered = async (scope: Page | ReturnType<Page['locator']>, name: string): Promise<boolean> => await button(scope, name).count() > 0
-
-async function expectState (t: Test, page: Page, text: string): Promise<void> {
-  await page.locator('#agent-state', { hasText: new RegExp(`^${text}$`) }).waitFor()
-  t.pass(`agent state shows ${text}`)
-}
-
-async function goReady (t: Test, page: Page): Promise<void> {
-  const ready = button(page, 'Ready')
-  await ready.and(page.locator(':enabled')).waitFor()
-  await ready.click()
-  await expectState(t, page, 'Ready')
-}
-
 if (haveSip(t)) {
-  browserTest('a real SIP call from the media bar: ring me, answer, hold, retrieve, digits, transfer, the caller hangs up', async (t, pages) => {
+  browserTest('a real SIP call from the media bar: ring me, answer, hold, retrieve, digits, transfer, hang up; the caller gives up from the panel', async (t, pages) => {
     const sip = await startSip(t, ['1001', '1002'])
     const a = await openBar(browser(), sip.base)
     const b = await openBar(browser(), sip.base)
@@ -82,12 +65,23 @@ if (haveSip(t)) {
     await button(callA, 'Complete wrap-up').click()
     await callA.waitFor({ state: 'detached' })
 
-    await pageB.getByRole('button', { name: /^Caller hangs up \(5550100/ }).click()
+    await button(callB, 'Hang up').click()
     await callB.locator('.ix-state', { hasText: 'Wrap-up' }).waitFor()
-    t.pass('the caller hung up from the panel: agent2 wraps up')
+    await until('the caller\'s phone hung up too', async () => (await http(sip.base, 'GET', '/simulator/calls')).json.calls.length === 0 ? true : undefined)
+    t.pass('agent2 hung up: wrap-up, and the caller\'s phone is hung up (BYE)')
     await button(callB, 'Complete wrap-up').click()
     await callB.waitFor({ state: 'detached' })
     await expectState(t, pageB, 'Ready')
+
+    // Ring me again; the caller gives up from the panel while it rings.
+    await expectState(t, pageA, 'Ready')
+    await button(pageA, 'Ring me').click()
+    const again = card(pageA, '5550100')
+    await again.locator('.ix-state', { hasText: 'Ringing' }).waitFor()
+    await pageA.getByRole('button', { name: /^Caller hangs up \(5550100/ }).click()
+    await again.waitFor({ state: 'detached' })
+    t.pass('the caller hung up from the panel while it rang: the card goes')
+    await expectState(t, pageA, 'Ready')
     t.same((await http(sip.base, 'GET', '/simulator/calls')).json.calls, [], 'no call is left')
   })
 }

@@ -14,6 +14,7 @@ import { Interactions } from './interactions.js'
 import { agentStateViolations, interactionViolations } from './invariants.js'
 import { legsOf, onCall, type AgentLeg, type SimAgent, type SimCall, type SimChatInteraction, type SimInteraction } from './model.js'
 import { Transfers } from './transfers.js'
+import { restoreCenter, saveCenter, type SavedCenter } from './restore.js'
 import { agentViews, callViews, queueViews } from './views.js'
 import { CHAT_CHANNEL_ID, VOICE_CHANNEL, World } from './world.js'
 import type { ChatMessage } from '../../schemas/chat.schema.js'
@@ -136,6 +137,16 @@ export class Simulator implements CtiPort {
       this.#chats.dispatch()
       this.#media?.sync(this.#world)
     }
+  }
+
+  /** What a restart must not lose (restore.ts): the logged-in agents, calls that are up, wrap-ups. */
+  save (): SavedCenter {
+    return saveCenter(this.#world)
+  }
+
+  /** Rebuilds what `save` kept, before any server attaches; returns the calls rebuilt. */
+  restore (saved: SavedCenter): SimCall[] {
+    return this.#operate(() => restoreCenter(this.#world, saved, ix => { if (ix.state === 'ENDED') this.#interactions.complete(ix, null, 'timeout') }))
   }
 
   /** The contact center's state, for a media plane to read (never to change: operations do). */

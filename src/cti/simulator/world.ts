@@ -50,6 +50,14 @@ export class World {
     return `${kind}-${++this.#seq[kind]}`
   }
 
+  /** An id restored from before a restart: new ids of its kind come after it. */
+  seen (id: string): void {
+    const match = /^(call|leg|ix)-(\d+)$/.exec(id)
+    if (match === null) return
+    const kind = match[1] as 'call' | 'leg' | 'ix'
+    this.#seq[kind] = Math.max(this.#seq[kind], Number(match[2]))
+  }
+
   /** A timer on the simulator clock; its work runs as an operation (routing follows it). */
   timer (ms: number, work: () => void): TimerHandle {
     return this.clock.setTimer(ms, () => { this.#operate(work) })

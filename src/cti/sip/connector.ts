@@ -29,7 +29,8 @@ export const SipConnectorConfigSchema = Type.Object({
   SIP_EVAPI: Type.String({ ...Address, default: '127.0.0.1:8448', description: 'kamailio\'s evapi address (host:port): kamailio parks each new call and asks the connector where it goes' }),
   SIP_DOMAIN: Type.String({ ...Address, default: '127.0.0.1:5060', description: 'the SIP domain the phones register in (kamailio\'s host:port): dial and transfer URIs are sip:<user>@SIP_DOMAIN' }),
   SIP_PHONES: Type.String({ maxLength: 65536, default: '', description: 'the agents\' phones: extension=host:port of each baresip ctrl_tcp, comma-separated (npm run sip-demo prints it)' }),
-  SIP_CALLER: Type.String({ maxLength: 300, default: '', description: 'the caller phone the control face places calls from (number=host:port of its ctrl_tcp); empty: POST /simulator/calls is UNSUPPORTED' })
+  SIP_CALLER: Type.String({ maxLength: 300, default: '', description: 'the caller phone the control face places calls from (number=host:port of its ctrl_tcp); empty: POST /simulator/calls is CTI_UNAVAILABLE' }),
+  SIP_STATE_FILE: Type.String({ maxLength: 4096, default: '', description: 'where the connector keeps the agents logged in and the calls that are up (JSON, written after every change, read at start-up): a restarted connector carries on with them; empty: in memory only' })
 })
 export type SipConnectorConfig = Readonly<Static<typeof SipConnectorConfigSchema>>
 
@@ -76,6 +77,7 @@ export async function serveSip (config: SipConnectorConfig, log: Logger): Promis
     sipDomain: config.SIP_DOMAIN,
     phones,
     ...(caller !== undefined && { caller }),
+    ...(config.SIP_STATE_FILE !== '' && { stateFile: config.SIP_STATE_FILE }),
     limits: { maxCalls: config.SIM_MAX_CALLS, maxDataBytes: config.SIM_MAX_DATA_BYTES, maxQueueMs: config.SIM_MAX_QUEUE_MS }
   })
   const none = async (): Promise<never> => { throw new UNSUPPORTED('the SIP connector has real calls only (no simulated clock, no chat)') }

@@ -102,6 +102,11 @@ export class Phone {
     return await next
   }
 
+  /** A call the phone had before the connector restarted (checked with `callfind` once it is reachable). */
+  expect (callId: string, direction: 'incoming' | 'outgoing'): void {
+    if (!this.calls.has(callId)) this.calls.set(callId, { id: callId, direction, state: 'established', peer: '', rtp: true })
+  }
+
   /** A call the phone no longer has (found out after the connection was back). */
   forget (callId: string): boolean {
     return this.calls.delete(callId)

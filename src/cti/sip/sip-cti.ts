@@ -1,3 +1,4 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { CTI_UNAVAILABLE, INVALID_MESSAGE, INVALID_STATE, INVALID_TARGET, TIMEOUT, UNKNOWN_RESOURCE, UNSUPPORTED, messageOf, toFailure } from '../../errors.js'
 import type { Clock } from '../../core/clock.js'
 import type { Logger } from '../../core/logger.js'
@@ -7,6 +8,7 @@ import type { ConnectorCti } from '../../bridge/connector.js'
 import type { AuthResult, CtiHealth, CtiListener, CtiRequest, CtiResult, CtiSessionSettings, ReasonCode } from '../port.js'
 import type { DirectoryFile } from '../simulator/directory.js'
 import type { AgentLeg, SimAgent, SimCall } from '../simulator/model.js'
+import type { SavedCenter } from '../simulator/restore.js'
 import { Simulator, type SimulatorLimits } from '../simulator/simulator.js'
 import type { World } from '../simulator/world.js'
 import { Kamailio, type KamailioEvent, type Parked } from './kamailio.js'
@@ -36,6 +38,18 @@ export interface SipCtiOptions {
   answerTimeoutMs?: number
   /** How long a phone's control connection may stay down before its calls end for the agent. */
   phoneLostMs?: number
+  /**
+   * SIP_STATE_FILE: where the connector keeps the agents logged in and the calls that are up,
+   * written after every change, read at start-up: a restarted connector carries on with them.
+   */
+  stateFile?: string
+}
+
+/** What SIP_STATE_FILE holds. */
+interface SavedState {
+  version: 1
+  center: SavedCenter
+  calls: Array<{ simId: string, callId: string, dialedBy: string | null }>
 }
 
 /**
@@ -105,6 +119,8 @@ export class SipCti implements ConnectorCti {
   /** Phones whose control connection is down: the timer after which they count as gone. */
   readonly #lost = new Map<string, NodeJS.Timeout>()
   readonly #phoneLostMs: number
+  readonly #stateFile: string | undefined
+  #saving = false
   #syncing = false
 
   constructor (options: SipCtiOptions) {
@@ -125,11 +141,16 @@ export class SipCti implements ConnectorCti {
       const h = this.health()
       for (const w of this.#watchers) w(h)
     }
+    let kamailioSeen = false
     this.#kamailio = new Kamailio({
       ...options.kamailio,
       log: options.log,
       onEvent: event => { this.#guard('kamailio event', () => { this.#onKamailio(event) }) },
-      onState: health
+      onState: up => {
+        health()
+        if (up && kamailioSeen) this.#guard('kamailio back', () => { this.#kamailioBack() })
+        if (up) kamailioSeen = true
+      }
     })
     for (const address of options.phones) {
       this.#phones.set(address.extension, new Phone({
@@ -144,6 +165,66 @@ export class SipCti implements ConnectorCti {
     }
     if (options.caller !== undefined) {
       this.#caller = new Phone({ ...options.caller, log: options.log, onEvent: () => {} })
+    }
+    this.#stateFile = options.stateFile
+    if (this.#stateFile !== undefined) this.#restore(this.#stateFile)
+  }
+
+  // ---- surviving a restart (SIP_STATE_FILE) ---------------------------------------------------
+
+  /**
+   * Rebuilds what the connector had before it stopped: the agents logged in (their state and
+   * settings) and the calls that were up, on the phones that had them. Each phone is asked,
+   * once reachable, whether it still has its calls (`callfind`): a call it lost meanwhile ends
+   * for the agent; a phone that stays unreachable counts as gone after `phoneLostMs`.
+   */
+  #restore (file: string): void {
+    let saved: SavedState
+    try {
+      saved = JSON.parse(readFileSync(file, 'utf8')) as SavedState
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.#log.warn({ file, err: messageOf(err) }, 'the state file cannot be read; starting empty')
+      return
+    }
+    if (saved.version !== 1) return
+    const calls = new Map(this.#sim.restore(saved.center).map(c => [c.id, c]))
+    for (const s of saved.calls) {
+      const call = calls.get(s.simId)
+      if (call === undefined) continue
+      const sip = this.#track(s.simId, s.callId, undefined, s.dialedBy ?? undefined)
+      sip.answered = true
+      for (const leg of call.legs) {
+        const phone = leg.kind === 'agent' ? this.#phones.get(leg.number) : leg.number === this.#caller?.extension ? this.#caller : undefined
+        phone?.expect(s.callId, leg.kind === 'agent' && leg.interaction.direction === 'outbound' ? 'outgoing' : 'incoming')
+      }
+    }
+    for (const phone of this.#phones.values()) if (phone.calls.size > 0) this.#phoneState(phone, false)
+    this.#log.info({ file, agents: saved.center.agents.length, calls: calls.size }, 'restored the agents and calls of before the restart')
+  }
+
+  /** Writes the state file soon (once for all that changes in one turn), atomically. */
+  #save (): void {
+    if (this.#stateFile === undefined || this.#saving) return
+    this.#saving = true
+    setImmediate(() => {
+      this.#saving = false
+      this.#writeState()
+    })
+  }
+
+  #writeState (): void {
+    const file = this.#stateFile
+    if (file === undefined) return
+    const state: SavedState = {
+      version: 1,
+      center: this.#sim.save(),
+      calls: [...this.#calls.values()].filter(s => s.answered && s.callId !== undefined).map(s => ({ simId: s.simId, callId: s.callId ?? '', dialedBy: s.dialedBy ?? null }))
+    }
+    try {
+      writeFileSync(`${file}.tmp`, JSON.stringify(state))
+      renameSync(`${file}.tmp`, file)
+    } catch (err) {
+      this.#log.warn({ file, err: messageOf(err) }, 'the state file cannot be written')
     }
   }
 
@@ -239,6 +320,7 @@ export class SipCti implements ConnectorCti {
   }
 
   close (): void {
+    this.#writeState()
     for (const timer of this.#lost.values()) clearTimeout(timer)
     this.#sim.close()
     this.#kamailio.close()
@@ -324,13 +406,20 @@ export class SipCti implements ConnectorCti {
     const world = this.#sim.world
     const destination = request.data.destination
     const user = (world.agentByExtension(destination) ?? world.agents.get(destination))?.profile.extension ?? destination
+    const giveUp = (): void => {
+      if (this.#dials.get(agent.profile.extension) !== sip) return
+      this.#dials.delete(agent.profile.extension)
+      if (ix !== undefined) this.#inner(agent.profile.id, { command: 'interaction.terminate', interactionId: ix.id, data: {} })
+    }
     try {
       await phone.command('dial', `sip:${user}@${this.#domain}`)
     } catch (err) {
-      this.#dials.delete(agent.profile.extension)
-      this.#guard('failed dial', () => { void this.#sim.execute(agent.profile.id, { command: 'interaction.terminate', interactionId: ix?.id ?? '', data: {} }) })
+      giveUp()
       throw err
     }
+    // A dial whose INVITE never reaches kamailio (the phone could not send it) ends, and never
+    // blocks the agent's next one.
+    setTimeout(() => { if (sip.callId === undefined) giveUp() }, 10_000).unref()
     return result
   }
 
@@ -424,7 +513,7 @@ export class SipCti implements ConnectorCti {
     }
     const target = world.agentByExtension(event.to)
     if (world.queues.has(event.to) || target !== undefined) {
-      const placing = this.#placing.findIndex(p => p.to === event.to)
+      const placing = event.from === this.#caller?.extension ? this.#placing.findIndex(p => p.to === event.to) : -1
       const placed = placing === -1 ? undefined : this.#placing.splice(placing, 1)[0]
       let call: SimCall
       try {
@@ -524,6 +613,24 @@ export class SipCti implements ConnectorCti {
     }
   }
 
+  /**
+   * kamailio is back after it was lost (restarted): the calls it held parked or was still
+   * ringing somewhere went with its transactions, their callers with them. Calls that are up
+   * go on (in-dialog requests route by their Route set; the registrations were kept).
+   */
+  #kamailioBack (): void {
+    const world = this.#sim.world
+    for (const sip of [...this.#calls.values()]) {
+      if (sip.answered) continue
+      const call = world.calls.get(sip.simId)
+      sip.parked = undefined
+      if (call === undefined || call.ended) continue
+      this.#log.warn({ call: sip.simId, callId: sip.callId }, 'kamailio restarted before the call was answered: its caller is gone')
+      if (sip.dialedBy !== undefined) this.#leave(sip.dialedBy, call)
+      else this.#sim.hangup(call.id)
+    }
+  }
+
   /** The agent at `extension` leaves `call` (their interaction ends). */
   #leave (extension: string, call: SimCall): void {
     const leg = call.legs.find((l): l is AgentLeg => l.kind === 'agent' && l.number === extension)
@@ -540,6 +647,7 @@ export class SipCti implements ConnectorCti {
       for (const sip of [...this.#calls.values()]) this.#syncCall(world, sip)
     } finally {
       this.#syncing = false
+      this.#save()
     }
   }
 

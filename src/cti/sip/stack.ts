@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, connect } from 'node:net'
 import { createSocket } from 'node:dgram'
 import { tmpdir } from 'node:os'
@@ -12,6 +12,8 @@ const KAMAILIO = '/usr/sbin/kamailio'
 const BARESIP = '/usr/bin/baresip'
 const BARESIP_MODULES = '/usr/lib/baresip/modules'
 const KAMAILIO_MODULES = '/usr/lib/x86_64-linux-gnu/kamailio/modules'
+/** The db_text table definitions kamailio ships (the location table keeps registrations). */
+const DBTEXT_SCHEMA = '/usr/share/kamailio/dbtext/kamailio'
 
 /** The Debian packages the SIP set-up needs, for messages. */
 export const SIP_PACKAGES = 'kamailio kamailio-extra-modules baresip-core'
@@ -78,7 +80,7 @@ export interface SipStack {
   readonly caller: PhoneAddress | undefined
   /** Kills a phone at once (SIGKILL), as a crash would. */
   killPhone: (extension: string) => Promise<void>
-  /** Stops kamailio and starts it again on the same ports (its registrations are in memory: phones register again). */
+  /** Stops kamailio (SIGTERM) and starts it again on the same ports; the registrations are kept (db_text). */
   restartKamailio: () => Promise<void>
   /** Phones first, then kamailio: SIGTERM, then SIGKILL after `graceMs`. */
   stop: (graceMs?: number) => Promise<void>
@@ -178,8 +180,13 @@ export async function startSipStack (options: SipStackOptions): Promise<SipStack
   const procs: Proc[] = []
   let kamailio: Proc | undefined
 
+  // Registrations in db_text files: a restarted kamailio still knows every phone.
+  const db = join(dir, 'db')
+  mkdirSync(db, { recursive: true })
+  copyFileSync(join(DBTEXT_SCHEMA, 'version'), join(db, 'version'))
+  copyFileSync(join(DBTEXT_SCHEMA, 'location'), join(db, 'location'))
   const startKamailio = async (): Promise<Proc> => {
-    const k = run('kamailio', KAMAILIO, ['-DD', '-E', '-f', projectPath('sip/kamailio.cfg'), '-A', `SIP_PORT=${sipPort}`, '-A', `EVAPI_ADDR="127.0.0.1:${evapiPort}"`, '-w', dir, '-Y', dir, '-P', join(dir, 'kamailio.pid')], dir, options.onOutput)
+    const k = run('kamailio', KAMAILIO, ['-DD', '-E', '-f', projectPath('sip/kamailio.cfg'), '-A', `SIP_PORT=${sipPort}`, '-A', `EVAPI_ADDR="127.0.0.1:${evapiPort}"`, '-A', `LOCATION_DB="text://${db}"`, '-w', dir, '-Y', dir, '-P', join(dir, 'kamailio.pid')], dir, options.onOutput)
     await until('evapi listening', async () => await accepts(evapiPort), k)
     return k
   }
