@@ -1,5 +1,8 @@
+import { spawn, spawnSync } from 'node:child_process'
 import t from 'tap'
 import { runBenchmarks, reportMarkdown } from '../bench/run.js'
+import { projectPath } from '../src/paths.js'
+import { haveSip } from './helpers/sip.js'
 
 // A smoke run of every benchmark with tiny numbers, so `npm run bench` cannot rot. It checks
 // that each one measures something and that delivery loses and duplicates nothing; it asserts no
@@ -82,4 +85,27 @@ t.test('the chat bench works end to end with tiny numbers (npm run bench -- --on
   t.same(chat?.heap.map(h => h.at), ['no chats', 'chats live', 'after fill'], 'chat: the three heap readings')
   t.ok(chat !== undefined && chat.heap.every(h => h.heapMb > 0), 'chat: the server\'s heap read')
   t.match(reportMarkdown(report), '### Chat', 'the report has ### Chat')
+})
+
+t.test('the SIP bench works end to end with tiny numbers (npm run bench:sip)', async (t) => {
+  if (!haveSip(t)) return
+  if (spawnSync('sipp', ['-v'], { stdio: 'ignore' }).error !== undefined) {
+    if (process.env.CI !== undefined) t.fail('sipp is missing: .ci/run installs sip-tester')
+    else t.comment('skipped: no sipp (apt-get install sip-tester)')
+    return
+  }
+  const child = spawn(process.execPath, [projectPath('build/bench/sip.js'), '--calls', '4', '--rate', '4', '--agents', '2', '--hold-ms', '300'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  child.stdout.setEncoding('utf8').on('data', (c: string) => { out += c })
+  child.stderr.setEncoding('utf8').on('data', (c: string) => { out += c })
+  const code = await new Promise<number | null>(resolve => child.once('exit', resolve))
+  t.equal(code, 0, `it ran: ${out.slice(-2000)}`)
+  const result = JSON.parse(out.split('\n')[0] ?? '{}')
+  for (const [name, r] of [['sip', result.sip], ['baseline', result.baseline]] as const) {
+    t.equal(r?.successful, 4, `${name}: every call answered`)
+    t.equal(r?.lost, 0, `${name}: none lost`)
+    t.ok(r?.setupMs?.p50 > 0 && r?.answerMs?.p50 > 0, `${name}: setup and answer timed`)
+    t.ok(r?.events > 0, `${name}: events reached the bars`)
+  }
+  t.match(out, /\| SIP connector .*\| simulator connector/s, 'the table has both rows')
 })

@@ -83,11 +83,12 @@ export class Line {
       const was = this.#up
       this.#up = false
       this.#socket = undefined
+      // Closed on purpose (the connector stopping): nothing was lost.
+      if (this.#closed) return
       if (was) {
         log.warn({ line: name }, 'connection lost')
         this.#o.onState?.(false)
       }
-      if (this.#closed) return
       this.#retry = setTimeout(() => { this.#connect() }, this.#retryMs)
       this.#retry.unref()
       this.#retryMs = Math.min(this.#retryMs * 2, this.#o.maxRetryMs ?? 2000)
