@@ -4,7 +4,7 @@
 //   - how long GET /health takes, from another source, during each of the five attacks.
 // With BENCH_BASELINE=<another checkout, built> the same runs go against that checkout too, in
 // the same session, so before and after come from one machine at one time. Every request goes to
-// 127.0.0.0/8; every attack is bounded in count.
+// 127.0.0.0/8; every attack is bounded in count. `-- records` measures the idle records only.
 import { spawn } from 'node:child_process'
 import { Agent, request } from 'node:http'
 import { readFileSync } from 'node:fs'
@@ -192,6 +192,10 @@ async function attacks (root: string): Promise<Array<[string, Awaited<ReturnType
 
 async function measure (label: string, root: string): Promise<void> {
   const records = await idleRecords(root)
+  if (process.argv.includes('records')) {
+    console.log(`${label} (${root}): RSS per 1,000 idle client records: ${records} MB`)
+    return
+  }
   const logins = await failedLogins(root)
   console.log(`\n## ${label} (${root})\n`)
   console.log(`RSS per 1,000 idle client records: ${records} MB`)

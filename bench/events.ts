@@ -110,6 +110,10 @@ export interface EventOptions {
   bridge: boolean
   /** the smoke run (tests): over the bridge and for the socket.io peer, the saturated runs only */
   smoke?: boolean
+  /** leave out the paced runs (only the saturated ones: profiling one case) */
+  pacedOff?: boolean
+  /** the peers to run beside ours (default raw and socketio; they replay the frames the SSE run recorded) */
+  peers?: Array<'raw' | 'socketio'>
 }
 
 /** Where the SSE run for `n` agents records the frames of one call (for the raw writer and the socket.io peer). */
@@ -124,7 +128,7 @@ export function templatesFile (n: number): string {
 export async function runEventBench (options: EventOptions): Promise<EventCase[]> {
   const cases: EventCase[] = []
   for (const n of options.agents) {
-    const rates = [Math.max(1, Math.round(n * options.callsPerAgentPerSecond)), ...(options.saturate ? [0] : [])]
+    const rates = [...(options.pacedOff === true ? [] : [Math.max(1, Math.round(n * options.callsPerAgentPerSecond))]), ...(options.saturate ? [0] : [])]
     const templates = templatesFile(n)
     // Each rate for the usual duration; for the largest N also the long saturated (steady) run.
     const runs = rates.map(rate => ({ rate, duration: options.duration, steady: false }))
@@ -149,7 +153,7 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
     const peers = [
       { mode: 'raw' as const, script: 'build/bench/raw-sse-server.js', rates },
       { mode: 'socketio' as const, script: 'build/bench/socketio-server.js', rates: options.smoke === true ? rates.filter(rate => rate === 0) : rates }
-    ]
+    ].filter(peer => options.peers === undefined || options.peers.includes(peer.mode))
     for (const peer of peers) {
       for (const rate of peer.rates) {
         const server = await startProcess(peer.script, {}, [templates])

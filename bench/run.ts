@@ -1,6 +1,8 @@
 // npm run bench: every benchmark, each next to its baseline measured in the same run.
 //   node --expose-gc build/bench/run.js [--only http,events,workflow,domain] [--agents 100,1000,5000]
 //     [--duration 10] [--rounds 3] [--modes sse,ws] [--cti embedded,bridge] [--smoke] [--out bench/results]
+//   events only: [--rates paced,max] [--peers raw,socketio] ('' for none) [--steady 40] (seconds of the
+//     long saturated run at the largest N, 0 for none): one case at a time, for profiling
 //   --only chat (not in the default list): chat end to end, at the first --agents (default 1000),
 //     [--chats-per-agent 3] [--chat-fill 10] [--chat-paced 0.2] (round trips per chat per second)
 //     [--chat-backlog 0] (chats left waiting in the queue through the windows)
@@ -27,6 +29,8 @@ export interface BenchOptions {
   /** run the event path over the CTI bridge too (a simulator connector process), next to the embedded runs */
   bridge?: boolean
   smoke: boolean
+  /** the event bench's rates, peers and steady seconds (see the usage above) */
+  events?: { pacedOff: boolean, saturateOff: boolean, peers: Array<'raw' | 'socketio'>, steadySeconds?: number }
   /** --only chat: chats per agent, fill round trips per chat, paced round trips per chat per second */
   chat?: { chatsPerAgent: number, fill: number, pacedPerChat: number, backlog?: number }
 }
@@ -68,7 +72,7 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
   }
   if (options.only.includes('events')) {
     log('events …')
-    report.events = await runEventBench({ agents: options.agents, callsPerAgentPerSecond: 0.2, duration: options.duration, saturate: true, modes: options.modes, steadySeconds: s ? 1 : 40, bridge: options.bridge !== false, smoke: s })
+    report.events = await runEventBench({ agents: options.agents, callsPerAgentPerSecond: 0.2, duration: options.duration, saturate: options.events?.saturateOff !== true, modes: options.modes, steadySeconds: options.events?.steadySeconds ?? (s ? 1 : 40), bridge: options.bridge !== false, smoke: s, pacedOff: options.events?.pacedOff, peers: options.events?.peers })
     if (options.modes.includes('sse')) {
       log('outbox …')
       const config = loadConfig(process.env)
@@ -111,6 +115,9 @@ async function main (): Promise<void> {
       modes: { type: 'string', default: 'sse,ws' },
       cti: { type: 'string', default: 'embedded,bridge' },
       smoke: { type: 'boolean', default: false },
+      rates: { type: 'string', default: 'paced,max' },
+      peers: { type: 'string', default: 'raw,socketio' },
+      steady: { type: 'string' },
       'chats-per-agent': { type: 'string', default: '3' },
       'chat-fill': { type: 'string' },
       'chat-paced': { type: 'string', default: '0.2' },
@@ -128,6 +135,12 @@ async function main (): Promise<void> {
     modes: String(values.modes).split(',') as Array<'sse' | 'ws'>,
     bridge: String(values.cti).split(',').includes('bridge'),
     smoke,
+    events: {
+      pacedOff: !String(values.rates).split(',').includes('paced'),
+      saturateOff: !String(values.rates).split(',').includes('max'),
+      peers: String(values.peers).split(',').filter(p => p === 'raw' || p === 'socketio'),
+      ...(values.steady !== undefined && { steadySeconds: Number(values.steady) })
+    },
     chat: { chatsPerAgent: Number(values['chats-per-agent']), fill: Number(values['chat-fill'] ?? (smoke ? 2 : 10)), pacedPerChat: Number(values['chat-paced']), backlog: Number(values['chat-backlog']) }
   }
   const report = await runBenchmarks(options, line => { process.stderr.write(line + '\n') })

@@ -25,9 +25,26 @@ export interface Transport {
   close: (reason: CloseReason, by?: TransportKind) => void
 }
 
+const NONE: ReadonlySet<string> = new Set()
+const SETTLED: Promise<unknown> = Promise.resolve()
+
+/**
+ * A UUID as one flat string. randomUUID() returns a rope of its nine hex pieces (~480 bytes of
+ * heap while it lives); reading a character makes V8 flatten it to one string (~60 bytes).
+ */
+export function flatUuid (): string {
+  const id = randomUUID()
+  id.charCodeAt(0)
+  return id
+}
+
 /**
  * One connected media bar: a WebSocket, or a REST client identified by its token. Everything it
  * binds and every event it receives hangs off this record, whichever transport carries them.
+ *
+ * Its size matters (MAX_CLIENTS of them, most of them idle): sets are made when the first member
+ * comes, the token's hash is kept as one string, and the request chain starts from one shared
+ * settled promise (BENCHMARKS.md, Idle client record).
  */
 export class ClientRecord {
   readonly id: string
@@ -36,28 +53,55 @@ export class ClientRecord {
   readonly source: string
   readonly createdAt: number
   readonly outbox: Outbox
-  /** Services this client is bound to. */
-  readonly services = new Set<string>()
-  /** Resources this client is bound to, by resourceKey(). */
-  readonly resources = new Set<string>()
   /** The event transport attached now, if any (one at a time). */
   transport: Transport | undefined
   /** Whether an event transport was ever attached (presence rules differ). */
   everAttached = false
   /** The instance time of its last request (presence's idle rule). */
   lastSeen: number
-  readonly #tokenHash: Buffer
-  #chain: Promise<unknown> = Promise.resolve()
+  /** base64url of the token's SHA-256. */
+  readonly #tokenKey: string
+  #services: Set<string> | undefined
+  #resources: Set<string> | undefined
+  #chain: Promise<unknown> = SETTLED
   #closed = false
 
   constructor (name: string, source: string, tokenHash: Buffer, outbox: OutboxLimits, now: number) {
-    this.id = randomUUID()
+    this.id = flatUuid()
     this.name = name
     this.source = source
     this.createdAt = now
     this.lastSeen = now
     this.outbox = new Outbox(outbox.size, outbox.replay)
-    this.#tokenHash = tokenHash
+    this.#tokenKey = tokenHash.toString('base64url')
+  }
+
+  /** Services this client is bound to. */
+  get services (): ReadonlySet<string> {
+    return this.#services ?? NONE
+  }
+
+  /** Resources this client is bound to, by resourceKey(). */
+  get resources (): ReadonlySet<string> {
+    return this.#resources ?? NONE
+  }
+
+  addService (serviceId: string): void {
+    (this.#services ??= new Set()).add(serviceId)
+  }
+
+  deleteService (serviceId: string): void {
+    this.#services?.delete(serviceId)
+    if (this.#services?.size === 0) this.#services = undefined
+  }
+
+  addResource (key: string): void {
+    (this.#resources ??= new Set()).add(key)
+  }
+
+  deleteResource (key: string): void {
+    this.#resources?.delete(key)
+    if (this.#resources?.size === 0) this.#resources = undefined
   }
 
   get closed (): boolean {
@@ -70,12 +114,13 @@ export class ClientRecord {
 
   /** Constant-time check of a presented token's hash against this client's. */
   holdsToken (tokenHash: Buffer): boolean {
-    return timingSafeEqual(this.#tokenHash, tokenHash)
+    const mine = Buffer.from(this.#tokenKey, 'base64url')
+    return mine.length === tokenHash.length && timingSafeEqual(mine, tokenHash)
   }
 
   /** The token hash as a map key (never the token itself). */
   get tokenKey (): string {
-    return this.#tokenHash.toString('hex')
+    return this.#tokenKey
   }
 
   /**
@@ -164,7 +209,7 @@ export class ClientRegistry {
 
   byToken (token: string): ClientRecord | undefined {
     const digest = hashToken(token)
-    const client = this.#byTokenHash.get(digest.toString('hex'))
+    const client = this.#byTokenHash.get(digest.toString('base64url'))
     return client !== undefined && client.holdsToken(digest) ? client : undefined
   }
 

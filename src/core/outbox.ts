@@ -53,7 +53,8 @@ export class Outbox {
   #delivered = 0
   /** Entries up to this sequence number were delivered long enough ago to be released. */
   #released = 0
-  readonly #listeners = new Set<Listener>()
+  /** Made at the first subscription (most outboxes have one reader at a time, many none). */
+  #listeners: Listener[] | undefined
 
   constructor (capacity: number, keepDelivered = capacity) {
     this.#capacity = capacity
@@ -108,7 +109,11 @@ export class Outbox {
     const entry: OutboxEntry = { seq, name, json: body === '{}' ? `{"eventId":${seq}}` : `${body.slice(0, -1)},"eventId":${seq}}` }
     this.#ring[entry.seq % this.#capacity] = entry
     this.#latest = entry.seq
-    for (const listener of this.#listeners) listener()
+    const listeners = this.#listeners
+    if (listeners !== undefined) {
+      if (listeners.length === 1) (listeners[0] as Listener)()
+      else for (const listener of [...listeners]) listener()
+    }
     return entry
   }
 
@@ -129,7 +134,16 @@ export class Outbox {
 
   /** Calls `listener` after every append until the returned function is called. */
   subscribe (listener: Listener): () => void {
-    this.#listeners.add(listener)
-    return () => { this.#listeners.delete(listener) }
+    (this.#listeners ??= []).push(listener)
+    let subscribed = true
+    return () => {
+      if (!subscribed) return
+      subscribed = false
+      const listeners = this.#listeners
+      const at = listeners?.indexOf(listener) ?? -1
+      if (listeners === undefined || at < 0) return
+      listeners.splice(at, 1)
+      if (listeners.length === 0) this.#listeners = undefined
+    }
   }
 }

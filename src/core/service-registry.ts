@@ -116,7 +116,7 @@ export class ServiceRegistry {
       const why = reason ?? (status === 'OutOfService' ? 'its CTI is unavailable' : undefined)
       throw new NOT_ACCEPTING_CLIENTS(`service ${service.name} is not accepting clients (${status}${why === undefined ? '' : `: ${why}`})`)
     }
-    client.services.add(serviceId)
+    client.addService(serviceId)
     this.#serviceClients.get(serviceId)?.add(client)
     this.changed(serviceId)
     service.clientBound?.(client)
@@ -130,7 +130,7 @@ export class ServiceRegistry {
     for (const key of [...client.resources]) {
       if (key.startsWith(prefix)) this.unbindResource(client, serviceId, key.slice(prefix.length))
     }
-    client.services.delete(serviceId)
+    client.deleteService(serviceId)
     this.#serviceClients.get(serviceId)?.delete(client)
     this.changed(serviceId)
   }
@@ -169,7 +169,7 @@ export class ServiceRegistry {
       throw new ALREADY_BOUND(`resource ${resourceId} belongs to another client`)
     }
     this.#resourceClient.set(key, client)
-    client.resources.add(key)
+    client.addResource(key)
     resource.clientBound?.(client)
     return resource
   }
@@ -179,7 +179,7 @@ export class ServiceRegistry {
     const key = resourceKey(serviceId, resourceId)
     if (this.#resourceClient.get(key) !== client) throw new NOT_BOUND(`not bound to resource ${resourceId}`)
     this.#resourceClient.delete(key)
-    client.resources.delete(key)
+    client.deleteResource(key)
     resource.clientUnbound?.(client)
   }
 
@@ -189,7 +189,7 @@ export class ServiceRegistry {
     const client = this.#resourceClient.get(key)
     if (client === undefined) return
     this.#resourceClient.delete(key)
-    client.resources.delete(key)
+    client.deleteResource(key)
   }
 
   boundClient (serviceId: string, resourceId: string): ClientRecord | undefined {
