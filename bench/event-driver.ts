@@ -22,6 +22,8 @@ export interface DriverOptions {
   duration: number
   /** sse mode: where to write the recorded frames of one call (for the raw writer) */
   recordTemplates?: string
+  /** also report the latency of each window of this many seconds (by when the call was placed) */
+  windowSeconds?: number
 }
 
 export interface DriverResult {
@@ -40,6 +42,8 @@ export interface DriverResult {
   /** the driver's own event-loop delay during the window (ms): when high, latency is the driver's */
   driverLagP99: number
   driverLagMax: number
+  /** with windowSeconds: each window's latency, in order */
+  windows?: Array<{ p50: number, p99: number, max: number, samples: number }>
 }
 
 interface AgentState {
@@ -58,7 +62,8 @@ interface AgentState {
 }
 
 const http = new Agent({ keepAlive: true, maxSockets: 256 })
-const stats = { events: 0, windowEvents: 0, lost: 0, duplicated: 0, latencies: [] as number[], calls: 0, completed: 0 }
+const stats = { events: 0, windowEvents: 0, lost: 0, duplicated: 0, latencies: [] as number[], windowed: [] as number[][], calls: 0, completed: 0 }
+let windowMs = 0
 let measuring = false
 let windowStart = 0
 let options: DriverOptions
@@ -85,6 +90,7 @@ function onEvent (a: AgentState, id: number, data: string): void {
     if (measuring) {
       const ms = performance.now() - a.placedAt
       stats.latencies.push(ms)
+      if (windowMs > 0) (stats.windowed[Math.floor((a.placedAt - windowStart) / windowMs)] ??= []).push(ms)
       if (process.env.BENCH_DEBUG !== undefined && ms > 100) process.stderr.write(`slow ${Math.round(ms)}ms agent ${a.index} at ${Math.round(a.placedAt - windowStart)}\n`)
     }
     maybeHangUp(a)
@@ -218,6 +224,8 @@ async function main (opts: DriverOptions): Promise<DriverResult> {
   send({ phase: 'connected', connectMs })
   await new Promise<void>(resolve => process.once('message', () => { resolve() }))
   stats.latencies = []
+  stats.windowed = []
+  windowMs = (opts.windowSeconds ?? 0) * 1000
   stats.windowEvents = 0
   const callsBefore = stats.calls
   const completedBefore = stats.completed
@@ -264,7 +272,13 @@ async function main (opts: DriverOptions): Promise<DriverResult> {
     duplicated: stats.duplicated,
     connectMs: Math.round(connectMs),
     driverLagP99: r2(lag.percentile(99) / 1e6),
-    driverLagMax: r2(lag.max / 1e6)
+    driverLagMax: r2(lag.max / 1e6),
+    ...(windowMs > 0 && {
+      windows: Array.from(stats.windowed, list => {
+        const w = [...(list ?? [])].sort((x, y) => x - y)
+        return { p50: r2(percentile(w, 50)), p99: r2(percentile(w, 99)), max: r2(w.at(-1) ?? 0), samples: w.length }
+      })
+    })
   }
 }
 

@@ -22,6 +22,8 @@ export interface HttpOptions {
   rounds: number
   /** fixed rates (req/s over all connections) of the paced session-request runs */
   pacedRates: number[]
+  /** only the routes whose names start with one of these (`GET /services`, `session`, `prepareSession`) */
+  routes?: string[]
 }
 
 /** What every HTTP run reports: answers per second and their latency (ms). */
@@ -50,6 +52,8 @@ export interface PacedCase extends Measured {
 export interface HttpCase extends Measured {
   bytes: number
   rssMb: number
+  /** the server process's CPU time (user + system) per answer, µs: steadier than req/s on a shared machine */
+  cpuUs: number
   /** req/s of every round */
   rounds?: number[]
 }
@@ -83,8 +87,9 @@ class Lease<T> {
   give (item: T): void { this.#free.push(item) }
 }
 
-function summary (name: string, target: 'ours' | 'bare', result: Result, child: Child): HttpCase {
+function summary (name: string, target: 'ours' | 'bare', result: Result, child: Child, cpuMs: number): HttpCase {
   return {
+    cpuUs: round(1000 * cpuMs / Math.max(1, result.requests.total), 1),
     name,
     target,
     rps: round(result.requests.average, 0),
@@ -121,7 +126,14 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
   const pacedCases: PacedCase[] = []
   const directory = generatedDirectory(connections + prepareConnections)
   const ours = await startProcess('build/src/server.js', {
-    LOG_LEVEL: 'warn', SIM_DIRECTORY_FILE: directory, SIM_LOGIN_DELAY_MS: '0', MAX_CLIENTS: '100000'
+    LOG_LEVEL: 'warn',
+    SIM_DIRECTORY_FILE: directory,
+    SIM_LOGIN_DELAY_MS: '0',
+    MAX_CLIENTS: '100000',
+    // The prepareSession clients open no event stream, own no session yet and send nothing while
+    // the other routes run: presence would close them (CLIENT_UNBOUND_MS), and the route would
+    // measure 401s (it did, from issue 18 on).
+    CLIENT_UNBOUND_MS: '3600000'
   })
   let bare: Child | undefined
   try {
@@ -173,6 +185,7 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
         }
       ]
     }
+    let refusalSaid = false
     const preparing = (path: string): Request[] => {
       const preparerLease = new Lease(preparers)
       return [{
@@ -182,7 +195,14 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
           context.p = p
           return { ...req, path, headers: jsonWith(p.token), body: p.body }
         },
-        onResponse: (_status, _body, context) => { preparerLease.give(context.p) }
+        onResponse: (status, body, context) => {
+          preparerLease.give(context.p)
+          // A bench that measures refusals measures the wrong thing: say the first one.
+          if (status >= 300 && !refusalSaid) {
+            refusalSaid = true
+            process.stderr.write(`prepareSession answered ${status}: ${String(body).slice(0, 300)}\n`)
+          }
+        }
       }]
     }
 
@@ -259,12 +279,14 @@ export async function runHttpBench (options: HttpOptions): Promise<HttpResult> {
 
     // Ours and bare take turns, round after round, so drift on a shared machine hits both; the
     // median round of each is reported.
-    for (const route of routes) {
+    for (const route of routes.filter(r => options.routes === undefined || options.routes.some(prefix => r.name.startsWith(prefix)))) {
       const rounds: Record<string, HttpCase[]> = { ours: [], bare: [] }
       for (let i = 0; i < options.rounds; i++) {
         for (const [child, target] of servers) {
           if (target === 'ours') await notReady()
-          rounds[target]?.push(summary(route.name, target, await route.run(child, target === 'ours'), child))
+          const cpuBefore = procStats(child.pid).cpuMs
+          const result = await route.run(child, target === 'ours')
+          rounds[target]?.push(summary(route.name, target, result, child, procStats(child.pid).cpuMs - cpuBefore))
         }
       }
       for (const [, target] of servers) {
@@ -302,7 +324,7 @@ function pacedTable (result: HttpResult): string {
 
 function closedTable (result: HttpResult): string {
   return table(
-    ['route', 'server', 'req/s (median)', 'rounds req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'bytes/answer', 'RSS MB', 'ours / bare'],
-    result.cases.map(c => [c.name, c.target, c.rps, (c.rounds ?? []).join(' '), c.p50, c.p99, c.max, c.errors, c.non2xx, c.bytes, c.rssMb, c.target === 'ours' ? String(result.ratios[c.name] ?? '') : ''])
+    ['route', 'server', 'req/s (median)', 'rounds req/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'non-2xx', 'bytes/answer', 'server CPU µs/answer', 'RSS MB', 'ours / bare'],
+    result.cases.map(c => [c.name, c.target, c.rps, (c.rounds ?? []).join(' '), c.p50, c.p99, c.max, c.errors, c.non2xx, c.bytes, c.cpuUs ?? '', c.rssMb, c.target === 'ours' ? String(result.ratios[c.name] ?? '') : ''])
   )
 }

@@ -56,19 +56,24 @@ export const BENCH_LIMITS: Record<string, string> = {
  * Starts a node script (compiled, under build/) as its own process on a free port (env PORT)
  * and waits until it answers HTTP. The product's server gets BENCH_LIMITS first.
  */
-export async function startProcess (script: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = profileArgs(), options: { ipc?: boolean } = {}): Promise<Child> {
+export async function startProcess (script: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = profileArgs(), options: { ipc?: boolean, log?: string } = {}): Promise<Child> {
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
   const limits = script === 'build/src/server.js' ? BENCH_LIMITS : {}
-  const child = spawn(process.execPath, [...nodeArgs, projectPath(script), ...args], {
+  // BENCH_SERVER_ROOT: the product's server from another checkout (built), for a before/after
+  // in one session; the drivers and peers stay this checkout's.
+  const root = process.env.BENCH_SERVER_ROOT
+  const path = script === 'build/src/server.js' && root !== undefined && root !== '' ? join(root, script) : projectPath(script)
+  const child = spawn(process.execPath, [...nodeArgs, path, ...args], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_FORMAT: 'json', ...limits, ...env, PORT: String(port) },
     // `ipc`: a channel to the process (child.send, 'message'), as fork gives.
     stdio: options.ipc === true ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe']
   })
   let out = ''
+  // `log`: the process's whole output goes to this file (BENCH_SERVER_LOG: one file per process in that folder).
   const log = process.env.BENCH_SERVER_LOG
-  if (log !== undefined && log !== '') {
-    const file = createWriteStream(join(log, `${script.replace(/.*\//, '').replace(/\.js$/, '')}-${child.pid ?? 0}.log`))
+  if (options.log !== undefined || (log !== undefined && log !== '')) {
+    const file = createWriteStream(options.log ?? join(log ?? '', `${script.replace(/.*\//, '').replace(/\.js$/, '')}-${child.pid ?? 0}.log`))
     child.stdout?.pipe(file)
     child.stderr?.pipe(file)
   }

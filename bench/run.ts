@@ -1,8 +1,12 @@
 // npm run bench: every benchmark, each next to its baseline measured in the same run.
 //   node --expose-gc build/bench/run.js [--only http,events,workflow,domain] [--agents 100,1000,5000]
 //     [--duration 10] [--rounds 3] [--modes sse,ws] [--cti embedded,bridge] [--smoke] [--out bench/results]
-//   events only: [--rates paced,max] [--peers raw,socketio] ('' for none) [--steady 40] (seconds of the
+//   [--rates paced,max] (events; http: without paced, no fixed-rate runs) [--routes session,…] (http) [--peers raw,socketio] ('' for none) [--steady 40] (seconds of the
 //     long saturated run at the largest N, 0 for none): one case at a time, for profiling
+//   --only gc (not in the default list): collections at the first --agents (default 5000) at the
+//     working rate, --gc-seconds 300 with the default heap settings, then --gc-variant-seconds 60
+//     for each other setting; the first --modes (sse)
+//   BENCH_SERVER_ROOT=<another checkout, built>: its server instead of this one's (before/after)
 //   --only chat (not in the default list): chat end to end, at the first --agents (default 1000),
 //     [--chats-per-agent 3] [--chat-fill 10] [--chat-paced 0.2] (round trips per chat per second)
 //     [--chat-backlog 0] (chats left waiting in the queue through the windows)
@@ -19,6 +23,7 @@ import { loadConfig } from '../src/config.js'
 import { runWorkflowBench, workflowTable, type WorkflowResult } from './workflow.js'
 import { runDomainBench } from './domain.js'
 import { runChatBench, chatTable, type ChatResult } from './chat.js'
+import { runGcBench, gcTable, type GcCase } from './gc.js'
 
 export interface BenchOptions {
   only: string[]
@@ -29,8 +34,12 @@ export interface BenchOptions {
   /** run the event path over the CTI bridge too (a simulator connector process), next to the embedded runs */
   bridge?: boolean
   smoke: boolean
+  /** --routes: the HTTP bench's routes by name prefix (`GET /services`, `session`, `prepareSession`) */
+  httpRoutes?: string[]
   /** the event bench's rates, peers and steady seconds (see the usage above) */
   events?: { pacedOff: boolean, saturateOff: boolean, peers: Array<'raw' | 'socketio'>, steadySeconds?: number }
+  /** --only gc: seconds of the default run and of each variant */
+  gc?: { seconds: number, variantSeconds: number }
   /** --only chat: chats per agent, fill round trips per chat, paced round trips per chat per second */
   chat?: { chatsPerAgent: number, fill: number, pacedPerChat: number, backlog?: number }
 }
@@ -47,6 +56,8 @@ export interface BenchReport {
   domain?: string
   /** chat end to end (issue 20) */
   chat?: ChatResult
+  /** garbage collection at 5,000 agents (issue 21) */
+  gc?: GcCase[]
 }
 
 export async function runBenchmarks (options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchReport> {
@@ -68,7 +79,7 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
   }
   if (options.only.includes('http')) {
     log('http …')
-    report.http = await runHttpBench({ duration: options.duration, connections: s ? 4 : 100, prepareConnections: s ? 2 : 20, rounds: options.rounds, pacedRates: s ? [20] : [2000, 4000, 6000] })
+    report.http = await runHttpBench({ duration: options.duration, connections: s ? 4 : 100, prepareConnections: s ? 2 : 20, rounds: options.rounds, pacedRates: options.events?.pacedOff === true ? [] : s ? [20] : [2000, 4000, 6000], ...(options.httpRoutes !== undefined && { routes: options.httpRoutes }) })
   }
   if (options.only.includes('events')) {
     log('events …')
@@ -88,6 +99,15 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
     const chat = options.chat ?? { chatsPerAgent: 3, fill: s ? 2 : 10, pacedPerChat: s ? 1 : 0.2 }
     report.chat = await runChatBench({ agents: options.agents[0] as number, ...chat, duration: options.duration, smoke: s })
   }
+  if (options.only.includes('gc')) {
+    report.gc = await runGcBench({
+      agents: options.agents[0] as number,
+      mode: options.modes[0] ?? 'sse',
+      callsPerAgentPerSecond: 0.2,
+      seconds: options.gc?.seconds ?? (s ? 3 : 300),
+      variantSeconds: options.gc?.variantSeconds ?? (s ? 0 : 60)
+    }, log)
+  }
   return report
 }
 
@@ -102,6 +122,7 @@ export function reportMarkdown (r: BenchReport): string {
   if (r.workflow !== undefined) parts.push('### Workflow\n\n' + workflowTable(r.workflow))
   if (r.domain !== undefined) parts.push('### Domain\n\n' + r.domain)
   if (r.chat !== undefined) parts.push('### Chat\n\n' + chatTable(r.chat))
+  if (r.gc !== undefined) parts.push('### Garbage collection\n\n' + gcTable(r.gc))
   return parts.join('\n\n') + '\n'
 }
 
@@ -116,8 +137,11 @@ async function main (): Promise<void> {
       cti: { type: 'string', default: 'embedded,bridge' },
       smoke: { type: 'boolean', default: false },
       rates: { type: 'string', default: 'paced,max' },
+      routes: { type: 'string' },
       peers: { type: 'string', default: 'raw,socketio' },
       steady: { type: 'string' },
+      'gc-seconds': { type: 'string' },
+      'gc-variant-seconds': { type: 'string' },
       'chats-per-agent': { type: 'string', default: '3' },
       'chat-fill': { type: 'string' },
       'chat-paced': { type: 'string', default: '0.2' },
@@ -129,12 +153,16 @@ async function main (): Promise<void> {
   const only = String(values.only).split(',')
   const options: BenchOptions = {
     only,
-    agents: (values.agents ?? (smoke ? '5' : only.length === 1 && only[0] === 'chat' ? '1000' : '100,1000,5000')).split(',').map(Number),
+    agents: (values.agents ?? (smoke ? '5' : only.length === 1 && only[0] === 'chat' ? '1000' : only.length === 1 && only[0] === 'gc' ? '5000' : '100,1000,5000')).split(',').map(Number),
     duration: Number(values.duration ?? (smoke ? 1 : 10)),
     rounds: Number(values.rounds ?? (smoke ? 1 : 3)),
     modes: String(values.modes).split(',') as Array<'sse' | 'ws'>,
     bridge: String(values.cti).split(',').includes('bridge'),
     smoke,
+    ...(values.routes !== undefined && { httpRoutes: String(values.routes).split(',') }),
+    ...((values['gc-seconds'] !== undefined || values['gc-variant-seconds'] !== undefined) && {
+      gc: { seconds: Number(values['gc-seconds'] ?? 300), variantSeconds: Number(values['gc-variant-seconds'] ?? 60) }
+    }),
     events: {
       pacedOff: !String(values.rates).split(',').includes('paced'),
       saturateOff: !String(values.rates).split(',').includes('max'),

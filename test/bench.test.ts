@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import t from 'tap'
+import { collections } from '../bench/gc.js'
 import { runBenchmarks, reportMarkdown } from '../bench/run.js'
 import { projectPath } from '../src/paths.js'
 import { haveSip } from './helpers/sip.js'
@@ -85,6 +86,27 @@ t.test('the chat bench works end to end with tiny numbers (npm run bench -- --on
   t.same(chat?.heap.map(h => h.at), ['no chats', 'chats live', 'after fill'], 'chat: the three heap readings')
   t.ok(chat !== undefined && chat.heap.every(h => h.heapMb > 0), 'chat: the server\'s heap read')
   t.match(reportMarkdown(report), '### Chat', 'the report has ### Chat')
+})
+
+t.test('the GC bench works end to end with tiny numbers (npm run bench -- --only gc)', async (t) => {
+  const report = await runBenchmarks({ only: ['gc'], agents: [4], duration: 1, rounds: 1, modes: ['sse'], smoke: true, gc: { seconds: 3, variantSeconds: 0 } })
+  const [run] = report.gc ?? []
+  t.equal(report.gc?.length, 1, 'gc: the default settings only, when variants get no time')
+  t.ok(run !== undefined && run.collections === run.histogram.reduce((sum, h) => sum + h.count, 0), 'gc: every collection of the window in the histogram')
+  t.ok(run !== undefined && run.roundsP99.length > 0, 'gc: the rounds\' latency')
+  t.same([run?.lost, run?.duplicated], [0, 0], 'gc: nothing lost or duplicated')
+  t.match(reportMarkdown(report), '### Garbage collection', 'the report has ### Garbage collection')
+
+  // --trace-gc's lines as Node 20 and 24 print them (a window of 3 s with 4 agents may hold none).
+  const text = [
+    '[14006:0x5e9e490]       29 ms: Scavenge 3.8 (4.0) -> 3.4 (5.0) MB, 1.07 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ',
+    '[14014:0x19487ec0]       93 ms: Mark-Compact 21.5 (51.9) -> 16.7 (50.7) MB, 14.08 / 0.00 ms  (+ 0.5 ms in 7 steps since start of marking, biggest step 0.1 ms, walltime since start of marking 17 ms) (average mu = 1.000, current mu = 1.000) finalize incremental marking via stack guard; GC in old space requested',
+    '[1:0x1]      230 ms: Mark-Compact 59.8 (77.0) -> 46.8 (83.1) MB, pooled: 0 MB, 59.75 / 0.00 ms  (average mu = 0.562, current mu = 0.562) allocation failure; scavenge might not succeed',
+    '{"level":40,"msg":"not a collection"}'
+  ].join('\n')
+  t.same(collections(text).map(c => [c.kind, c.pauseMs, c.stepsMs, c.beforeMb, c.afterMb]), [
+    ['Scavenge', 1.07, 0, 3.8, 3.4], ['Mark-Compact', 14.08, 0.5, 21.5, 16.7], ['Mark-Compact', 59.75, 0, 59.8, 46.8]
+  ], 'gc: --trace-gc lines read: kind, pause, marking steps, heap before and after')
 })
 
 t.test('the SIP bench works end to end with tiny numbers (npm run bench:sip)', async (t) => {

@@ -17,6 +17,8 @@ export class ServiceRegistry {
   readonly #services = new Map<string, Service>()
   readonly #serviceClients = new Map<string, Set<ClientRecord>>()
   readonly #resourceClient = new Map<string, ClientRecord>()
+  /** Each bound resource's envelope head (`{"messageType":…,"resourceId":…`), serialized at its first event. */
+  readonly #heads = new Map<string, string>()
   readonly #listeners: ChangeListener[] = []
   readonly #dirty = new Set<string>()
   #flushQueued = false
@@ -179,6 +181,7 @@ export class ServiceRegistry {
     const key = resourceKey(serviceId, resourceId)
     if (this.#resourceClient.get(key) !== client) throw new NOT_BOUND(`not bound to resource ${resourceId}`)
     this.#resourceClient.delete(key)
+    this.#heads.delete(key)
     client.deleteResource(key)
     resource.clientUnbound?.(client)
   }
@@ -189,6 +192,7 @@ export class ServiceRegistry {
     const client = this.#resourceClient.get(key)
     if (client === undefined) return
     this.#resourceClient.delete(key)
+    this.#heads.delete(key)
     client.deleteResource(key)
   }
 
@@ -207,21 +211,28 @@ export class ServiceRegistry {
 
   /** Delivers a resource event to the client bound to the resource; false when none is. */
   publishResource (serviceId: string, resourceId: string, event: ResourceEventBody): boolean {
-    const client = this.#resourceClient.get(resourceKey(serviceId, resourceId))
+    const key = resourceKey(serviceId, resourceId)
+    const client = this.#resourceClient.get(key)
     if (client === undefined) return false
+    let head = this.#heads.get(key)
+    if (head === undefined) {
+      const envelope: Omit<ResourceEvent, 'event'> = { messageType: 'resourceEvent', serviceId, resourceId }
+      head = JSON.stringify(envelope).slice(0, -1)
+      this.#heads.set(key, head)
+    }
     const data = rememberedJson(event.data)
+    let eventJson: string
     if (data !== undefined) {
-      // The data (a capability list) was serialized once; the envelope is serialized without it
-      // and the data spliced in as the event's last member, where JSON.stringify would put it.
+      // The data (a capability list) was serialized once; the event is serialized without it
+      // and the data spliced in as its last member, where JSON.stringify would put it.
       const { data: _data, ...rest } = event
       const inner = JSON.stringify(rest)
-      const eventJson = inner === '{}' ? `{"data":${data}}` : `${inner.slice(0, -1)},"data":${data}}`
-      const head = JSON.stringify({ messageType: 'resourceEvent', serviceId, resourceId })
-      client.outbox.appendJson(event.name, `${head.slice(0, -1)},"event":${eventJson}}`)
+      eventJson = inner === '{}' ? `{"data":${data}}` : `${inner.slice(0, -1)},"data":${data}}`
     } else {
-      const envelope: ResourceEvent = { messageType: 'resourceEvent', serviceId, resourceId, event }
-      client.outbox.append(event.name, envelope)
+      eventJson = JSON.stringify(event)
     }
+    // What JSON.stringify({ messageType, serviceId, resourceId, event }) gives.
+    client.outbox.appendJson(event.name, `${head},"event":${eventJson}}`)
     this.eventsDelivered++
     return true
   }

@@ -13,7 +13,7 @@ t.setTimeout(180_000)
 
 t.test('security headers: a CSP the media bar and Swagger UI work under, no framing, nosniff, a referrer policy', async t => {
   const { app } = await build(t)
-  for (const url of ['/', '/services', '/js/main.js']) {
+  for (const url of ['/', '/js/main.js']) {
     const res = await app.inject({ url })
     const csp = String(res.headers['content-security-policy'])
     t.match(csp, /default-src 'self'/, `${url}: CSP`)
@@ -24,6 +24,17 @@ t.test('security headers: a CSP the media bar and Swagger UI work under, no fram
     t.equal(res.headers['referrer-policy'], 'same-origin')
     t.equal(res.headers['strict-transport-security'], undefined, 'TLS is the proxy\'s to announce')
   }
+  // An API answer is never a document: nothing of it may run, and it may be framed by nobody.
+  for (const url of ['/services', '/health', '/no-such-route']) {
+    const res = await app.inject({ url })
+    t.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", `${url}: the strictest CSP`)
+    t.equal(res.headers['x-content-type-options'], 'nosniff')
+    t.equal(res.headers['x-frame-options'], 'DENY')
+    t.equal(res.headers['cross-origin-resource-policy'], 'same-origin')
+    t.equal(res.headers['strict-transport-security'], undefined)
+  }
+  const opened = await app.inject({ method: 'POST', url: '/clients', payload: {} })
+  t.equal(opened.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", 'POST /clients too')
   const docs = await app.inject({ url: '/docs' })
   t.equal(docs.statusCode, 200)
   t.match(String(docs.headers['content-security-policy']), /style-src 'self' 'unsafe-inline'/, 'Swagger UI alone may style inline')

@@ -1,0 +1,211 @@
+// Garbage collection at 5,000 agents (issue 21): N agents with open event streams at the working
+// rate (0.2 calls per agent per second) for a long window, the server under --trace-gc. Reports
+// every pause of the main thread the collector took in the window, as a histogram, the largest
+// ones, the incremental marking that came before each full collection, the latency of every
+// 10-s round, RSS, and nothing lost or duplicated; then the same shorter with other heap
+// settings (HEAP_GROWTH_PERCENT, the young generation's semi-space), each from a fresh server.
+//   node --expose-gc build/bench/run.js --only gc [--agents 5000] [--gc-seconds 300]
+//     [--gc-variant-seconds 60] [--modes sse]
+import { fork } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { projectPath } from '../src/paths.js'
+import type { DriverOptions, DriverResult } from './event-driver.js'
+import { generatedDirectory, procStats, profileArgs, round, startProcess, table } from './lib.js'
+
+export interface GcVariant {
+  label: string
+  env: Record<string, string>
+  nodeArgs: string[]
+}
+
+export interface GcOptions {
+  agents: number
+  mode: 'sse' | 'ws'
+  callsPerAgentPerSecond: number
+  /** seconds of the first (default settings) run */
+  seconds: number
+  /** seconds of each other variant's run (0: none) */
+  variantSeconds: number
+}
+
+/** One collection as --trace-gc printed it. */
+interface Collection {
+  kind: 'Scavenge' | 'Mark-Compact' | 'Minor Mark-Compact' | 'other'
+  /** the main thread's pause (the first of the two times --trace-gc prints) */
+  pauseMs: number
+  /** Mark-Compact: incremental marking steps on the main thread before it */
+  stepsMs: number
+  biggestStepMs: number
+  /** heap before → after (MB) */
+  beforeMb: number
+  afterMb: number
+}
+
+export interface GcCase {
+  label: string
+  seconds: number
+  agents: number
+  mode: string
+  rate: number
+  collections: number
+  scavenges: number
+  fullCollections: number
+  /** pauses by bucket: the bucket's upper bound (ms) → count */
+  histogram: Array<{ upToMs: number, count: number }>
+  largestPausesMs: number[]
+  /** the largest full collection's pause plus the incremental marking before it (main-thread time) */
+  largestFullWithStepsMs: number
+  /** main-thread time in the collector over the window (pauses and marking steps), % */
+  gcTimePercent: number
+  /** old-generation growth promoted by scavenges per second, MB/s (what survives into old space) */
+  promotedMbPerSecond: number
+  roundsP99: number[]
+  p99: number
+  max: number
+  lost: number
+  duplicated: number
+  eventsPerSecond: number
+  rssConnectedMb: number
+  rssPeakMb: number
+  cpuPercent: number
+}
+
+const BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, Infinity]
+
+/** The collections in --trace-gc output. */
+export function collections (text: string): Collection[] {
+  const found: Collection[] = []
+  const line = /ms: (Scavenge|Mark-Compact|Minor Mark-Compact|Mark-Compact \(reduce\)|[A-Za-z-]+) ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps since start of marking, biggest step ([\d.]+) ms)?/g
+  for (const m of text.matchAll(line)) {
+    const name = m[1] ?? ''
+    const kind = name === 'Scavenge' ? 'Scavenge' : name.startsWith('Mark-Compact') ? 'Mark-Compact' : name === 'Minor Mark-Compact' ? 'Minor Mark-Compact' : 'other'
+    found.push({ kind, beforeMb: Number(m[2]), afterMb: Number(m[3]), pauseMs: Number(m[4]), stepsMs: Number(m[5] ?? 0), biggestStepMs: Number(m[6] ?? 0) })
+  }
+  return found
+}
+
+async function run (options: GcOptions, variant: GcVariant, seconds: number): Promise<GcCase> {
+  const dir = mkdtempSync(join(tmpdir(), 'his-bench-gc-'))
+  const log = join(dir, 'server.log')
+  const n = options.agents
+  const server = await startProcess('build/src/server.js', {
+    LOG_LEVEL: 'warn', SIM_DIRECTORY_FILE: generatedDirectory(n), SIM_LOGIN_DELAY_MS: '0', MAX_CLIENTS: String(n + 100), ...variant.env
+  }, [], ['--trace-gc', ...variant.nodeArgs, ...profileArgs()], { log })
+  const driver = fork(projectPath('build/bench/event-driver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  try {
+    const rate = Math.max(1, Math.round(n * options.callsPerAgentPerSecond))
+    let from = 0
+    let to = 0
+    let connected = procStats(server.pid)
+    let after = connected
+    let peak = 0
+    let sampler: NodeJS.Timeout | undefined
+    const opts: DriverOptions = { base: server.base, mode: options.mode, agents: n, rate, duration: seconds, windowSeconds: 10 }
+    const result = await new Promise<DriverResult>((resolve, reject) => {
+      driver.on('exit', code => { reject(new Error(`event driver exited (${code ?? 'signal'})`)) })
+      driver.on('message', (message: any) => {
+        if (message.phase === 'connected') {
+          from = statSync(log).size
+          connected = procStats(server.pid)
+          peak = connected.rss
+          sampler = setInterval(() => { peak = Math.max(peak, procStats(server.pid).rss) }, 500)
+          driver.send({ go: true })
+        } else if (message.phase === 'measured') {
+          to = statSync(log).size
+          after = procStats(server.pid)
+          clearInterval(sampler)
+          peak = Math.max(peak, after.rss)
+        } else if (message.phase === 'error') {
+          reject(new Error(message.message))
+        } else if (message.phase === 'done') {
+          resolve(message.result as DriverResult)
+        }
+      })
+      driver.send(opts)
+    })
+    clearInterval(sampler)
+    const text = readFileSync(log, 'utf8').slice(from, to)
+    const found = collections(text)
+    const pauses = found.map(c => c.pauseMs).sort((a, b) => b - a)
+    const full = found.filter(c => c.kind === 'Mark-Compact')
+    const scavenges = found.filter(c => c.kind === 'Scavenge' || c.kind === 'Minor Mark-Compact')
+    const gcMs = found.reduce((sum, c) => sum + c.pauseMs + c.stepsMs, 0)
+    // What the young generation hands on: the heap grows between collections by what scavenges
+    // keep (each scavenge's after minus before is negative; the old space's growth is what
+    // survives). Taken as the old space's growth between full collections, per second.
+    let promoted = 0
+    for (let i = 1; i < found.length; i++) {
+      const previous = found[i - 1] as Collection
+      const c = found[i] as Collection
+      if (c.kind === 'Scavenge' || c.kind === 'Minor Mark-Compact') promoted += Math.max(0, c.afterMb - previous.afterMb)
+    }
+    let below = 0
+    const histogram = BUCKETS.map(upToMs => {
+      const count = pauses.filter(p => p <= upToMs && p > below).length
+      below = upToMs
+      return { upToMs, count }
+    })
+    return {
+      label: variant.label,
+      seconds: result.duration,
+      agents: n,
+      mode: options.mode,
+      rate,
+      collections: found.length,
+      scavenges: scavenges.length,
+      fullCollections: full.length,
+      histogram,
+      largestPausesMs: pauses.slice(0, 5),
+      largestFullWithStepsMs: round(Math.max(0, ...full.map(c => c.pauseMs + c.stepsMs)), 1),
+      gcTimePercent: round(100 * gcMs / (result.duration * 1000), 1),
+      promotedMbPerSecond: round(promoted / result.duration, 1),
+      roundsP99: (result.windows ?? []).map(w => round(w.p99, 1)),
+      p99: result.latency.p99,
+      max: result.latency.max,
+      lost: result.lost,
+      duplicated: result.duplicated,
+      eventsPerSecond: result.eventsPerSecond,
+      rssConnectedMb: round(connected.rss / 2 ** 20, 0),
+      rssPeakMb: round(peak / 2 ** 20, 0),
+      cpuPercent: round((after.cpuMs - connected.cpuMs) / (result.duration * 1000) * 100, 0)
+    }
+  } finally {
+    driver.removeAllListeners('exit')
+    driver.kill('SIGKILL')
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** The default settings first (the long run), then each variant. */
+export async function runGcBench (options: GcOptions, log: (line: string) => void = () => {}): Promise<GcCase[]> {
+  const variants: GcVariant[] = [
+    { label: 'defaults (HEAP_GROWTH_PERCENT=50)', env: {}, nodeArgs: [] },
+    { label: 'HEAP_GROWTH_PERCENT=0 (V8 decides)', env: { HEAP_GROWTH_PERCENT: '0' }, nodeArgs: [] },
+    { label: 'HEAP_GROWTH_PERCENT=100', env: { HEAP_GROWTH_PERCENT: '100' }, nodeArgs: [] },
+    { label: '--max-semi-space-size=64', env: {}, nodeArgs: ['--max-semi-space-size=64'] },
+    { label: '--max-semi-space-size=4', env: {}, nodeArgs: ['--max-semi-space-size=4'] }
+  ]
+  const cases: GcCase[] = []
+  for (const [i, variant] of variants.entries()) {
+    const seconds = i === 0 ? options.seconds : options.variantSeconds
+    if (seconds <= 0) continue
+    log(`gc: ${variant.label}, ${seconds} s …`)
+    cases.push(await run(options, variant, seconds))
+  }
+  return cases
+}
+
+export function gcTable (cases: GcCase[]): string {
+  const main = table(
+    ['settings', 'agents', 'stream', 'calls/s', 's', 'events/s', 'p99 ms', 'rounds p99 ms (10 s each)', 'max ms', 'lost', 'dup', 'collections (scavenges / full)', 'largest pauses ms', 'largest full + its marking ms', 'GC % of main thread', 'promoted MB/s', 'RSS connected → peak MB', 'server CPU'],
+    cases.map(c => [c.label, c.agents, c.mode, c.rate, c.seconds, c.eventsPerSecond, c.p99, c.roundsP99.join(' '), c.max, c.lost, c.duplicated, `${c.collections} (${c.scavenges} / ${c.fullCollections})`, c.largestPausesMs.join(' '), c.largestFullWithStepsMs, c.gcTimePercent, c.promotedMbPerSecond, `${c.rssConnectedMb} → ${c.rssPeakMb}`, `${c.cpuPercent}%`])
+  )
+  const histogram = table(
+    ['settings', ...BUCKETS.map((b, i) => i === 0 ? `≤ ${b} ms` : b === Infinity ? `> ${BUCKETS[i - 1] ?? 0} ms` : `≤ ${b} ms`)],
+    cases.map(c => [c.label, ...c.histogram.map(h => h.count)])
+  )
+  return `${main}\n\nPauses of the main thread by length (every collection in the window):\n\n${histogram}`
+}
