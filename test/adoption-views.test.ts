@@ -42,7 +42,19 @@ const situations: Situation[] = [
   ['wrap-up (timed)', 'default', async (cc, a1) => { await answered(cc, a1); await a1.do('conversation.release', a1.target('ix-1', 'primary')) }],
   ['wrap-up (until complete), RNA model', 'RNA', async (cc, a1) => { await answered(cc, a1); await a1.do('conversation.release', a1.target('ix-1', 'primary')) }],
   ['after a ring-no-answer, RNA model', 'RNA', async cc => { await cc.call({ from: CALLER, queue: 'sales' }); cc.advance(10_000) }],
-  ['not ready, no call', 'default', async (_cc, a1) => { await a1.do('session.notready', undefined, { reason: 'LUNCH' }) }]
+  ['not ready, no call', 'default', async (_cc, a1) => { await a1.do('session.notready', undefined, { reason: 'LUNCH' }) }],
+  ['a chat live beside a call (no logout), RNA model', 'RNA', async (cc, a1) => {
+    await answered(cc, a1)
+    await a1.do('channel.ready', a1.chat())
+    await cc.startChat({ from: 'Alice', queue: 'sales', text: 'Hello' })
+    await a1.do('interaction.accept', a1.chat('ix-2'))
+  }],
+  ['a chat in wrap-up, no call (no logout)', 'default', async (cc, a1) => {
+    await a1.do('channel.ready', a1.chat())
+    await cc.startChat({ from: 'Alice', queue: 'sales', text: 'Hello' })
+    await a1.do('interaction.accept', a1.chat('ix-1'))
+    await a1.do('interaction.terminate', a1.chat('ix-1'))
+  }]
 ]
 
 for (const [name, model, reach] of situations) {
@@ -79,5 +91,10 @@ for (const [name, model, reach] of situations) {
     for (const e of seen) t.equal(checkEvent(e.serviceId === WM, e.event.name, e.event.target, e.event.data), undefined, `${e.event.name} is in the catalogue`)
     const restored = seen.filter(e => e.event.name === 'interaction.restored')
     t.equal(restored.length, (before.processor.interactions as unknown[]).length, 'one interaction.restored per interaction')
+    const session = (before.workflow.views as Array<{ target: string, states: Record<string, string>, capabilities: Array<{ name: string, type: string }> }>).find(v => v.target === a1.rid)
+    const chats = (before.processor.interactions as Array<{ channelId: string }>).filter(ix => ix.channelId === 'chat').length
+    const call = (before.processor.interactions as Array<{ channelId: string }>).some(ix => ix.channelId === 'voice')
+    t.equal(session?.states.logout, call ? (chats > 0 ? 'both' : 'voice') : (chats > 0 ? 'chats' : 'free'), 'the logout view knows of the calls and chats')
+    t.equal(session?.capabilities.find(c => c.name === 'session.logout')?.type, !call && chats === 0 ? 'enable' : 'disable', 'logout only without calls and chats')
   })
 }

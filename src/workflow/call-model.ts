@@ -48,6 +48,8 @@ export function hasViews (views: Views | readonly []): views is Views {
 export interface CompiledView {
   readonly name: string
   readonly scope: ViewScope
+  /** Where the model declares the view (0 first): a target's capability list is its views' in this order. */
+  readonly order: number
   readonly machine: ViewMachine
   readonly known: ReadonlySet<string>
   readonly states: ReadonlyMap<string, StateView>
@@ -179,20 +181,21 @@ export function compileCallModel (name: string, json: unknown, file = name): Com
   const views: Record<ViewScope, CompiledView[]> = { session: [], interaction: [], chat: [], chatChannel: [] }
   const owner = new Map<string, string>()
   const isScope = (name: string): name is ViewScope => (VIEW_SCOPES as readonly string[]).includes(name)
-  for (const [viewName, view] of Object.entries(model.views)) {
+  for (const [order, [viewName, view]] of Object.entries(model.views).entries()) {
     const at = `/views/${viewName}`
     const scope = view.scope ?? (isScope(viewName) ? viewName : undefined)
     if (scope === undefined) throw new CallModelError(file, `${at}/scope`, `a view other than ${VIEW_SCOPES.join(', ')} needs a scope`)
     if (isScope(viewName) && scope !== viewName) {
       throw new CallModelError(file, `${at}/scope`, `the ${viewName} view has scope ${viewName}`)
     }
-    const compiled = compileView(viewName, scope, view, file, at)
+    const compiled = compileView(viewName, scope, order, view, file, at)
     for (const [i, capability] of view.capabilities.entries()) {
       const other = owner.get(`${scope}:${capability}`)
       if (other !== undefined) throw new CallModelError(file, `${at}/capabilities/${i}`, `capability ${capability} is already reported by view ${other}`)
       owner.set(`${scope}:${capability}`, viewName)
     }
-    // The view named after its scope leads; parallel views follow in declaration order.
+    // The view named after its scope leads (its state is the target's); parallel views follow in
+    // declaration order. The capability list follows declaration order (see ViewSet).
     if (viewName === scope) views[scope].unshift(compiled)
     else views[scope].push(compiled)
   }
@@ -228,7 +231,7 @@ function leading (views: CompiledView[]): Views | readonly [] {
   return main === undefined ? [] : [main, ...rest]
 }
 
-function compileView (name: string, scope: ViewScope, view: View, file: string, at: string): CompiledView {
+function compileView (name: string, scope: ViewScope, order: number, view: View, file: string, at: string): CompiledView {
   const known = new Set<string>()
   view.capabilities.forEach((c, i) => {
     if (known.has(c)) throw new CallModelError(file, `${at}/capabilities/${i}`, `capability ${c} is listed twice`)
@@ -266,7 +269,7 @@ function compileView (name: string, scope: ViewScope, view: View, file: string, 
     })
     robotStates[stateName] = state(...(def.on ?? []).map(compileTransition), ...common)
   }
-  return { name, scope, machine: createMachine(view.initial, robotStates), known, states }
+  return { name, scope, order, machine: createMachine(view.initial, robotStates), known, states }
 }
 
 function compileTransition (t: Transition): ReturnType<typeof transition> {

@@ -21,6 +21,11 @@ export class ViewInstance {
     return this.#view.name
   }
 
+  /** Where the model declares the view. */
+  get order (): number {
+    return this.#view.order
+  }
+
   get state (): string {
     return this.#service.machine.current
   }
@@ -59,11 +64,14 @@ const COMBINED = new WeakMap<readonly CompiledView[], Map<string, readonly Capab
 
 /**
  * The views of one target running side by side (the main view and its parallel views). The
- * target's capability list is theirs in order; it changes when any of them changes.
+ * target's capability list is theirs in the order the model declares them (a parallel view
+ * declared before the main one reports first); it changes when any of them changes.
  */
 export class ViewSet {
   readonly #main: ViewInstance
   readonly #parallel: ViewInstance[]
+  /** Every view, in the order the model declares them: the order of the target's capability list. */
+  readonly #reported: ViewInstance[]
   /** Combined lists by key, shared by every ViewSet of the same views (one model's). */
   readonly #combined: Map<string, readonly CapabilityState[]>
 
@@ -78,6 +86,7 @@ export class ViewSet {
     const [main, ...parallel] = views
     this.#main = new ViewInstance(main)
     this.#parallel = parallel.map(v => new ViewInstance(v))
+    this.#reported = [this.#main, ...this.#parallel].sort((a, b) => a.order - b.order)
   }
 
   send (event: ViewEvent): void {
@@ -110,7 +119,7 @@ export class ViewSet {
     const key = this.key
     let list = this.#combined.get(key)
     if (list === undefined) {
-      list = rememberJson([this.#main, ...this.#parallel].flatMap(v => v.current.capabilities))
+      list = rememberJson(this.#reported.flatMap(v => v.current.capabilities))
       this.#combined.set(key, list)
     }
     return list

@@ -24,7 +24,9 @@ export interface WorkflowViewSnapshot {
  * it publishes `state.updated` for every target whose capability set changed, and only then.
  *
  * A chat channel's events (the channel's and its chats') go to the chat channel's view and the
- * chat's, never to the session view: the session view is the agent's voice state.
+ * chat's; of them the session views hear only the channel's own `state.updated` (its readiness
+ * and load, `chats`), so that a model can offer logout only while no chat is live. The session
+ * view is the agent's voice state.
  */
 export class WorkflowSession implements Resource {
   readonly type = WORKFLOW_SESSION_TYPE
@@ -77,6 +79,12 @@ export class WorkflowSession implements Resource {
         }
       } else if (event.name === 'channel.deactivated' && scope === 'channel') {
         this.#chatChannels.delete(channel)
+      }
+      if (event.name === 'state.updated' && scope === 'channel') {
+        // The chat channel's own state (its `chats`: offered, live or in wrap-up) reaches the
+        // session views too, so that they can tell whether the agent may log out.
+        this.#session.send(ev)
+        this.#publish(this.id, this.#session)
       }
     } else {
       this.#session.send(ev)

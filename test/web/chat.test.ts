@@ -1,6 +1,10 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { Locator, Page } from 'playwright-core'
-import { axeViolations, browserTests, logIn, openBar } from '../helpers/browser.js'
+import { projectPath } from '../../src/paths.js'
+import { axeViolations, browserTests, logIn, offered as isOffered, openBar } from '../helpers/browser.js'
 import { processes, startConnector, startServer, type ServerProcess } from '../helpers/process.js'
 import { freePort } from '../../bench/lib.js'
 import { http } from '../bridge/desk.js'
@@ -8,8 +12,10 @@ import { http } from '../bridge/desk.js'
 // Chat beside the call (issue 20), in a real Chromium against a real server process: the chat
 // channel's readiness and count, a chat started from the simulator panel, offered at the top and
 // announced, accepted, messages both ways (Enter sends, Shift+Enter a new line, plain text only),
-// the unread count and the customer's typing notice, a second chat beside a call, a transfer to
-// a second agent who gets the transcript, the customer leaving, wrap-up and complete; a reload
+// the unread count and the customer's typing notice, three chats beside a call and a fourth that
+// waits in the queue, a chat that rings out at a second agent and is offered again to the first,
+// an empty first message refused in the simulator panel, no Log out while a chat is on, a transfer
+// to the second agent who gets the transcript, the customer leaving, wrap-up and complete; a reload
 // mid-chat keeps the chat and its transcript, and the buttons go off when the server goes; a chat
 // kept by the contact center (a connector) over a server restart is adopted with its transcript.
 
@@ -19,6 +25,17 @@ const ENV = { SIM_LOGIN_DELAY_MS: '50', SSE_RETRY_MS: '250' }
 const CALLER = '+15551234567'
 const ALICE = 'Alice Martin'
 const BOB = 'Bob Stone'
+const CAROL = 'Carol Diaz'
+const DAVE = 'Dave Okafor'
+/** The shipped models, plus one with a short ring-no-answer time (the RNA model's, 5 s) for agent2 in the walk. */
+const QUICK_RNA = 'RNA-5s'
+function modelsWithQuickRna (t: Test): string {
+  const dir = mkdtempSync(join(tmpdir(), 'his-models-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  for (const file of readdirSync(projectPath('models')).filter(f => f.endsWith('.json'))) copyFileSync(projectPath('models', file), join(dir, file))
+  writeFileSync(join(dir, `${QUICK_RNA}.json`), JSON.stringify({ extends: 'RNA', description: 'the RNA model, ringing 5 s', settings: { ringNoAnswerSeconds: 5 } }))
+  return dir
+}
 
 const button = (scope: Page | Locator, name: string): Locator => scope.getByRole('button', { name, exact: true })
 const enabled = (page: Page): Locator => page.locator(':enabled')
@@ -34,9 +51,9 @@ async function accessible (t: Test, page: Page, screen: string): Promise<void> {
 }
 
 /** Logs in and makes the agent ready for chat (the chat channel's own readiness). */
-async function chatReady (t: Test, page: Page, agent: string, password: string): Promise<void> {
+async function chatReady (t: Test, page: Page, agent: string, password: string, model?: string): Promise<void> {
   await page.locator('#connection[data-status="live"]').waitFor()
-  await logIn(page, agent, password)
+  await logIn(page, agent, password, model)
   await page.locator('#chats:not([hidden]) #chat-state').waitFor()
   const ready = button(page.locator('#chats'), 'Ready for chat')
   await ready.and(enabled(page)).waitFor()
@@ -71,8 +88,8 @@ async function startChat (page: Page, from: string, queue: string, text: string)
   await button(page, 'Start chat').click()
 }
 
-browserTest('chats beside a call: offered on top and announced, accepted, messages both ways, unread and typing, a second chat, a transfer, the customer leaves, wrap-up', async (t, pages) => {
-  const server = await startServer(ENV)
+browserTest('chats beside a call: offered on top and announced, accepted, messages both ways, unread and typing, three chats and a fourth waiting, ring-no-answer and the offer again, a transfer, the customer leaves, wrap-up', async (t, pages) => {
+  const server = await startServer({ ...ENV, MODELS_DIR: modelsWithQuickRna(t) })
   t.teardown(async () => { await server.stop() })
   const { page, context } = await openBar(browser(), server.base, 420, 1000)
   pages.a = page
@@ -185,10 +202,63 @@ browserTest('chats beside a call: offered on top and announced, accepted, messag
   t.equal(await line(alice, 'agent', 'Of course').count(), 0, 'each chat has its own transcript')
   await accessible(t, page, 'two chats beside a call')
 
-  // Bob's chat goes to agent2, who gets it with its transcript.
+  // A third chat: three at once beside the call, the most agent1 may have (CHAT_MAX_PER_AGENT).
+  await startChat(page, CAROL, 'support', 'Are you open on Sunday?')
+  const carolOffered = page.locator('#ringing article.chat-card', { has: page.locator('.customer', { hasText: CAROL }) })
+  await button(carolOffered, 'Accept').click()
+  const carol = chatCard(page, CAROL)
+  await carol.locator('.ix-state', { hasText: 'Chatting' }).waitFor()
+  await page.locator('#chat-count', { hasText: /^3 of 3 chats$/ }).waitFor()
+  t.equal(await page.locator('#chat-cards article.chat-card').count(), 3, 'three chat cards')
+  t.equal(await page.locator('#cards article.card').count(), 1, 'beside the call')
+
+  // Bad input in the simulator panel: a chat with no first message is refused, and the bar says why.
+  await page.getByLabel('First message').fill('')
+  await button(page, 'Start chat').click()
+  const refusal = page.locator('#notices .notice.error', { hasText: /^Simulator: .*text.*\(INVALID_MESSAGE\)/ })
+  await refusal.waitFor()
+  t.equal(await refusal.getAttribute('role'), 'alert', `the simulator's refusal is shown, as an alert: ${await refusal.locator('span').textContent() ?? ''}`)
+  t.equal(await page.locator('#sim-chats li').count(), 3, 'and no chat was started')
+
+  // A fourth chat waits in the queue: agent1 has no room, nobody else is ready for chat.
+  await startChat(page, DAVE, 'support', 'Hello? Is anybody there?')
+  await refusal.waitFor({ state: 'detached' })
+  t.pass('the next simulator action clears the refusal')
+  const daveRow = page.locator('#sim-chats li', { hasText: DAVE })
+  await daveRow.locator('.sim-chat-state', { hasText: `${DAVE}: waiting in queue support` }).waitFor()
+  t.equal(await page.locator('#ringing article.chat-card').count(), 0, 'nothing is offered to agent1: the fourth chat waits')
+  t.equal(await page.locator('#chat-count').textContent(), '3 of 3 chats')
+
+  // agent2 (the RNA model, ringing 5 s) becomes ready for chat: the waiting chat is offered there.
   const b = await openBar(browser(), server.base, 420, 1000)
   pages.b = b.page
-  await chatReady(t, b.page, 'agent2', 'demo-pass-2')
+  await chatReady(t, b.page, 'agent2', 'demo-pass-2', QUICK_RNA)
+  const daveAtB = chatCard(b.page, DAVE)
+  await daveAtB.locator('.ix-state', { hasText: 'Offered' }).waitFor()
+  t.pass('a slot free at agent2: the waiting chat is offered')
+  await button(b.page, 'Not ready').waitFor()
+  t.equal(await isOffered(b.page, 'Log out'), false, 'agent2 has a chat (offered): no Log out, as with a call')
+  // agent1 ends and completes Carol's chat: room for one more.
+  await button(carol, 'End chat').click()
+  await button(carol, 'Complete wrap-up').click()
+  await carol.waitFor({ state: 'detached' })
+  await page.locator('#chat-count', { hasText: /^2 of 3 chats$/ }).waitFor()
+  // Nobody answers at agent2: it rings out and is offered again, to agent1.
+  const daveAgain = page.locator('#ringing article.chat-card', { has: page.locator('.customer', { hasText: DAVE }) })
+  await daveAgain.waitFor({ timeout: 15_000 })
+  t.pass('the chat rang out at agent2 and is offered again, to agent1')
+  await line(daveAgain, 'customer', 'Hello? Is anybody there?').waitFor()
+  await daveAtB.waitFor({ state: 'detached' })
+  await b.page.locator('#chat-state', { hasText: /^Chat: not ready$/ }).waitFor()
+  t.equal(await b.page.locator('#chat-reason').textContent(), 'RNA', 'agent2\'s chat channel: not ready, reason RNA')
+  await button(b.page.locator('#chats'), 'Ready for chat').waitFor()
+  await button(b.page, 'Log out').waitFor()
+  t.pass('agent2 has no chat any more: Log out is offered again')
+  await daveRow.getByRole('button', { name: /^Customer leaves/ }).click()
+  await daveAgain.waitFor({ state: 'detached' })
+  t.pass('the customer gives up: the offer goes')
+
+  // Bob's chat goes to agent2 (not ready for chat, but with room), who gets it with its transcript.
   await bob.getByLabel('Transfer to (agent extension or queue)').fill('1002')
   await button(bob, 'Transfer').click()
   const bobAtB = chatCard(b.page, BOB)

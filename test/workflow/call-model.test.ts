@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { CallModelError, compileCallModel, loadCallModels, withoutRequests } from '../../src/workflow/call-model.js'
+import { CallModelError, compileCallModel, loadCallModels, withoutRequests, type Views } from '../../src/workflow/call-model.js'
 import { unsupportedRequests } from '../../src/processor/interaction-processor.js'
-import { ViewInstance, capabilityAllows } from '../../src/workflow/view.js'
+import { ViewInstance, ViewSet, capabilityAllows } from '../../src/workflow/view.js'
 import { projectPath } from '../../src/paths.js'
 
 const defaultModel = JSON.parse(readFileSync(projectPath('models/default.json'), 'utf8'))
@@ -31,8 +31,8 @@ t.test('a broken model names the file and the JSON path of the problem', async t
     ['initial state not defined', modelWith(m => { m.views.session.initial = 'nowhere' }), /bad\.json: \/views\/session\/initial: state nowhere is not defined/],
     ['transition to an undefined state', modelWith(m => { m.views.session.states.initial.on[0].target = 'limbo' }), /bad\.json: \/views\/session\/states\/initial\/on\/0\/target: state limbo is not defined/],
     ['global transition to an undefined state', modelWith(m => { m.views.session.on[0].target = 'limbo' }), /\/views\/session\/on\/0\/target/],
-    ['enable of an unknown capability', modelWith(m => { m.views.session.states.ready.enable.push('session.fly') }), /\/views\/session\/states\/ready\/enable\/3: capability session.fly is not in \/views\/session\/capabilities/],
-    ['capability listed twice', modelWith(m => { m.views.session.capabilities.push('session.login') }), /\/views\/session\/capabilities\/5: capability session.login is listed twice/],
+    ['enable of an unknown capability', modelWith(m => { m.views.session.states.ready.enable.push('session.fly') }), /\/views\/session\/states\/ready\/enable\/2: capability session.fly is not in \/views\/session\/capabilities/],
+    ['capability listed twice', modelWith(m => { m.views.session.capabilities.push('session.login') }), /\/views\/session\/capabilities\/4: capability session.login is listed twice/],
     ['no session view', modelWith(m => { delete m.views.session }), /\/views\/session: the session view is missing/],
     ['a parallel view without a scope', modelWith(m => { delete m.views.recording.scope }), /\/views\/recording\/scope: a view other than session, interaction, chat, chatChannel needs a scope/],
     ['a chat view without the chat channel\'s', modelWith(m => { delete m.views.chatChannel }), /\/views\/chatChannel: chat needs both views: chat \(each chat\) and chatChannel \(the chat channel\)/],
@@ -108,9 +108,53 @@ t.test('capabilityAllows: enabled, disabled, unknown', async t => {
   const session = model.session[0]
   const view = new ViewInstance(session)
   t.equal(capabilityAllows(view.current, session.known, 'session.login'), true)
-  t.equal(capabilityAllows(view.current, session.known, 'session.logout'), false)
+  t.equal(capabilityAllows(view.current, session.known, 'session.ready'), false)
   t.equal(capabilityAllows(view.current, session.known, 'session.dispose'), undefined, 'the CTI decides what the view does not know')
-  t.equal(view.allows('session.logout'), false)
+  t.equal(capabilityAllows(view.current, session.known, 'session.logout'), undefined, 'the session view leaves logout to the logout view')
+  const views = new ViewSet(model.session)
+  t.equal(views.allows('session.logout'), false, 'the view that knows it decides')
+  t.equal(views.allows('session.dispose'), undefined)
+})
+
+t.test('a target\'s capability list is its views\' in the order the model declares them: the logout view, declared first, leads the session\'s', async t => {
+  const model = compileCallModel('x', defaultModel)
+  t.same(model.session.map(v => v.name), ['session', 'logout'], 'the session view is the main one (its state is the session\'s)')
+  const views = new ViewSet(model.session)
+  t.same(views.capabilities.map(c => c.name), ['session.logout', 'session.login', 'session.ready', 'session.notready', 'channel.dial'])
+  t.equal(views.state, 'initial')
+  t.same(views.states, { session: 'initial', logout: 'out' })
+  const interaction = new ViewSet(model.interaction as Views)
+  t.same([interaction.capabilities[0]?.name, interaction.capabilities.at(-1)?.name], ['conversation.answer', 'interaction.request.recording.resume'], 'a parallel view declared after its main one reports after it')
+})
+
+t.test('the logout view: logout only while the agent has no call and no chat', async t => {
+  const model = compileCallModel('x', defaultModel)
+  const views = new ViewSet(model.session)
+  const send = (type: string, target: string, data: unknown): string => {
+    views.send({ type, target, data })
+    return views.states.logout ?? ''
+  }
+  const session = (state: string): string => send('state.updated', 's1', { state, reason: null })
+  const chats = (n: number): string => send('state.updated', 's1.chat', { state: 'ready', reason: null, chats: n, max: 3 })
+  t.equal(send('session.started', 's1', {}), 'free')
+  t.equal(views.allows('session.logout'), true)
+  t.equal(chats(0), 'free', 'the chat channel comes up empty')
+  t.equal(session('busy'), 'voice')
+  t.equal(chats(1), 'both')
+  t.equal(views.allows('session.logout'), false)
+  t.equal(session('wrap_up'), 'both')
+  t.equal(session('ready'), 'chats', 'the call is over; a chat is live')
+  t.equal(views.allows('session.logout'), false)
+  t.equal(chats(2), 'chats')
+  t.equal(send('state.updated', 's1.chat', { state: 'ready', reason: null }), 'chats', 'a channel state without a load changes nothing')
+  t.equal(chats(0), 'free')
+  t.equal(views.allows('session.logout'), true)
+  t.equal(chats(1), 'chats')
+  t.equal(session('busy'), 'both')
+  t.equal(chats(0), 'voice')
+  t.equal(session('not_ready'), 'free')
+  t.equal(send('session.ended', 's1', { reason: 'logout' }), 'out')
+  t.equal(views.allows('session.logout'), false)
 })
 
 t.test('settings default sensibly', async t => {

@@ -307,8 +307,9 @@ export class Chats {
   /** Rings an agent with a chat: a new ALERTING interaction of the chat channel, with the transcript so far. */
   #offer (chat: SimChat, agent: SimAgent, direction: 'inbound' | 'transfer'): SimChatInteraction {
     const w = this.#w
+    const id = w.nextId('ix')
     const ix: SimChatInteraction = {
-      id: w.nextId('ix'),
+      id,
       agent,
       chat,
       state: 'ALERTING',
@@ -319,6 +320,7 @@ export class Chats {
       stateSince: w.clock.now(),
       startedAt: null,
       partyId: `${chat.id}-customer`,
+      agentPartyId: `${id}-agent`,
       customerHere: true
     }
     chat.state = 'offered'
@@ -362,10 +364,14 @@ export class Chats {
     this.#w.log.info({ agentId: ix.agent.profile.id, chatId: chat.id }, 'chat ring no answer')
     ix.agent.chat.state = 'not_ready'
     ix.agent.chat.reason = 'RNA'
-    this.#ixEvent(ix, {
-      name: 'interaction.ondivert',
-      data: { divertingpartyid: ix.partyId, divertingresource: ix.agent.profile.extension, divertingpartystate: 'alerting', newdestination: chat.queueId ?? chat.from, hints: { reason: 'ring_no_answer' } }
-    })
+    // As for a call: a queue chat goes back to its queue, for the agent it is diverted there (the
+    // diverting party is the agent's own); one sent straight to the agent just ends.
+    if (chat.queueId !== undefined) {
+      this.#ixEvent(ix, {
+        name: 'interaction.ondivert',
+        data: { divertingpartyid: ix.agentPartyId, divertingresource: ix.agent.profile.extension, divertingpartystate: 'alerting', newdestination: chat.queueId, hints: { reason: 'ring_no_answer' } }
+      })
+    }
     this.#back(ix, 'ring_no_answer')
   }
 
@@ -429,7 +435,7 @@ export class Chats {
     if (target !== undefined && !this.#canTake(target, false)) throw new INVALID_STATE(`extension ${target.profile.extension} (${target.profile.id}) cannot take a chat now`)
     this.#ixEvent(ix, {
       name: 'interaction.onsinglesteptransfer',
-      data: { transferringpartyid: ix.agent.profile.extension, transferringresource: ix.agent.profile.extension, transferringpartystate: 'connected', newdestination: destination, hints: { media: 'chat' } }
+      data: { transferringpartyid: ix.agentPartyId, transferringresource: ix.agent.profile.extension, transferringpartystate: 'connected', newdestination: destination, hints: { media: 'chat' } }
     })
     const message = this.#write(chat, 'system', target !== undefined ? `Transferred to ${target.profile.name}.` : `Transferred to the ${queue?.name ?? destination} queue.`)
     this.#ixEvent(ix, { name: 'chat.message', data: { ...message } })
@@ -507,21 +513,30 @@ export class Chats {
     if (ix.chat.left && ix.chat.interaction === undefined) this.#forget(ix.chat)
   }
 
+  /** Whether an agent holds the chat: offered, live or in wrap-up. */
+  #held (chat: SimChat): boolean {
+    if (chat.interaction !== undefined) return true
+    for (const agent of this.#w.agents.values()) for (const ix of agent.chats.values()) if (ix.chat === chat) return true
+    return false
+  }
+
   /** A chat the customer left and no agent holds any more is gone. */
   #forget (chat: SimChat): void {
-    if (!chat.left || chat.interaction !== undefined) return
-    for (const agent of this.#w.agents.values()) for (const ix of agent.chats.values()) if (ix.chat === chat) return
+    if (!chat.left || this.#held(chat)) return
     this.#dequeue(chat)
     this.chats.delete(chat.id)
   }
 
-  /** At the limit: the oldest chat that ended and that no agent holds goes (its customer never came back). */
+  /**
+   * At the limit: the oldest chat that ended and that no agent holds goes (its customer never
+   * came back). Chats still in an agent's wrap-up are not touched: they stay for their customer.
+   */
   #evictOneEnded (): void {
     for (const chat of this.chats.values()) {
-      if (chat.state !== 'ended') continue
+      if (chat.state !== 'ended' || this.#held(chat)) continue
       chat.left = true
       this.#forget(chat)
-      if (!this.chats.has(chat.id)) return
+      return
     }
   }
 

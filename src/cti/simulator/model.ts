@@ -78,6 +78,8 @@ export interface SimChatInteraction {
   /** The customer's party id, and whether the customer is still in the chat. */
   readonly partyId: string
   customerHere: boolean
+  /** The agent's own party in the chat (a call's counterpart: the agent's leg): who diverts or transfers it. */
+  readonly agentPartyId: string
   ring?: TimerHandle
   wrapUp?: TimerHandle
   wrapUpUntil?: number
