@@ -1,5 +1,4 @@
 import fp from 'fastify-plugin'
-import { FastifySSEPlugin } from 'fastify-sse-v2'
 import type { FastifyInstance } from 'fastify'
 import { SseStreams } from '../src/transport/sse-stream.js'
 
@@ -10,9 +9,11 @@ declare module 'fastify' {
   }
 }
 
-/** The SSE face: fastify-sse-v2 writes the streams; shutdown tells each one and ends it. */
+/**
+ * The SSE face: each stream writes its own frames to the hijacked response (the event route
+ * opens it; src/transport/sse-stream.ts); shutdown tells each one and ends it.
+ */
 export default fp(async function eventStreamsPlugin (app: FastifyInstance) {
-  await app.register(FastifySSEPlugin, { retryDelay: app.his.config.SSE_RETRY_MS })
   const streams = new SseStreams(app.his.presence, app.his.sources, app.his.config.SSE_HEARTBEAT_MS)
   app.decorate('eventStreams', streams)
   app.addHook('preClose', async () => { await streams.closeAll() })

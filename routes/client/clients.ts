@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { INVALID_MESSAGE } from '../../src/errors.js'
@@ -56,13 +57,26 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
       if (!/^[0-9]{1,15}$/.test(raw)) throw new INVALID_MESSAGE('Last-Event-ID must be a non-negative integer')
       lastEventId = Number(raw)
     }
-    const messages = app.eventStreams.open(request.client, reply.raw, lastEventId, request.query.names !== 'false', request.source)
+    const stream = app.eventStreams.open(request.client, reply.raw, lastEventId, request.query.names !== 'false', request.source)
     // The stream is not idle while it waits for events: its heartbeats keep it, not HTTP_IDLE_TIMEOUT_MS.
     // (An injected request's socket has no timer.)
     const socket: { setTimeout?: (ms: number) => unknown } = request.raw.socket
     socket.setTimeout?.(0)
-    reply.header('X-Accel-Buffering', 'no')
-    reply.sse(messages)
+    // The stream writes its frames itself from here on (src/transport/sse-stream.ts), after the
+    // headers every answer has (security, CORS) and the reconnect delay EventSource is told.
+    void reply.hijack()
+    const headers: OutgoingHttpHeaders = {}
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value
+    reply.raw.writeHead(200, {
+      ...headers,
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache,no-transform',
+      connection: 'keep-alive',
+      'x-no-compression': '1',
+      'x-accel-buffering': 'no'
+    })
+    reply.raw.write(`retry: ${app.his.config.SSE_RETRY_MS}\n\n`)
+    stream.start()
     request.log.debug({ clientId: request.client.id, lastEventId }, 'event stream opened')
   })
 }

@@ -5,61 +5,63 @@ import { closeWords } from './close-reasons.js'
 import { shutdownFrame } from './frames.js'
 import { OutboxCursor } from './outbox-cursor.js'
 
-/** How many outbox entries one wake-up hands to the stream at most. */
+/** How many outbox entries one write carries at most. */
 const BATCH = 256
 
-/** One SSE message as fastify-sse-v2 writes it (`id:`, `event:`, `data:` lines, or a `:` comment). */
-export interface SseMessage {
-  id?: string
-  event?: string
-  data?: string
-  comment?: string
+/** What a stream writes to: the hijacked HTTP response (node's ServerResponse, or inject's). */
+export interface SseResponse {
+  write: (chunk: string, callback?: (err?: Error | null) => void) => boolean
+  end: () => unknown
+  once: (event: 'close' | 'drain', listener: () => void) => unknown
 }
 
-/** What ends a stream: the peer went (`close` on the response), or the server closes it. */
-export interface Closable {
-  once: (event: 'close', listener: () => void) => unknown
-}
-
-type Wake = 'event' | 'timeout' | 'close'
-
-/**
- * Pre-serialized SSE frames as one message. fastify-sse-v2 writes a message's `comment` as
- * `:<comment>\n` and ends the message with a blank line, so a comment of `\n` followed by the
- * frames (without their last blank line) comes out as an empty comment line (`:`, which
- * EventSource ignores) and then exactly the frames. One message per wake-up instead of one per
- * event is what brings the plugin close to a raw writer (BENCHMARKS.md).
- */
-function batch (frames: string): SseMessage {
-  return { comment: '\n' + frames.slice(0, -2) }
+/** One SSE frame (`id:`, `event:`, `data:` lines and the blank line that ends it). */
+function frame (id: number | undefined, event: string | undefined, data: string): string {
+  return `${id === undefined ? '' : `id: ${id}\n`}${event === undefined ? '' : `event: ${event}\n`}data: ${data}\n\n`
 }
 
 /**
  * One open SSE stream of one client (docs/protocol.md, Event stream): it reads the client's
  * outbox from a cursor (Last-Event-ID, or what was last delivered), so the outbox is the only
- * buffer: a slow reader falls behind in the outbox, never in memory of its own, and when it falls
- * out of the outbox it gets `resync`. The stream is the client's transport while it is open.
+ * buffer: a slow reader falls behind in the outbox, never in memory of its own (nothing more is
+ * read while the socket asks to drain), and when it falls out of the outbox it gets `resync`.
+ * The stream is the client's transport while it is open.
+ *
+ * Frames are written to the response as they are: every event ready goes out in one write
+ * after the step that made it (one flush per microtask, as on the WebSocket), an event counts as
+ * delivered when its write has reached the socket, and one timer makes the heartbeat. No stream
+ * object, async iterator or promise per event: that machinery (fastify-sse-v2's it-to-stream
+ * pipeline) cost about a third of an SSE event's server time and 20 KB per stream
+ * (BENCHMARKS.md, Performance).
  */
 export class SseStream {
   readonly client: ClientRecord
   readonly done: Promise<void>
   readonly #transport: Transport
-  readonly #heartbeatMs: number
+  readonly #response: SseResponse
+  readonly #named: boolean
+  readonly #cursor: OutboxCursor
   #aborted = false
+  #ended = false
   #closing: string | undefined
-  #wake: ((why: Wake) => void) | undefined
-  /** An event was appended since the stream last read the outbox. */
-  #pending = false
+  #draining = false
+  #flushQueued = false
+  #unsubscribe: () => void = () => {}
   #timer: NodeJS.Timeout | undefined
 
-  constructor (client: ClientRecord, response: Closable, heartbeatMs: number) {
+  constructor (client: ClientRecord, response: SseResponse, heartbeatMs: number, after: number, named: boolean) {
     this.client = client
-    this.#heartbeatMs = heartbeatMs
+    this.#response = response
+    this.#named = named
+    this.#cursor = new OutboxCursor(client.outbox, after)
     this.#transport = { kind: 'sse', close: (reason, by) => { this.close(reason, by) } }
+    this.#timer = setTimeout(() => { this.#heartbeat() }, heartbeatMs)
+    this.#timer.unref?.()
     this.done = new Promise(resolve => {
       response.once('close', () => {
         this.#aborted = true
-        this.#wake?.('close')
+        this.#unsubscribe()
+        clearTimeout(this.#timer)
         resolve()
       })
     })
@@ -71,70 +73,64 @@ export class SseStream {
     void this.done.then(() => { presence.detach(this.client, this.#transport, false) })
   }
 
+  /** Sends what the outbox holds after the cursor, then every event as it comes. */
+  start (): void {
+    this.#unsubscribe = this.client.outbox.subscribe(() => {
+      if (this.#flushQueued) return
+      this.#flushQueued = true
+      queueMicrotask(() => {
+        this.#flushQueued = false
+        this.#flush()
+      })
+    })
+    this.#flush()
+  }
+
   /** Asks the stream to say why and end (shutdown, or a newer stream for the same client). */
   close (reason: CloseReason, by?: TransportKind): void {
     this.#closing ??= closeWords(reason, by)
-    this.#wake?.('close')
+    this.#flush()
   }
 
-  /** The stream's messages; without `named` they carry no `event:` line (EventSource's onmessage gets them all). */
-  async * messages (after: number, named: boolean): AsyncGenerator<SseMessage> {
-    const cursor = new OutboxCursor(this.client.outbox, after)
-    // One subscription and one heartbeat timer for the stream's life, not one per wake-up: an
-    // append while the stream is busy only sets #pending, and each wait refreshes the timer.
-    const unsubscribe = this.client.outbox.subscribe(() => {
-      this.#pending = true
-      this.#wake?.('event')
-    })
-    this.#timer = setTimeout(() => { this.#wake?.('timeout') }, this.#heartbeatMs)
-    try {
-      yield * this.#serve(cursor, named)
-    } finally {
-      unsubscribe()
+  #flush (): void {
+    if (this.#aborted || this.#ended) return
+    if (this.#closing !== undefined) {
+      this.#ended = true
+      this.#unsubscribe()
       clearTimeout(this.#timer)
-      this.#wake = undefined
+      this.#response.write(frame(undefined, this.#named ? 'shutdown' : undefined, shutdownFrame(this.#closing)))
+      this.#response.end()
+      return
     }
-  }
-
-  async * #serve (cursor: OutboxCursor, named: boolean): AsyncGenerator<SseMessage> {
-    while (!this.#aborted) {
-      if (this.#closing !== undefined) {
-        yield { ...(named && { event: 'shutdown' }), data: shutdownFrame(this.#closing) }
-        return
-      }
-      this.#pending = false
-      const read = cursor.read(BATCH)
+    while (!this.#draining) {
+      const read = this.#cursor.read(BATCH)
+      let text = ''
+      let last = 0
       if (read.kind === 'resync') {
-        yield { id: String(read.latest), ...(named && { event: 'resync' }), data: read.frame }
-        continue
+        text = frame(read.latest, this.#named ? 'resync' : undefined, read.frame)
+      } else {
+        for (const entry of read.entries) text += frame(entry.seq, this.#named ? entry.name : undefined, entry.json)
+        last = read.entries.at(-1)?.seq ?? 0
       }
-      if (read.entries.length > 0) {
-        // Everything ready goes out as one write: the frames are pre-serialized here and carried
-        // as one message (see batch), instead of one message per event.
-        let text = ''
-        for (const entry of read.entries) {
-          text += named ? `id: ${entry.seq}\nevent: ${entry.name}\ndata: ${entry.json}\n\n` : `id: ${entry.seq}\ndata: ${entry.json}\n\n`
-        }
-        cursor.delivered(cursor.position)
-        yield batch(text)
-        continue
+      if (text === '') return
+      const cursor = this.#cursor
+      const ok = this.#response.write(text, last === 0 ? undefined : err => { if (err === undefined || err === null) cursor.delivered(last) })
+      this.#timer?.refresh()
+      if (!ok) {
+        // The socket holds enough: read no more until it has drained.
+        this.#draining = true
+        this.#response.once('drain', () => {
+          this.#draining = false
+          this.#flush()
+        })
       }
-      if (await this.#wait() === 'timeout') yield { comment: 'hb' }
     }
   }
 
-  /** Waits for a new outbox entry, the heartbeat interval, or the end of the stream. */
-  async #wait (): Promise<Wake> {
-    if (this.#aborted || this.#closing !== undefined) return 'close'
-    // An event appended since the last read: no need to sleep.
-    if (this.#pending) return 'event'
+  #heartbeat (): void {
+    if (this.#aborted || this.#ended) return
+    if (!this.#draining) this.#response.write(':hb\n\n')
     this.#timer?.refresh()
-    return await new Promise<Wake>(resolve => {
-      this.#wake = (why: Wake): void => {
-        this.#wake = undefined
-        resolve(why)
-      }
-    })
   }
 }
 
@@ -161,16 +157,16 @@ export class SseStreams {
    * The stream takes one of `source`'s share of streams (RATE_LIMITED, before anything is sent,
    * when the source holds them all: SOURCE_MAX_STREAMS).
    */
-  open (client: ClientRecord, response: Closable, lastEventId: number | undefined, named: boolean, source: string): AsyncGenerator<SseMessage> {
+  open (client: ClientRecord, response: SseResponse, lastEventId: number | undefined, named: boolean, source: string): SseStream {
     const release = this.#sources.openStream(source)
-    const stream = new SseStream(client, response, this.#heartbeatMs)
+    const stream = new SseStream(client, response, this.#heartbeatMs, lastEventId ?? client.outbox.delivered, named)
     this.#open.add(stream)
     stream.attach(this.#presence)
     void stream.done.then(() => {
       this.#open.delete(stream)
       release()
     })
-    return stream.messages(lastEventId ?? client.outbox.delivered, named)
+    return stream
   }
 
   /** Tells every stream the server is going away, and waits (briefly) until they have ended. */
