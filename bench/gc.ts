@@ -28,6 +28,8 @@ export interface GcOptions {
   seconds: number
   /** seconds of each other variant's run (0: none) */
   variantSeconds: number
+  /** only the variants whose labels start with one of these (the first, default, run included only if named) */
+  variants?: string[]
 }
 
 /** One collection as --trace-gc printed it. */
@@ -67,6 +69,8 @@ export interface GcCase {
   lost: number
   duplicated: number
   eventsPerSecond: number
+  /** the driver's own event-loop delay p99 (ms): when high, so is the latency it measures */
+  driverLagP99: number
   rssConnectedMb: number
   rssPeakMb: number
   cpuPercent: number
@@ -167,6 +171,7 @@ async function run (options: GcOptions, variant: GcVariant, seconds: number): Pr
       lost: result.lost,
       duplicated: result.duplicated,
       eventsPerSecond: result.eventsPerSecond,
+      driverLagP99: result.driverLagP99,
       rssConnectedMb: round(connected.rss / 2 ** 20, 0),
       rssPeakMb: round(peak / 2 ** 20, 0),
       cpuPercent: round((after.cpuMs - connected.cpuMs) / (result.duration * 1000) * 100, 0)
@@ -186,12 +191,17 @@ export async function runGcBench (options: GcOptions, log: (line: string) => voi
     { label: 'HEAP_GROWTH_PERCENT=0 (V8 decides)', env: { HEAP_GROWTH_PERCENT: '0' }, nodeArgs: [] },
     { label: 'HEAP_GROWTH_PERCENT=100', env: { HEAP_GROWTH_PERCENT: '100' }, nodeArgs: [] },
     { label: '--max-semi-space-size=64', env: {}, nodeArgs: ['--max-semi-space-size=64'] },
-    { label: '--max-semi-space-size=4', env: {}, nodeArgs: ['--max-semi-space-size=4'] }
+    { label: '--max-semi-space-size=4', env: {}, nodeArgs: ['--max-semi-space-size=4'] },
+    // The delivered tail each outbox keeps for a reconnect lives ~10 s at this rate: every event
+    // in it outlives two scavenges and is promoted.
+    { label: 'OUTBOX_REPLAY=0', env: { OUTBOX_REPLAY: '0' }, nodeArgs: [] },
+    { label: 'OUTBOX_REPLAY=4', env: { OUTBOX_REPLAY: '4' }, nodeArgs: [] }
   ]
   const cases: GcCase[] = []
   for (const [i, variant] of variants.entries()) {
     const seconds = i === 0 ? options.seconds : options.variantSeconds
     if (seconds <= 0) continue
+    if (options.variants !== undefined && !options.variants.some(prefix => variant.label.startsWith(prefix))) continue
     log(`gc: ${variant.label}, ${seconds} s …`)
     cases.push(await run(options, variant, seconds))
   }
@@ -200,8 +210,8 @@ export async function runGcBench (options: GcOptions, log: (line: string) => voi
 
 export function gcTable (cases: GcCase[]): string {
   const main = table(
-    ['settings', 'agents', 'stream', 'calls/s', 's', 'events/s', 'p99 ms', 'rounds p99 ms (10 s each)', 'max ms', 'lost', 'dup', 'collections (scavenges / full)', 'largest pauses ms', 'largest full + its marking ms', 'GC % of main thread', 'promoted MB/s', 'RSS connected → peak MB', 'server CPU'],
-    cases.map(c => [c.label, c.agents, c.mode, c.rate, c.seconds, c.eventsPerSecond, c.p99, c.roundsP99.join(' '), c.max, c.lost, c.duplicated, `${c.collections} (${c.scavenges} / ${c.fullCollections})`, c.largestPausesMs.join(' '), c.largestFullWithStepsMs, c.gcTimePercent, c.promotedMbPerSecond, `${c.rssConnectedMb} → ${c.rssPeakMb}`, `${c.cpuPercent}%`])
+    ['settings', 'agents', 'stream', 'calls/s', 's', 'events/s', 'p99 ms', 'rounds p99 ms (10 s each)', 'max ms', 'lost', 'dup', 'collections (scavenges / full)', 'largest pauses ms', 'largest full + its marking ms', 'GC % of main thread', 'promoted MB/s', 'RSS connected → peak MB', 'server CPU', 'driver lag p99 ms'],
+    cases.map(c => [c.label, c.agents, c.mode, c.rate, c.seconds, c.eventsPerSecond, c.p99, c.roundsP99.join(' '), c.max, c.lost, c.duplicated, `${c.collections} (${c.scavenges} / ${c.fullCollections})`, c.largestPausesMs.join(' '), c.largestFullWithStepsMs, c.gcTimePercent, c.promotedMbPerSecond, `${c.rssConnectedMb} → ${c.rssPeakMb}`, `${c.cpuPercent}%`, c.driverLagP99])
   )
   const histogram = table(
     ['settings', ...BUCKETS.map((b, i) => i === 0 ? `≤ ${b} ms` : b === Infinity ? `> ${BUCKETS[i - 1] ?? 0} ms` : `≤ ${b} ms`)],

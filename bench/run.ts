@@ -5,7 +5,7 @@
 //     long saturated run at the largest N, 0 for none): one case at a time, for profiling
 //   --only gc (not in the default list): collections at the first --agents (default 5000) at the
 //     working rate, --gc-seconds 300 with the default heap settings, then --gc-variant-seconds 60
-//     for each other setting; the first --modes (sse)
+//     for each other setting; the first --modes (sse); --gc-variants <label prefixes> picks some
 //   BENCH_SERVER_ROOT=<another checkout, built>: its server instead of this one's (before/after)
 //   --only chat (not in the default list): chat end to end, at the first --agents (default 1000),
 //     [--chats-per-agent 3] [--chat-fill 10] [--chat-paced 0.2] (round trips per chat per second)
@@ -39,7 +39,7 @@ export interface BenchOptions {
   /** the event bench's rates, peers and steady seconds (see the usage above) */
   events?: { pacedOff: boolean, saturateOff: boolean, peers: Array<'raw' | 'socketio'>, steadySeconds?: number }
   /** --only gc: seconds of the default run and of each variant */
-  gc?: { seconds: number, variantSeconds: number }
+  gc?: { seconds: number, variantSeconds: number, variants?: string[] }
   /** --only chat: chats per agent, fill round trips per chat, paced round trips per chat per second */
   chat?: { chatsPerAgent: number, fill: number, pacedPerChat: number, backlog?: number }
 }
@@ -105,7 +105,8 @@ export async function runBenchmarks (options: BenchOptions, log: (line: string) 
       mode: options.modes[0] ?? 'sse',
       callsPerAgentPerSecond: 0.2,
       seconds: options.gc?.seconds ?? (s ? 3 : 300),
-      variantSeconds: options.gc?.variantSeconds ?? (s ? 0 : 60)
+      variantSeconds: options.gc?.variantSeconds ?? (s ? 0 : 60),
+      ...(options.gc?.variants !== undefined && { variants: options.gc.variants })
     }, log)
   }
   return report
@@ -142,6 +143,7 @@ async function main (): Promise<void> {
       steady: { type: 'string' },
       'gc-seconds': { type: 'string' },
       'gc-variant-seconds': { type: 'string' },
+      'gc-variants': { type: 'string' },
       'chats-per-agent': { type: 'string', default: '3' },
       'chat-fill': { type: 'string' },
       'chat-paced': { type: 'string', default: '0.2' },
@@ -160,8 +162,12 @@ async function main (): Promise<void> {
     bridge: String(values.cti).split(',').includes('bridge'),
     smoke,
     ...(values.routes !== undefined && { httpRoutes: String(values.routes).split(',') }),
-    ...((values['gc-seconds'] !== undefined || values['gc-variant-seconds'] !== undefined) && {
-      gc: { seconds: Number(values['gc-seconds'] ?? 300), variantSeconds: Number(values['gc-variant-seconds'] ?? 60) }
+    ...((values['gc-seconds'] !== undefined || values['gc-variant-seconds'] !== undefined || values['gc-variants'] !== undefined) && {
+      gc: {
+        seconds: Number(values['gc-seconds'] ?? 300),
+        variantSeconds: Number(values['gc-variant-seconds'] ?? 60),
+        ...(values['gc-variants'] !== undefined && { variants: String(values['gc-variants']).split(',') })
+      }
     }),
     events: {
       pacedOff: !String(values.rates).split(',').includes('paced'),
