@@ -1,7 +1,11 @@
 // The CTI bridge with real processes: the simulator connector (`npm run simulator`) and the
 // server (`npm start` with CTI_URL), each started by the test on a free port and stopped by it.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import { freePort } from '../../bench/lib.js'
+import { projectPath } from '../../src/paths.js'
 import { PROCESSOR_ID } from '../helpers/app.js'
 import { processes, startConnector, startServer } from '../helpers/process.js'
 import { Desk, http, logged, until } from './desk.js'
@@ -58,6 +62,25 @@ t.test('server restart with a remote CTI: the agent stays logged in, the call st
   t.equal(released.status, 200, 'and can hang it up')
   t.match(second.stdout(), /"msg":"CTI connector connected"/)
   t.notMatch(second.stdout() + connector.stdout(), new RegExp(TOKEN), 'the bridge token is never logged')
+})
+
+t.test('a model without chat views, behind a connector that offers chat: the server starts, and a prepareSession asking for it is refused, naming what to do', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'models-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const model = JSON.parse(readFileSync(projectPath('models/default.json'), 'utf8'))
+  writeFileSync(join(dir, 'default.json'), JSON.stringify(model))
+  delete model.views.chat
+  delete model.views.chatChannel
+  writeFileSync(join(dir, 'voice.json'), JSON.stringify(model))
+  const keep = processes(t)
+  const connector = await keep(startConnector({ CTI_BRIDGE_TOKEN: TOKEN, SIM_LOGIN_DELAY_MS: '0' }))
+  // The connector's capabilities (chat among them) come after start-up: nothing to refuse yet.
+  const server = await keep(startServer({ CTI_URL: connector.base, CTI_BRIDGE_TOKEN: TOKEN, MODELS_DIR: dir }))
+  await until('InService', async () => (await processorStatus(server.base))?.status === 'InService' ? true : undefined)
+  const desk = await Desk.open(server.base)
+  const refused = await desk.login(AGENT1, 'voice')
+  t.match(refused, { status: 422, json: { failure: { code: 'UNSUPPORTED', message: /call model voice has no chat views \(chat and chatChannel\).*add them to models\/voice\.json or extend the default model/ } } })
+  t.equal((await desk.login(AGENT1)).status, 201, 'the default model, with its chat views, takes the session')
 })
 
 t.test('connector unreachable at start: the server starts OutOfService, says why, and goes InService when the connector comes up', async t => {
