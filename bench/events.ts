@@ -28,31 +28,38 @@ export interface EventCase extends DriverResult {
   connectorCpuUsPerEvent: number | undefined
 }
 
-async function drive (server: Child, opts: DriverOptions, steady = false, connector?: Child): Promise<EventCase> {
-  await new Promise(resolve => setTimeout(resolve, 300))
-  const idle = procStats(server.pid)
-  let connectorBefore = connector === undefined ? undefined : procStats(connector.pid)
-  let connectorAfter = connectorBefore
+/** What one driver run measured of the server: its stats when the agents were connected and when the window ended, its peak RSS. */
+export interface DriverRun {
+  result: DriverResult
+  connected: { cpuMs: number, rss: number }
+  after: { cpuMs: number, rss: number }
+  peakRss: number
+}
+
+/**
+ * Runs the event driver (bench/event-driver.ts, its own process) against `serverPid`'s server:
+ * `connected` is told when every agent is connected, right before the window starts, and
+ * `measured` when the window ends (a connector's CPU, a log's size are read there).
+ */
+export async function runDriver (serverPid: number, opts: DriverOptions, hooks: { connected?: () => void, measured?: () => void } = {}): Promise<DriverRun> {
   const driver = fork(projectPath('build/bench/event-driver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-  let connected = idle
-  let before = idle
-  let after = idle
+  let connected = procStats(serverPid)
+  let after = connected
   let peak = 0
   let sampler: NodeJS.Timeout | undefined
   try {
-    const r = await new Promise<DriverResult>((resolve, reject) => {
+    const result = await new Promise<DriverResult>((resolve, reject) => {
       driver.on('exit', code => { reject(new Error(`event driver exited (${code ?? 'signal'})`)) })
       driver.on('message', (message: any) => {
         if (message.phase === 'connected') {
-          connected = procStats(server.pid)
-          before = connected
-          if (connector !== undefined) connectorBefore = procStats(connector.pid)
+          connected = procStats(serverPid)
+          hooks.connected?.()
           peak = connected.rss
-          sampler = setInterval(() => { peak = Math.max(peak, procStats(server.pid).rss) }, 500)
+          sampler = setInterval(() => { peak = Math.max(peak, procStats(serverPid).rss) }, 500)
           driver.send({ go: true })
         } else if (message.phase === 'measured') {
-          after = procStats(server.pid)
-          if (connector !== undefined) connectorAfter = procStats(connector.pid)
+          after = procStats(serverPid)
+          hooks.measured?.()
           clearInterval(sampler)
           peak = Math.max(peak, after.rss)
         } else if (message.phase === 'error') {
@@ -63,27 +70,39 @@ async function drive (server: Child, opts: DriverOptions, steady = false, connec
       })
       driver.send(opts)
     })
-    const cpuMs = after.cpuMs - before.cpuMs
-    const held = await outboxEvents(server, opts.mode)
-    return {
-      ...r,
-      steady,
-      serverCpuPercent: round(cpuMs / (r.duration * 1000) * 100, 0),
-      rssIdleMb: round(idle.rss / 2 ** 20, 0),
-      rssConnectedMb: round(connected.rss / 2 ** 20, 0),
-      rssPeakMb: round(peak / 2 ** 20, 0),
-      rssPerAgentKb: round((connected.rss - idle.rss) / 1024 / r.agents, 1),
-      heldPerAgent: held === undefined ? undefined : round(held / r.agents, 1),
-      cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0,
-      cti: connector === undefined ? 'embedded' : 'bridge',
-      connectorCpuUsPerEvent: connectorBefore === undefined || connectorAfter === undefined || r.events === 0
-        ? undefined
-        : round((connectorAfter.cpuMs - connectorBefore.cpuMs) * 1000 / r.events, 1)
-    }
+    return { result, connected, after, peakRss: peak }
   } finally {
     clearInterval(sampler)
     driver.removeAllListeners('exit')
     driver.kill('SIGKILL')
+  }
+}
+
+async function drive (server: Child, opts: DriverOptions, steady = false, connector?: Child): Promise<EventCase> {
+  await new Promise(resolve => setTimeout(resolve, 300))
+  const idle = procStats(server.pid)
+  let connectorBefore = connector === undefined ? undefined : procStats(connector.pid)
+  let connectorAfter = connectorBefore
+  const { result: r, connected, after, peakRss: peak } = await runDriver(server.pid, opts, {
+    connected: () => { if (connector !== undefined) connectorBefore = procStats(connector.pid) },
+    measured: () => { if (connector !== undefined) connectorAfter = procStats(connector.pid) }
+  })
+  const cpuMs = after.cpuMs - connected.cpuMs
+  const held = await outboxEvents(server, opts.mode)
+  return {
+    ...r,
+    steady,
+    serverCpuPercent: round(cpuMs / (r.duration * 1000) * 100, 0),
+    rssIdleMb: round(idle.rss / 2 ** 20, 0),
+    rssConnectedMb: round(connected.rss / 2 ** 20, 0),
+    rssPeakMb: round(peak / 2 ** 20, 0),
+    rssPerAgentKb: round((connected.rss - idle.rss) / 1024 / r.agents, 1),
+    heldPerAgent: held === undefined ? undefined : round(held / r.agents, 1),
+    cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0,
+    cti: connector === undefined ? 'embedded' : 'bridge',
+    connectorCpuUsPerEvent: connectorBefore === undefined || connectorAfter === undefined || r.events === 0
+      ? undefined
+      : round((connectorAfter.cpuMs - connectorBefore.cpuMs) * 1000 / r.events, 1)
   }
 }
 

@@ -6,13 +6,12 @@
 // settings (HEAP_GROWTH_PERCENT, the young generation's semi-space), each from a fresh server.
 //   node --expose-gc build/bench/run.js --only gc [--agents 5000] [--gc-seconds 300]
 //     [--gc-variant-seconds 60] [--modes sse]
-import { fork } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { projectPath } from '../src/paths.js'
-import type { DriverOptions, DriverResult } from './event-driver.js'
-import { generatedDirectory, procStats, profileArgs, round, startProcess, table } from './lib.js'
+import type { DriverOptions } from './event-driver.js'
+import { runDriver } from './events.js'
+import { generatedDirectory, profileArgs, round, startProcess, table } from './lib.js'
 
 export interface GcVariant {
   label: string
@@ -97,39 +96,15 @@ async function run (options: GcOptions, variant: GcVariant, seconds: number): Pr
   const server = await startProcess('build/src/server.js', {
     LOG_LEVEL: 'warn', SIM_DIRECTORY_FILE: generatedDirectory(n), SIM_LOGIN_DELAY_MS: '0', MAX_CLIENTS: String(n + 100), ...variant.env
   }, [], ['--trace-gc', ...variant.nodeArgs, ...profileArgs()], { log })
-  const driver = fork(projectPath('build/bench/event-driver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   try {
     const rate = Math.max(1, Math.round(n * options.callsPerAgentPerSecond))
     let from = 0
     let to = 0
-    let connected = procStats(server.pid)
-    let after = connected
-    let peak = 0
-    let sampler: NodeJS.Timeout | undefined
     const opts: DriverOptions = { base: server.base, mode: options.mode, agents: n, rate, duration: seconds, windowSeconds: 10 }
-    const result = await new Promise<DriverResult>((resolve, reject) => {
-      driver.on('exit', code => { reject(new Error(`event driver exited (${code ?? 'signal'})`)) })
-      driver.on('message', (message: any) => {
-        if (message.phase === 'connected') {
-          from = statSync(log).size
-          connected = procStats(server.pid)
-          peak = connected.rss
-          sampler = setInterval(() => { peak = Math.max(peak, procStats(server.pid).rss) }, 500)
-          driver.send({ go: true })
-        } else if (message.phase === 'measured') {
-          to = statSync(log).size
-          after = procStats(server.pid)
-          clearInterval(sampler)
-          peak = Math.max(peak, after.rss)
-        } else if (message.phase === 'error') {
-          reject(new Error(message.message))
-        } else if (message.phase === 'done') {
-          resolve(message.result as DriverResult)
-        }
-      })
-      driver.send(opts)
+    const { result, connected, after, peakRss: peak } = await runDriver(server.pid, opts, {
+      connected: () => { from = statSync(log).size },
+      measured: () => { to = statSync(log).size }
     })
-    clearInterval(sampler)
     const text = readFileSync(log, 'utf8').slice(from, to)
     const found = collections(text)
     const pauses = found.map(c => c.pauseMs).sort((a, b) => b - a)
@@ -177,8 +152,6 @@ async function run (options: GcOptions, variant: GcVariant, seconds: number): Pr
       cpuPercent: round((after.cpuMs - connected.cpuMs) / (result.duration * 1000) * 100, 0)
     }
   } finally {
-    driver.removeAllListeners('exit')
-    driver.kill('SIGKILL')
     await server.stop()
     rmSync(dir, { recursive: true, force: true })
   }
