@@ -21,15 +21,27 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** The status of a request a page of another origin may not make. */
 const FORBIDDEN = 403
 
-/** The headers a helmet middleware sets (it sets them synchronously, whatever the request). */
+/**
+ * The headers a helmet middleware sets (it sets them synchronously, whatever the request). A
+ * middleware that refuses (a directive helmet finds invalid) throws: a page is never served
+ * without its policy (the request fails instead).
+ */
 function recorded (middleware: ReturnType<typeof helmet>): Record<string, string> {
   const headers: Record<string, string> = {}
   const response = {
     setHeader (name: string, value: unknown) { headers[name.toLowerCase()] = String(value) },
     removeHeader (name: string) { Reflect.deleteProperty(headers, name.toLowerCase()) }
   }
-  middleware(Object.create(null) as IncomingMessage, response as unknown as ServerResponse, () => {})
+  let refused: unknown
+  let done = false
+  middleware(Object.create(null) as IncomingMessage, response as unknown as ServerResponse, (err?: unknown) => { refused = err; done = true })
+  if (!done || refused !== undefined) throw refused instanceof Error ? refused : new Error('helmet did not finish its headers')
   return headers
+}
+
+/** An origin that can stand in a CSP source list (a peer's PUBLIC_URL may hold anything). */
+function cspSource (origin: string): boolean {
+  return /^https?:\/\/[^\s;,'"]+$/.test(origin)
 }
 
 /** `http(s)://host` → the WebSocket origin of the same server (`ws(s)://host`). */
@@ -54,6 +66,8 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
   const origins = new Set(anyOrigin ? [] : urlList(corsSetting).map(url => new URL(url).origin))
   // The media bar served by any instance of the domain calls the others.
   const peers = (): readonly string[] => app.his.domain.peerOrigins()
+  // The peers a page's CSP names: only origins that can stand in a source list.
+  const cspPeers = (): string[] => peers().filter(cspSource)
 
   // helmet decides the headers; its middleware is built once, here (@fastify/helmet built it
   // again for every request, parsing every directive each time), and what it sets is recorded
@@ -72,7 +86,7 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
         fontSrc: ["'self'"],
         // The media bar calls the servers it chooses from (MEDIA_BAR_SERVERS, or the domain's
         // live instances as this instance last read them): REST, SSE, WebSocket.
-        connectSrc: ["'self'", ...servers, ...servers.map(websocketOrigin), () => peers().map(o => `${o} ${websocketOrigin(o)}`).join(' ')],
+        connectSrc: ["'self'", ...servers, ...servers.map(websocketOrigin), () => cspPeers().map(o => `${o} ${websocketOrigin(o)}`).join(' ')],
         formAction: ["'self'"],
         frameAncestors: frameAncestors.split(/\s+/)
       }
@@ -105,7 +119,7 @@ export default fp(async function securityPlugin (app: FastifyInstance) {
   }))
   let documentFor: { peers: string, headers: Record<string, string> } | undefined
   const documentHeaders = (): Record<string, string> => {
-    const key = peers().join(' ')
+    const key = cspPeers().join(' ')
     if (documentFor?.peers !== key) documentFor = { peers: key, headers: recorded(documentPolicy) }
     return documentFor.headers
   }

@@ -102,11 +102,14 @@ t.test('the GC bench works end to end with tiny numbers (npm run bench -- --only
     '[14006:0x5e9e490]       29 ms: Scavenge 3.8 (4.0) -> 3.4 (5.0) MB, 1.07 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ',
     '[14014:0x19487ec0]       93 ms: Mark-Compact 21.5 (51.9) -> 16.7 (50.7) MB, 14.08 / 0.00 ms  (+ 0.5 ms in 7 steps since start of marking, biggest step 0.1 ms, walltime since start of marking 17 ms) (average mu = 1.000, current mu = 1.000) finalize incremental marking via stack guard; GC in old space requested',
     '[1:0x1]      230 ms: Mark-Compact 59.8 (77.0) -> 46.8 (83.1) MB, pooled: 0 MB, 59.75 / 0.00 ms  (average mu = 0.562, current mu = 0.562) allocation failure; scavenge might not succeed',
+    '[1:0x1]      301 ms: Scavenge (interleaved) 10.0 (12.0) -> 9.0 (12.0) MB, pooled: 0 MB, 1.50 / 0.00 ms  (average mu = 0.9, current mu = 0.9) task; ',
+    '[1:0x1]      302 ms: Mark-Compact (reduce) 9.0 (12.0) -> 8.0 (12.0) MB, 0.00 / 0.00 ms  (average mu = 0.9, current mu = 0.9) low memory',
     '{"level":40,"msg":"not a collection"}'
   ].join('\n')
   t.same(collections(text).map(c => [c.kind, c.pauseMs, c.stepsMs, c.beforeMb, c.afterMb]), [
-    ['Scavenge', 1.07, 0, 3.8, 3.4], ['Mark-Compact', 14.08, 0.5, 21.5, 16.7], ['Mark-Compact', 59.75, 0, 59.8, 46.8]
-  ], 'gc: --trace-gc lines read: kind, pause, marking steps, heap before and after')
+    ['Scavenge', 1.07, 0, 3.8, 3.4], ['Mark-Compact', 14.08, 0.5, 21.5, 16.7], ['Mark-Compact', 59.75, 0, 59.8, 46.8],
+    ['Scavenge', 1.5, 0, 10, 9], ['Mark-Compact', 0, 0, 9, 8]
+  ], 'gc: --trace-gc lines read, interleaved and reducing ones too: kind, pause, marking steps, heap before and after')
 })
 
 t.test('the SIP bench works end to end with tiny numbers (npm run bench:sip)', async (t) => {

@@ -193,3 +193,19 @@ async function readyAndNotReady (bar: RestClient, rid: string, times: number): P
     await bar.request(rid, 'session.notready')
   }
 }
+
+t.test('HEAD on the event route opens nothing and leaves the open stream alone', async t => {
+  const { app, listen } = await build(t, { CHAT_MAX_PER_AGENT: 0 })
+  const base = await listen()
+  const bar = await RestClient.open(app)
+  const url = `${base}/clients/${bar.clientId}/events?token=${bar.token}`
+  const sse = await SseReader.connect(url)
+  t.teardown(() => { sse.close() })
+  await waitFor(() => app.eventStreams.count === 1)
+  const head = await fetch(url, { method: 'HEAD' })
+  t.equal(head.status, 404, 'no HEAD route')
+  t.equal(app.eventStreams.count, 1, 'the real stream is still the one open')
+  await bar.login(AGENT1)
+  const frame = await sse.until(f => f.event === 'state.updated' || f.event === 'session.started' || f.id !== undefined)
+  t.ok(frame.id !== undefined, 'and it still gets the events')
+})

@@ -27,6 +27,8 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/clients/:clientId/events', {
     // EventSource cannot send headers: this route, and only this one, takes the token as ?token=.
     config: { tokenInQuery: true },
+    // A HEAD would open a stream that sends nothing (and replace the client's real one).
+    exposeHeadRoute: false,
     schema: {
       tags: ['events'],
       operationId: 'eventStream',

@@ -1,3 +1,4 @@
+import { INVALID_STATE } from '../errors.js'
 import type { ClientRecord, CloseReason, Transport, TransportKind } from '../core/client.js'
 import type { Presence } from '../core/presence.js'
 import type { SourceLimits } from '../core/sources.js'
@@ -13,6 +14,7 @@ export interface SseResponse {
   write: (chunk: string, callback?: (err?: Error | null) => void) => boolean
   end: () => unknown
   once: (event: 'close' | 'drain', listener: () => void) => unknown
+  readonly destroyed?: boolean
 }
 
 /** One SSE frame (`id:`, `event:`, `data:` lines and the blank line that ends it). */
@@ -75,6 +77,7 @@ export class SseStream {
 
   /** Sends what the outbox holds after the cursor, then every event as it comes. */
   start (): void {
+    if (this.#aborted || this.#ended) return
     this.#unsubscribe = this.client.outbox.subscribe(() => {
       if (this.#flushQueued) return
       this.#flushQueued = true
@@ -158,6 +161,7 @@ export class SseStreams {
    * when the source holds them all: SOURCE_MAX_STREAMS).
    */
   open (client: ClientRecord, response: SseResponse, lastEventId: number | undefined, named: boolean, source: string): SseStream {
+    if (response.destroyed === true) throw new INVALID_STATE('the event stream\'s connection closed before it opened')
     const release = this.#sources.openStream(source)
     const stream = new SseStream(client, response, this.#heartbeatMs, lastEventId ?? client.outbox.delivered, named)
     this.#open.add(stream)
