@@ -45,3 +45,19 @@ export class OutboxCursor {
     this.#outbox.markDelivered(seq)
   }
 }
+
+/**
+ * Calls `flush` once after each step's appends to `outbox` (a CTI step appends several events in
+ * one go: they leave together, one microtask later), until the returned function is called.
+ */
+export function afterAppends (outbox: Outbox, flush: () => void): () => void {
+  let queued = false
+  return outbox.subscribe(() => {
+    if (queued) return
+    queued = true
+    queueMicrotask(() => {
+      queued = false
+      flush()
+    })
+  })
+}

@@ -4,7 +4,7 @@ import type { Presence } from '../core/presence.js'
 import type { SourceLimits } from '../core/sources.js'
 import { closeWords } from './close-reasons.js'
 import { shutdownFrame } from './frames.js'
-import { OutboxCursor } from './outbox-cursor.js'
+import { OutboxCursor, afterAppends } from './outbox-cursor.js'
 
 /** How many outbox entries one write carries at most. */
 const BATCH = 256
@@ -33,8 +33,8 @@ function frame (id: number | undefined, event: string | undefined, data: string)
  * after the step that made it (one flush per microtask, as on the WebSocket), an event counts as
  * delivered when its write has reached the socket, and one timer makes the heartbeat. No stream
  * object, async iterator or promise per event: that machinery (fastify-sse-v2's it-to-stream
- * pipeline) cost about a third of an SSE event's server time and 20 KB per stream
- * (BENCHMARKS.md, Performance).
+ * pipelines) cost 4.8 of an SSE event's 34.3 µs and 19 KB per stream (BENCHMARKS.md,
+ * Performance, second step).
  */
 export class SseStream {
   readonly client: ClientRecord
@@ -47,7 +47,6 @@ export class SseStream {
   #ended = false
   #closing: string | undefined
   #draining = false
-  #flushQueued = false
   #unsubscribe: () => void = () => {}
   #timer: NodeJS.Timeout | undefined
 
@@ -78,14 +77,7 @@ export class SseStream {
   /** Sends what the outbox holds after the cursor, then every event as it comes. */
   start (): void {
     if (this.#aborted || this.#ended) return
-    this.#unsubscribe = this.client.outbox.subscribe(() => {
-      if (this.#flushQueued) return
-      this.#flushQueued = true
-      queueMicrotask(() => {
-        this.#flushQueued = false
-        this.#flush()
-      })
-    })
+    this.#unsubscribe = afterAppends(this.client.outbox, () => { this.#flush() })
     this.#flush()
   }
 

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws'
 import type { Outbox } from '../core/outbox.js'
-import { OutboxCursor } from './outbox-cursor.js'
+import { OutboxCursor, afterAppends } from './outbox-cursor.js'
 
 /** Above this many unsent bytes a peer is too slow and is disconnected (it can resume). */
 export const MAX_BUFFERED = 4 * 1024 * 1024
@@ -18,7 +18,6 @@ export class SocketSender {
   readonly #slow: (buffered: number) => void
   #cursor: OutboxCursor | undefined
   #unsubscribe: () => void = () => {}
-  #flushQueued = false
 
   /** `slow` is told when the peer has more than MAX_BUFFERED bytes unread. */
   constructor (socket: WebSocket, slow: (buffered: number) => void) {
@@ -30,14 +29,7 @@ export class SocketSender {
   follow (outbox: Outbox, after: number): void {
     this.#unsubscribe()
     this.#cursor = new OutboxCursor(outbox, after)
-    this.#unsubscribe = outbox.subscribe(() => {
-      if (this.#flushQueued) return
-      this.#flushQueued = true
-      queueMicrotask(() => {
-        this.#flushQueued = false
-        this.flush()
-      })
-    })
+    this.#unsubscribe = afterAppends(outbox, () => { this.flush() })
     this.flush()
   }
 
