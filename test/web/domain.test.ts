@@ -54,7 +54,11 @@ async function domain (t: Test, env: Record<string, string> = {}): Promise<Domai
   const b = await instance('b')
   // The page's CSP (connect-src) and the peers' CORS name the instances each one has seen.
   for (const x of [a, b]) {
-    await until('both instances listed', async () => ((await http(x.base, 'GET', '/domain')).json.instances as unknown[]).length === 2 ? true : undefined, 10000)
+    // … and both accepting (each instance's CTI connection is up): the bar picks by load.
+    await until('both instances listed and accepting', async () => {
+      const instances = (await http(x.base, 'GET', '/domain')).json.instances as Array<{ acceptingClients?: boolean }>
+      return instances.length === 2 && instances.every(i => i.acceptingClients === true) ? true : undefined
+    }, 10000)
   }
   return { a, b, byBase: (base) => [a, b].find(x => x.base === base) ?? a }
 }
