@@ -106,7 +106,12 @@ export class Outbox {
   appendJson (name: string, body: string): OutboxEntry {
     const seq = this.#latest + 1
     // The envelope's JSON with `"eventId":seq` as its last member.
-    const entry: OutboxEntry = { seq, name, json: body === '{}' ? `{"eventId":${seq}}` : `${body.slice(0, -1)},"eventId":${seq}}` }
+    const json = body === '{}' ? `{"eventId":${seq}}` : `${body.slice(0, -1)},"eventId":${seq}}`
+    // Flattened here, once: concatenation made a rope (a slice of `body` and three joins, four
+    // more objects than the text itself), and the entry may be held for a reconnect long enough
+    // to be promoted; the rope's pieces die young instead (BENCHMARKS.md, Garbage collection).
+    json.charCodeAt(0)
+    const entry: OutboxEntry = { seq, name, json }
     this.#ring[entry.seq % this.#capacity] = entry
     this.#latest = entry.seq
     const listeners = this.#listeners
