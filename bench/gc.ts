@@ -34,6 +34,8 @@ export interface GcOptions {
 /** One collection as --trace-gc printed it. */
 interface Collection {
   kind: 'Scavenge' | 'Mark-Compact' | 'Minor Mark-Compact' | 'other'
+  /** when it ended, ms since the server's V8 isolate started (--trace-gc's own clock) */
+  atMs: number
   /** the main thread's pause (the first of the two times --trace-gc prints) */
   pauseMs: number
   /** Mark-Compact: incremental marking steps on the main thread before it */
@@ -63,6 +65,13 @@ export interface GcCase {
   /** the heap's rises after young collections, MB/s: a rough stand-in for promotion (see run) */
   heapGrowthMbPerSecond: number
   roundsP99: number[]
+  /**
+   * Each 10-s round's collections next to its p99: which rounds had a full collection, how much
+   * main-thread time the collector took in it. Rounds are placed on --trace-gc's clock from the
+   * wall-clock time between the server's start and the window's (the isolate starts a few tens
+   * of ms after the process: a collection at a round's edge may be counted in its neighbour).
+   */
+  rounds: GcRound[]
   p99: number
   max: number
   lost: number
@@ -75,6 +84,19 @@ export interface GcCase {
   cpuPercent: number
 }
 
+export interface GcRound {
+  p99: number
+  fullCollections: number
+  /** the full collections' pauses plus their incremental marking steps, ms */
+  fullMs: number
+  /** every collection's main-thread time (pauses and marking steps), ms */
+  gcMs: number
+  largestPauseMs: number
+}
+
+/** The latency is reported per round of this many seconds. */
+const ROUND_SECONDS = 10
+
 const BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, Infinity]
 
 /** The collections in --trace-gc output. */
@@ -83,19 +105,37 @@ export function collections (text: string): Collection[] {
   // V8 names a young collection during incremental marking `Scavenge (interleaved)`, a full one
   // that shrinks the heap `Mark-Compact (reduce)`; the young mark-sweeper is `Minor Mark-Sweep`
   // (once `Minor Mark-Compact`).
-  const line = /ms: (Scavenge|Mark-Compact|Minor Mark-(?:Compact|Sweep)|[A-Za-z-]+)((?: \((?:reduce|interleaved)\))*) ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps since start of marking, biggest step ([\d.]+) ms)?/g
+  const line = /(\d+) ms: (Scavenge|Mark-Compact|Minor Mark-(?:Compact|Sweep)|[A-Za-z-]+)((?: \((?:reduce|interleaved)\))*) ([\d.]+) \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms(?:\s+\(\+ ([\d.]+) ms in \d+ steps since start of marking, biggest step ([\d.]+) ms)?/g
   for (const m of text.matchAll(line)) {
-    const name = m[1] ?? ''
+    const name = m[2] ?? ''
     const kind = name === 'Scavenge' ? 'Scavenge' : name === 'Mark-Compact' ? 'Mark-Compact' : name.startsWith('Minor Mark-') ? 'Minor Mark-Compact' : 'other'
-    found.push({ kind, beforeMb: Number(m[3]), afterMb: Number(m[4]), pauseMs: Number(m[5]), stepsMs: Number(m[6] ?? 0), biggestStepMs: Number(m[7] ?? 0) })
+    found.push({ kind, atMs: Number(m[1]), beforeMb: Number(m[4]), afterMb: Number(m[5]), pauseMs: Number(m[6]), stepsMs: Number(m[7] ?? 0), biggestStepMs: Number(m[8] ?? 0) })
   }
   return found
+}
+
+/** The collections of each round (`roundMs` long, the first starting at `fromMs` on --trace-gc's clock), next to its p99. */
+export function roundsOf (found: Collection[], roundsP99: number[], fromMs: number, roundMs: number): GcRound[] {
+  const rounds = roundsP99.map(p99 => ({ p99, fullCollections: 0, fullMs: 0, gcMs: 0, largestPauseMs: 0 }))
+  for (const c of found) {
+    const round = rounds[Math.floor((c.atMs - fromMs) / roundMs)]
+    if (round === undefined) continue
+    const ms = c.pauseMs + c.stepsMs
+    round.gcMs += ms
+    round.largestPauseMs = Math.max(round.largestPauseMs, c.pauseMs)
+    if (c.kind === 'Mark-Compact') {
+      round.fullCollections++
+      round.fullMs += ms
+    }
+  }
+  return rounds.map(r => ({ ...r, fullMs: round(r.fullMs, 1), gcMs: round(r.gcMs, 1) }))
 }
 
 async function run (options: GcOptions, variant: GcVariant, seconds: number): Promise<GcCase> {
   const dir = mkdtempSync(join(tmpdir(), 'his-bench-gc-'))
   const log = join(dir, 'server.log')
   const n = options.agents
+  const spawned = Date.now()
   const server = await startProcess('build/src/server.js', {
     LOG_LEVEL: 'warn', SIM_DIRECTORY_FILE: generatedDirectory(n), SIM_LOGIN_DELAY_MS: '0', MAX_CLIENTS: String(n + 100), ...variant.env
   }, [], ['--trace-gc', ...variant.nodeArgs, ...profileArgs()], { log })
@@ -103,9 +143,13 @@ async function run (options: GcOptions, variant: GcVariant, seconds: number): Pr
     const rate = Math.max(1, Math.round(n * options.callsPerAgentPerSecond))
     let from = 0
     let to = 0
-    const opts: DriverOptions = { base: server.base, mode: options.mode, agents: n, rate, duration: seconds, windowSeconds: 10 }
+    let windowFromMs = 0
+    const opts: DriverOptions = { base: server.base, mode: options.mode, agents: n, rate, duration: seconds, windowSeconds: ROUND_SECONDS }
     const { result, connected, after, peakRss: peak } = await runDriver(server.pid, opts, {
-      connected: () => { from = statSync(log).size },
+      connected: () => {
+        from = statSync(log).size
+        windowFromMs = Date.now() - spawned
+      },
       measured: () => { to = statSync(log).size }
     })
     // Byte offsets: the window's lines (a few written late through the pipes may fall outside).
@@ -145,6 +189,7 @@ async function run (options: GcOptions, variant: GcVariant, seconds: number): Pr
       gcTimePercent: round(100 * gcMs / (result.duration * 1000), 1),
       heapGrowthMbPerSecond: round(promoted / result.duration, 1),
       roundsP99: (result.windows ?? []).map(w => round(w.p99, 1)),
+      rounds: roundsOf(found, (result.windows ?? []).map(w => round(w.p99, 1)), windowFromMs, ROUND_SECONDS * 1000),
       p99: result.latency.p99,
       max: result.latency.max,
       lost: result.lost,
@@ -194,5 +239,9 @@ export function gcTable (cases: GcCase[]): string {
     ['settings', ...BUCKETS.map((b, i) => i === 0 ? `≤ ${b} ms` : b === Infinity ? `> ${BUCKETS[i - 1] ?? 0} ms` : `≤ ${b} ms`)],
     cases.map(c => [c.label, ...c.histogram.map(h => h.count)])
   )
-  return `${main}\n\nPauses of the main thread by length (every collection in the window):\n\n${histogram}`
+  const rounds = cases.map(c => `${c.label}, round by round (10 s each; a full collection's ms include its incremental marking):\n\n` + table(
+    ['round', 'p99 ms', 'full', 'full ms', 'GC ms', 'largest pause ms'],
+    c.rounds.map((r, i) => [i + 1, r.p99, r.fullCollections, r.fullMs, r.gcMs, round(r.largestPauseMs, 1)])
+  ))
+  return [main, `Pauses of the main thread by length (every collection in the window):\n\n${histogram}`, ...rounds].join('\n\n')
 }

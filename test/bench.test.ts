@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import t from 'tap'
-import { collections } from '../bench/gc.js'
+import { collections, roundsOf } from '../bench/gc.js'
 import { runBenchmarks, reportMarkdown } from '../bench/run.js'
 import { projectPath } from '../src/paths.js'
 import { haveSip } from './helpers/sip.js'
@@ -94,6 +94,8 @@ t.test('the GC bench works end to end with tiny numbers (npm run bench -- --only
   t.equal(report.gc?.length, 1, 'gc: the default settings only, when variants get no time')
   t.ok(run !== undefined && run.collections === run.histogram.reduce((sum, h) => sum + h.count, 0), 'gc: every collection of the window in the histogram')
   t.ok(run !== undefined && run.roundsP99.length > 0, 'gc: the rounds\' latency')
+  t.equal(run?.rounds.length, run?.roundsP99.length, 'gc: each round\'s collections')
+  t.match(reportMarkdown(report), 'round by round', 'the report has the rounds\' table')
   t.same([run?.lost, run?.duplicated], [0, 0], 'gc: nothing lost or duplicated')
   t.match(reportMarkdown(report), '### Garbage collection', 'the report has ### Garbage collection')
 
@@ -110,6 +112,11 @@ t.test('the GC bench works end to end with tiny numbers (npm run bench -- --only
     ['Scavenge', 1.07, 0, 3.8, 3.4], ['Mark-Compact', 14.08, 0.5, 21.5, 16.7], ['Mark-Compact', 59.75, 0, 59.8, 46.8],
     ['Scavenge', 1.5, 0, 10, 9], ['Mark-Compact', 0, 0, 9, 8]
   ], 'gc: --trace-gc lines read, interleaved and reducing ones too: kind, pause, marking steps, heap before and after')
+  t.same(collections(text).map(c => c.atMs), [29, 93, 230, 301, 302], 'gc: each collection\'s time on the isolate\'s clock')
+  t.same(roundsOf(collections(text), [5, 6], 0, 150), [
+    { p99: 5, fullCollections: 1, fullMs: 14.6, gcMs: 15.7, largestPauseMs: 14.08 },
+    { p99: 6, fullCollections: 1, fullMs: 59.8, gcMs: 59.8, largestPauseMs: 59.75 }
+  ], 'gc: each round\'s collections next to its p99 (those after the last round are left out)')
 })
 
 t.test('the SIP bench works end to end with tiny numbers (npm run bench:sip)', async (t) => {

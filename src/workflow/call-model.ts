@@ -24,6 +24,8 @@ export interface StateView {
   /** Identifies the capability set; equal keys mean an identical view. */
   readonly key: string
   readonly enabled: ReadonlySet<string>
+  /** The events this state has a transition for (its own and the view's common ones): any other event leaves the view as it is. */
+  readonly events: ReadonlySet<string>
 }
 
 /**
@@ -94,7 +96,7 @@ export function withoutRequests (model: CompiledModel, unsupported: ReadonlySet<
     for (const [name, s] of view.states) {
       const enabled = new Set([...s.enabled].filter(c => !unsupported.has(c)))
       const capabilities = rememberJson(s.capabilities.map(c => ({ name: c.name, type: enabled.has(c.name) ? 'enable' as const : 'disable' as const })))
-      states.set(name, { state: s.state, capabilities, key: capabilities.map(c => c.type === 'enable' ? '1' : '0').join(''), enabled })
+      states.set(name, { state: s.state, capabilities, key: capabilities.map(c => c.type === 'enable' ? '1' : '0').join(''), enabled, events: s.events })
     }
     return { ...view, states }
   }))
@@ -265,7 +267,8 @@ function compileView (name: string, scope: ViewScope, order: number, view: View,
       state: stateName,
       capabilities,
       key: capabilities.map(c => c.type === 'enable' ? '1' : '0').join(''),
-      enabled
+      enabled,
+      events: new Set([...(def.on ?? []), ...(view.on ?? [])].map(t => t.event))
     })
     robotStates[stateName] = state(...(def.on ?? []).map(compileTransition), ...common)
   }

@@ -5,7 +5,7 @@ import type { CompiledView, StateView, ViewEvent, ViewMachine } from './call-mod
 
 /**
  * One running view (the session's, or one interaction's): a robot3 service over the compiled
- * machine. robot3 silently ignores events a state does not accept; that is what we want here.
+ * machine. An event a state has no transition for leaves the view as it is (robot3 is not asked).
  */
 export class ViewInstance {
   readonly #view: CompiledView
@@ -37,8 +37,16 @@ export class ViewInstance {
     return shown
   }
 
-  send (event: ViewEvent): void {
+  /**
+   * Feeds one event; true when the view moved to another state. An event the current state has
+   * no transition for is not handed to robot3 (most events move no view: a call's events reach
+   * the session view too).
+   */
+  send (event: ViewEvent): boolean {
+    if (!this.current.events.has(event.type)) return false
+    const before = this.#service.machine.current
     this.#service.send(event)
+    return this.#service.machine.current !== before
   }
 
   /** See capabilityAllows. */
@@ -89,9 +97,25 @@ export class ViewSet {
     this.#reported = [this.#main, ...this.#parallel].sort((a, b) => a.order - b.order)
   }
 
+  /**
+   * Whether a view moved since the list was last taken as sent (see settled): a new set counts as
+   * moved, so its first list is always published.
+   */
+  #moved = true
+
   send (event: ViewEvent): void {
-    this.#main.send(event)
-    for (const view of this.#parallel) view.send(event)
+    if (this.#main.send(event)) this.#moved = true
+    for (const view of this.#parallel) if (view.send(event)) this.#moved = true
+  }
+
+  /** Whether any view moved since `settled()`. */
+  get moved (): boolean {
+    return this.#moved
+  }
+
+  /** The current list has reached the client (or needed no sending). */
+  settled (): void {
+    this.#moved = false
   }
 
   /** The main view's state. */

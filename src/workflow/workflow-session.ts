@@ -176,8 +176,13 @@ export class WorkflowSession implements Resource {
 
   #publish (target: string, view: ViewSet): void {
     if (this.#quiet) return
+    // Nothing moved since this target's list reached the client: it is the one sent.
+    if (!view.moved && this.#sent.has(target)) return
     const key = view.key
-    if (this.#sent.get(target) === key) return
+    if (this.#sent.get(target) === key) {
+      view.settled()
+      return
+    }
     const delivered = this.#emit({
       messageType: 'stateEvent',
       target,
@@ -185,6 +190,9 @@ export class WorkflowSession implements Resource {
       context: {},
       data: view.capabilities
     })
-    if (delivered) this.#sent.set(target, key)
+    if (delivered) {
+      this.#sent.set(target, key)
+      view.settled()
+    }
   }
 }
