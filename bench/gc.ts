@@ -3,7 +3,8 @@
 // every pause of the main thread the collector took in the window, as a histogram, the largest
 // ones, the incremental marking that came before each full collection, the latency of every
 // 10-s round, RSS, and nothing lost or duplicated; then the same shorter with other heap
-// settings (HEAP_GROWTH_PERCENT, the young generation's semi-space), each from a fresh server.
+// settings (HEAP_GROWTH_PERCENT, the young generation's semi-space, V8's helper threads), each
+// from a fresh server.
 //   node --expose-gc build/bench/run.js --only gc [--agents 5000] [--gc-seconds 300]
 //     [--gc-variant-seconds 60] [--modes sse]
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -214,6 +215,9 @@ export async function runGcBench (options: GcOptions, log: (line: string) => voi
     { label: 'HEAP_GROWTH_PERCENT=100', env: { HEAP_GROWTH_PERCENT: '100' }, nodeArgs: [] },
     { label: '--max-semi-space-size=64', env: {}, nodeArgs: ['--max-semi-space-size=64'] },
     { label: '--max-semi-space-size=4', env: {}, nodeArgs: ['--max-semi-space-size=4'] },
+    // V8's helper threads (node's default: 4) mark concurrently; on two cores shared with the
+    // driver, one of them leaves a core to the main thread and the driver.
+    { label: '--v8-pool-size=1', env: {}, nodeArgs: ['--v8-pool-size=1'] },
     // The delivered tail each outbox keeps for a reconnect lives ~10 s at this rate: every event
     // in it outlives two scavenges.
     { label: 'OUTBOX_REPLAY=0', env: { OUTBOX_REPLAY: '0' }, nodeArgs: [] },
