@@ -169,6 +169,7 @@ async function run (options: GcOptions, variant: GcVariant, seconds: number): Pr
       const c = found[i] as Collection
       if (c.kind === 'Scavenge' || c.kind === 'Minor Mark-Compact') promoted += Math.max(0, c.afterMb - previous.afterMb)
     }
+    const roundsP99 = (result.windows ?? []).map(w => round(w.p99, 1))
     let below = 0
     const histogram = BUCKETS.map(upToMs => {
       const count = pauses.filter(p => p <= upToMs && (below === 0 || p > below)).length
@@ -189,8 +190,8 @@ async function run (options: GcOptions, variant: GcVariant, seconds: number): Pr
       largestFullWithStepsMs: round(Math.max(0, ...full.map(c => c.pauseMs + c.stepsMs)), 1),
       gcTimePercent: round(100 * gcMs / (result.duration * 1000), 1),
       heapGrowthMbPerSecond: round(promoted / result.duration, 1),
-      roundsP99: (result.windows ?? []).map(w => round(w.p99, 1)),
-      rounds: roundsOf(found, (result.windows ?? []).map(w => round(w.p99, 1)), windowFromMs, ROUND_SECONDS * 1000),
+      roundsP99,
+      rounds: roundsOf(found, roundsP99, windowFromMs, ROUND_SECONDS * 1000),
       p99: result.latency.p99,
       max: result.latency.max,
       lost: result.lost,

@@ -2,6 +2,7 @@ import type { OutgoingHttpHeaders } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { INVALID_MESSAGE } from '../../src/errors.js'
+import { flattened } from '../../src/core/flat.js'
 import { ANY_ROUTE, ClientParams, EventStreamQuery, SuccessAnswerSchema, answers } from '../../src/schemas/rest.schema.js'
 import { CoreEventSchema, ResourceEventSchema, ServiceEventSchema } from '../../src/schemas/protocol.schema.js'
 
@@ -78,10 +79,9 @@ const clients: FastifyPluginAsyncTypebox = async (app) => {
       'x-accel-buffering': 'no'
     })
     // Node keeps the head it wrote (`_header`) as long as the response lives, built by
-    // concatenation: a rope of ~95 strings per stream, marked by every full collection. Reading
-    // one character makes V8 flatten it (BENCHMARKS.md, Garbage collection).
+    // concatenation: a rope of ~95 strings per stream.
     const head: unknown = Reflect.get(reply.raw, '_header')
-    if (typeof head === 'string') head.charCodeAt(0)
+    if (typeof head === 'string') flattened(head)
     reply.raw.write(`retry: ${app.his.config.SSE_RETRY_MS}\n\n`)
     stream.start()
     request.log.debug({ clientId: request.client.id, lastEventId }, 'event stream opened')

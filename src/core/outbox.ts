@@ -1,3 +1,4 @@
+import { flattened } from './flat.js'
 /**
  * A client's outbox: every event addressed to the client gets the next sequence number and is kept
  * in a bounded ring so a reconnecting transport (SSE Last-Event-ID, WS resume) can replay what it
@@ -106,11 +107,10 @@ export class Outbox {
   appendJson (name: string, body: string): OutboxEntry {
     const seq = this.#latest + 1
     // The envelope's JSON with `"eventId":seq` as its last member.
-    const json = body === '{}' ? `{"eventId":${seq}}` : `${body.slice(0, -1)},"eventId":${seq}}`
-    // Flattened here, once: concatenation made a rope (a slice of `body` and three joins, four
+    // Flattened here, once: concatenation makes a rope (a slice of `body` and three joins, four
     // more objects than the text itself), and the entry may be held for a reconnect long enough
-    // to be promoted; the rope's pieces die young instead (BENCHMARKS.md, Garbage collection).
-    json.charCodeAt(0)
+    // to be promoted.
+    const json = flattened(body === '{}' ? `{"eventId":${seq}}` : `${body.slice(0, -1)},"eventId":${seq}}`)
     const entry: OutboxEntry = { seq, name, json }
     this.#ring[entry.seq % this.#capacity] = entry
     this.#latest = entry.seq
