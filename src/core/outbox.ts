@@ -1,4 +1,3 @@
-import { flattened } from './flat.js'
 /**
  * A client's outbox: every event addressed to the client gets the next sequence number and is kept
  * in a bounded ring so a reconnecting transport (SSE Last-Event-ID, WS resume) can replay what it
@@ -10,6 +9,8 @@ import { flattened } from './flat.js'
  * agent whose stream is open therefore holds a short tail, not a full ring (BENCHMARKS.md, Outbox
  * memory). A reader asking for released events gets a gap, and re-reads snapshots (`resync`).
  */
+import { flattened } from './flat.js'
+
 export interface OutboxEntry {
   /** Sequence number: 1, 2, 3 … per client. */
   readonly seq: number
