@@ -146,6 +146,11 @@ export function templatesFile (n: number): string {
  */
 export async function runEventBench (options: EventOptions): Promise<EventCase[]> {
   const cases: EventCase[] = []
+  const replaying = options.peers === undefined || options.peers.length > 0
+  if (replaying && !options.modes.includes('sse')) {
+    // Before: the peer's process died on a missing file, with a stack trace.
+    throw new Error('the raw and socket.io peers replay the frames of a call recorded in an SSE run: --modes needs sse (or --peers \'\' for none)')
+  }
   for (const n of options.agents) {
     const rates = [...(options.pacedOff === true ? [] : [Math.max(1, Math.round(n * options.callsPerAgentPerSecond))]), ...(options.saturate ? [0] : [])]
     const templates = templatesFile(n)
