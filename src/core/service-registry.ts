@@ -5,6 +5,12 @@ import type { ResourceEvent, ResourceEventBody, ServiceEvent } from '../schemas/
 import { resourceKey, type ClientRecord } from './client.js'
 import type { Resource, Service } from './service.js'
 
+/** A bound resource: its client, and its envelope head (`{"messageType":…,"resourceId":…`) once serialized at its first event. */
+interface Binding {
+  readonly client: ClientRecord
+  head: string | undefined
+}
+
 export type ServiceChange = 'serviceAdded' | 'serviceRemoved' | 'serviceUpdated'
 type ChangeListener = (change: ServiceChange, service: ServiceDescription) => void
 
@@ -16,9 +22,12 @@ type ChangeListener = (change: ServiceChange, service: ServiceDescription) => vo
 export class ServiceRegistry {
   readonly #services = new Map<string, Service>()
   readonly #serviceClients = new Map<string, Set<ClientRecord>>()
-  readonly #resourceClient = new Map<string, ClientRecord>()
-  /** Each bound resource's envelope head (`{"messageType":…,"resourceId":…`), serialized at its first event. */
-  readonly #heads = new Map<string, string>()
+  /**
+   * Who is bound to each resource, by service and then resource id: a two-level map, so that an
+   * event's delivery looks up two strings that already know their hash instead of building (and
+   * hashing) a key per event.
+   */
+  readonly #bindings = new Map<string, Map<string, Binding>>()
   readonly #listeners: ChangeListener[] = []
   readonly #dirty = new Set<string>()
   #flushQueued = false
@@ -163,41 +172,46 @@ export class ServiceRegistry {
 
   bindResource (client: ClientRecord, serviceId: string, resourceId: string): Resource {
     const resource = this.resourceFor(client, serviceId, resourceId)
-    const key = resourceKey(serviceId, resourceId)
-    const holder = this.#resourceClient.get(key)
+    const holder = this.#binding(serviceId, resourceId)?.client
     if (holder === client) return resource
     if (holder !== undefined) throw new ALREADY_BOUND(`resource ${resourceId} is bound by another client`)
     if (resource.owner !== undefined && resource.owner !== client.id) {
       throw new ALREADY_BOUND(`resource ${resourceId} belongs to another client`)
     }
-    this.#resourceClient.set(key, client)
-    client.addResource(key)
+    let bindings = this.#bindings.get(serviceId)
+    if (bindings === undefined) this.#bindings.set(serviceId, bindings = new Map())
+    bindings.set(resourceId, { client, head: undefined })
+    client.addResource(resourceKey(serviceId, resourceId))
     resource.clientBound?.(client)
     return resource
   }
 
   unbindResource (client: ClientRecord, serviceId: string, resourceId: string): void {
     const resource = this.resourceFor(client, serviceId, resourceId)
-    const key = resourceKey(serviceId, resourceId)
-    if (this.#resourceClient.get(key) !== client) throw new NOT_BOUND(`not bound to resource ${resourceId}`)
-    this.#resourceClient.delete(key)
-    this.#heads.delete(key)
-    client.deleteResource(key)
+    if (this.#binding(serviceId, resourceId)?.client !== client) throw new NOT_BOUND(`not bound to resource ${resourceId}`)
+    this.#unbind(client, serviceId, resourceId)
     resource.clientUnbound?.(client)
   }
 
   /** A resource is gone: whoever was bound to it is not any more. */
   resourceRemoved (serviceId: string, resourceId: string): void {
-    const key = resourceKey(serviceId, resourceId)
-    const client = this.#resourceClient.get(key)
-    if (client === undefined) return
-    this.#resourceClient.delete(key)
-    this.#heads.delete(key)
-    client.deleteResource(key)
+    const client = this.#binding(serviceId, resourceId)?.client
+    if (client !== undefined) this.#unbind(client, serviceId, resourceId)
   }
 
   boundClient (serviceId: string, resourceId: string): ClientRecord | undefined {
-    return this.#resourceClient.get(resourceKey(serviceId, resourceId))
+    return this.#binding(serviceId, resourceId)?.client
+  }
+
+  #binding (serviceId: string, resourceId: string): Binding | undefined {
+    return this.#bindings.get(serviceId)?.get(resourceId)
+  }
+
+  #unbind (client: ClientRecord, serviceId: string, resourceId: string): void {
+    const bindings = this.#bindings.get(serviceId)
+    bindings?.delete(resourceId)
+    if (bindings?.size === 0) this.#bindings.delete(serviceId)
+    client.deleteResource(resourceKey(serviceId, resourceId))
   }
 
   /** Releases every binding a client holds (the client is closing or gone). */
@@ -211,14 +225,13 @@ export class ServiceRegistry {
 
   /** Delivers a resource event to the client bound to the resource; false when none is. */
   publishResource (serviceId: string, resourceId: string, event: ResourceEventBody): boolean {
-    const key = resourceKey(serviceId, resourceId)
-    const client = this.#resourceClient.get(key)
-    if (client === undefined) return false
-    let head = this.#heads.get(key)
+    const binding = this.#binding(serviceId, resourceId)
+    if (binding === undefined) return false
+    const { client } = binding
+    let head = binding.head
     if (head === undefined) {
       const envelope: Omit<ResourceEvent, 'event'> = { messageType: 'resourceEvent', serviceId, resourceId }
-      head = JSON.stringify(envelope).slice(0, -1)
-      this.#heads.set(key, head)
+      head = binding.head = JSON.stringify(envelope).slice(0, -1)
     }
     const data = rememberedJson(event.data)
     let eventJson: string

@@ -2,6 +2,7 @@ import type { CtiAgent, CtiEvent, CtiEventOf } from '../cti/port.js'
 import type { ChatMessage } from '../schemas/chat.schema.js'
 import type { CtiEventData } from '../schemas/events.schema.js'
 import { formatTarget } from '../schemas/target.js'
+import { isoTime } from '../core/clock.js'
 import type {
   AgentState, ChannelState, ConversationRole, ConversationState, Direction, InteractionState, RecordingState
 } from '../schemas/vocabulary.js'
@@ -114,7 +115,7 @@ export class SessionModel {
   }
 
   #stamp (): string {
-    return new Date(this.#now()).toISOString()
+    return isoTime(this.#now())
   }
 
   /** Updates the picture from one CTI event. */

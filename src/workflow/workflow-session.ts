@@ -66,7 +66,8 @@ export class WorkflowSession implements Resource {
     if (event.name === 'channel.activated' && scope === 'channel' && Reflect.get(Object(event.data), 'media') === 'chat' && !this.#chatChannels.has(event.target)) {
       this.#chatChannels.set(event.target, hasViews(this.model.chatChannel) ? new ViewSet(this.model.chatChannel) : undefined)
     }
-    const chat = channel !== undefined && this.#chatChannels.has(channel)
+    // (An agent without chats: no key to hash.)
+    const chat = channel !== undefined && this.#chatChannels.size > 0 && this.#chatChannels.has(channel)
     if (chat) {
       const channelView = this.#chatChannels.get(channel)
       if (channelView !== undefined) {
