@@ -222,7 +222,10 @@ export async function runGcBench (options: GcOptions, log: (line: string) => voi
     // The delivered tail each outbox keeps for a reconnect lives ~10 s at this rate: every event
     // in it outlives two scavenges.
     { label: 'OUTBOX_REPLAY=0', env: { OUTBOX_REPLAY: '0' }, nodeArgs: [] },
-    { label: 'OUTBOX_REPLAY=4', env: { OUTBOX_REPLAY: '4' }, nodeArgs: [] }
+    { label: 'OUTBOX_REPLAY=4', env: { OUTBOX_REPLAY: '4' }, nodeArgs: [] },
+    // V8's own default: the objects of a site whose objects mostly survived are allocated straight
+    // in the old generation (BENCHMARKS.md, Performance, third step).
+    { label: 'V8_PRETENURING=on', env: { V8_PRETENURING: 'on' }, nodeArgs: [] }
   ]
   const cases: GcCase[] = []
   for (const [i, variant] of variants.entries()) {

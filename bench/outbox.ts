@@ -1,9 +1,10 @@
 // Outbox memory. A client's outbox holds what it has not been sent, up to OUTBOX_SIZE events, and
 // of what it was sent the last OUTBOX_REPLAY. The event-path runs, a minute long, never fill
 // either; this fills outboxes with the frames our server sent for a call (recorded by the SSE
-// run), each a fresh string as in the server, twice over, and measures the heap they hold (needs
-// --expose-gc): for a connected agent (every event delivered as it comes) and for an agent that
-// is away or reads too slowly (nothing delivered: the outbox is full).
+// run), each a fresh string as in the server, twice over, and measures the memory they hold:
+// the heap and the delivered tails' buffers (needs --expose-gc), for a connected agent (every
+// event delivered as it comes) and for an agent that is away or reads too slowly (nothing
+// delivered: the outbox is full).
 import { readFileSync } from 'node:fs'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
@@ -19,8 +20,10 @@ export interface OutboxCase {
   eventBytes: number
   /** events each outbox holds at the end */
   held: number
-  /** heap held by one outbox */
+  /** memory held by one outbox: its heap and its buffers (the delivered tail's bytes) */
   kb: number
+  /** of which on the JS heap (what a full collection marks) */
+  heapKb: number
 }
 
 export function runOutboxBench (templatesFile: string, limits: OutboxLimits, outboxes = 100): OutboxCase[] {
@@ -34,7 +37,7 @@ export function runOutboxBench (templatesFile: string, limits: OutboxLimits, out
   const eventBytes = round(events.reduce((n, e) => n + e.body.length, 0) / events.length, 0)
   return (['connected', 'away'] as const).map(agent => {
     gc()
-    const before = process.memoryUsage().heapUsed
+    const before = process.memoryUsage()
     const held: Outbox[] = []
     let call = 0
     for (let i = 0; i < outboxes; i++) {
@@ -49,7 +52,7 @@ export function runOutboxBench (templatesFile: string, limits: OutboxLimits, out
       held.push(outbox)
     }
     gc()
-    const after = process.memoryUsage().heapUsed
+    const after = process.memoryUsage()
     if (held.some(o => o.latest !== limits.size * 2)) throw new Error('outbox not filled')
     return {
       agent,
@@ -57,7 +60,8 @@ export function runOutboxBench (templatesFile: string, limits: OutboxLimits, out
       replay: limits.replay,
       eventBytes,
       held: (held[0] as Outbox).size,
-      kb: round((after - before) / outboxes / 1024, 0)
+      kb: round((after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / outboxes / 1024, 0),
+      heapKb: round((after.heapUsed - before.heapUsed) / outboxes / 1024, 0)
     }
   })
 }
@@ -70,7 +74,7 @@ function exposeGc (): () => void {
 
 export function outboxTable (cases: OutboxCase[]): string {
   return table(
-    ['agent', 'OUTBOX_SIZE', 'OUTBOX_REPLAY', 'event JSON bytes (avg)', 'events held', 'outbox KB', '5,000 such agents: outboxes MB'],
-    cases.map(c => [c.agent === 'connected' ? 'connected (events delivered)' : 'away or slow (nothing delivered)', c.outboxSize, c.replay, c.eventBytes, c.held, c.kb, round(c.kb * 5000 / 1024, 0)])
+    ['agent', 'OUTBOX_SIZE', 'OUTBOX_REPLAY', 'event JSON bytes (avg)', 'events held', 'outbox KB', 'of which on the JS heap KB', '5,000 such agents: outboxes MB'],
+    cases.map(c => [c.agent === 'connected' ? 'connected (events delivered)' : 'away or slow (nothing delivered)', c.outboxSize, c.replay, c.eventBytes, c.held, c.kb, c.heapKb, round(c.kb * 5000 / 1024, 0)])
   )
 }

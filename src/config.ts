@@ -83,6 +83,10 @@ export const ConfigSchema = Type.Object({
     default: 50,
     description: 'how far past its live data the JS heap may grow before a full collection (0: V8 decides, up to 4x): lower keeps RSS near what is live, for more frequent collections'
   }),
+  V8_PRETENURING: Type.Union([Type.Literal('on'), Type.Literal('off')], {
+    default: 'off',
+    description: 'V8\'s allocation-site pretenuring (its own default: on), set at start: on, every event an outbox held went straight to the old generation, which only a full collection empties'
+  }),
   SSE_HEARTBEAT_MS: Type.Integer({ minimum: 100, maximum: 300000, default: 15000, description: 'SSE comment heartbeat interval' }),
   SSE_RETRY_MS: Type.Integer({ minimum: 100, maximum: 600000, default: 3000, description: 'reconnect delay advised to EventSource' }),
   SESSION_GRACE_MS: Type.Integer({

@@ -10,7 +10,7 @@ t.test('defaults: the README promise of npm start', async t => {
   t.equal(config.HOST, '127.0.0.1')
   t.equal(config.PROCESSOR_NAME, 'Simulator')
   t.equal(config.SIM_CLOCK, 'real')
-  t.same([config.OUTBOX_SIZE, config.OUTBOX_REPLAY, config.HEAP_GROWTH_PERCENT], [1024, 32, 50])
+  t.same([config.OUTBOX_SIZE, config.OUTBOX_REPLAY, config.HEAP_GROWTH_PERCENT, config.V8_PRETENURING], [1024, 32, 50, 'off'])
   t.ok(Object.isFrozen(config))
 })
 
@@ -30,6 +30,7 @@ t.test('a bad value stops start-up with a message naming it', async t => {
   t.throws(() => loadConfig({ PROCESSOR_NAME: 'My.Name' }), { message: /PROCESSOR_NAME/ })
   t.throws(() => loadConfig({ PROCESSOR_ID: 'not-a-uuid' }), { message: /PROCESSOR_ID/ })
   t.throws(() => loadConfig({ HEAP_GROWTH_PERCENT: '-5' }), { message: /HEAP_GROWTH_PERCENT/ })
+  t.throws(() => loadConfig({ V8_PRETENURING: 'maybe' }), { message: /V8_PRETENURING/ })
   t.throws(() => loadConfig({ OUTBOX_REPLAY: 'all' }), { message: /OUTBOX_REPLAY/ })
   t.throws(() => loadConfig({ SOURCE_MAX_STREAMS: '600' }), { message: /SOURCE_MAX_CONNECTIONS \(600\) must be more than SOURCE_MAX_STREAMS \(600\)/ },
     'every stream is a connection: a source must be able to hold more connections than streams')

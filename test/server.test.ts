@@ -25,7 +25,7 @@ t.test('the server process: serves, and on SIGTERM tells open streams, ends them
   await sse.untilEnded(5000)
   t.equal(await server.exited, 0)
   t.match(server.stdout(), /"msg":"closing"/)
-  t.match(server.stdout(), /"heapGrowthPercent":50,"msg":"heap growth between full collections"/, 'the heap growth limit is applied at start')
+  t.match(server.stdout(), /"heapGrowthPercent":50,"pretenuring":"off","msg":"garbage collection settings"/, 'the heap growth limit and pretenuring are applied at start')
   const lines = server.stdout().split('\n').filter(l => l.startsWith('{'))
   t.ok(lines.every(l => { try { JSON.parse(l); return true } catch { return false } }), 'every log line is JSON off a terminal')
   t.notOk(server.stdout().includes(open.token), 'the token is not logged')

@@ -8,7 +8,10 @@
  * what a reconnect can need again, the bytes that were in flight when a connection dropped). An
  * agent whose stream is open therefore holds a short tail, not a full ring (BENCHMARKS.md, Outbox
  * memory). A reader asking for released events gets a gap, and re-reads snapshots (`resync`).
+ * Undelivered events are entries in the ring; delivered ones kept for a reconnect are bytes in a
+ * DeliveredTail, off the JS heap.
  */
+import { DeliveredTail } from './delivered-tail.js'
 import { flattened } from './flat.js'
 
 export interface OutboxEntry {
@@ -26,6 +29,10 @@ export type ReadResult =
   | { kind: 'gap', oldest: number, latest: number }
 
 type Listener = () => void
+
+/** The fewest slots of a ring, and the most kept when all its events are delivered (more are given back). */
+const MIN_RING = 8
+const SMALL_RING = 64
 
 /**
  * JSON of immutable values that events carry again and again (a view state's capability list):
@@ -49,8 +56,13 @@ export function rememberedJson (value: unknown): string | undefined {
 export class Outbox {
   readonly #capacity: number
   readonly #keepDelivered: number
-  /** Grows as events arrive, up to `capacity` slots: an outbox that never held an event costs nothing. */
-  readonly #ring: Array<OutboxEntry | undefined> = []
+  /**
+   * The undelivered events, at seq & (length - 1): a power of two of slots, as many as they need
+   * (from 8), given back when all are delivered; an outbox that never held an event costs nothing.
+   */
+  #ring: Array<OutboxEntry | undefined> = []
+  /** The delivered events kept for a reconnect (made at the first delivery). */
+  #tail: DeliveredTail | undefined
   #latest = 0
   #delivered = 0
   /** Entries up to this sequence number were delivered long enough ago to be released. */
@@ -89,10 +101,23 @@ export class Outbox {
    */
   markDelivered (seq: number): void {
     if (seq <= this.#delivered) return
+    const from = Math.max(this.#delivered + 1, this.#latest - this.#capacity + 1)
     this.#delivered = Math.min(seq, this.#latest)
     const through = this.#delivered - this.#keepDelivered
+    const tail = this.#keepDelivered > 0 ? (this.#tail ??= new DeliveredTail(this.#keepDelivered)) : undefined
+    // Out of the ring; the last keepDelivered into the tail.
+    const ring = this.#ring
+    const mask = ring.length - 1
+    for (let s = from; s <= this.#delivered; s++) {
+      const entry = ring[s & mask]
+      if (entry?.seq !== s) continue
+      ring[s & mask] = undefined
+      if (s > through) tail?.push(s, entry.name, entry.json)
+    }
+    // A ring grown for a backlog (an agent away, then back) is given back once it is caught up.
+    if (this.#delivered === this.#latest && ring.length > SMALL_RING) this.#ring = []
     if (through <= this.#released) return
-    for (let s = Math.max(this.#released + 1, this.#latest - this.#capacity + 1); s <= through; s++) this.#ring[s % this.#capacity] = undefined
+    tail?.dropThrough(through)
     this.#released = through
   }
 
@@ -113,8 +138,15 @@ export class Outbox {
     // to be promoted.
     const json = flattened(body === '{}' ? `{"eventId":${seq}}` : `${body.slice(0, -1)},"eventId":${seq}}`)
     const entry: OutboxEntry = { seq, name, json }
-    this.#ring[entry.seq % this.#capacity] = entry
-    this.#latest = entry.seq
+    // Undelivered from `low` on: at most `capacity` of them.
+    const low = Math.max(this.#delivered + 1, seq - this.#capacity + 1)
+    if (seq - low + 1 > this.#ring.length) this.#grow(seq - low + 1, low)
+    const ring = this.#ring
+    const mask = ring.length - 1
+    const beyond = seq - this.#capacity
+    if (beyond >= 1 && ring[beyond & mask]?.seq === beyond) ring[beyond & mask] = undefined
+    ring[seq & mask] = entry
+    this.#latest = seq
     const listeners = this.#listeners
     if (listeners !== undefined) {
       if (listeners.length === 1) (listeners[0] as Listener)()
@@ -132,10 +164,23 @@ export class Outbox {
     if (after < this.oldest - 1) return { kind: 'gap', oldest: this.oldest, latest: this.#latest }
     const entries: OutboxEntry[] = []
     for (let seq = after + 1; seq <= this.#latest && entries.length < limit; seq++) {
-      const entry = this.#ring[seq % this.#capacity]
-      if (entry !== undefined) entries.push(entry)
+      const entry = seq <= this.#delivered ? this.#tail?.get(seq) : this.#ring[seq & (this.#ring.length - 1)]
+      if (entry?.seq === seq) entries.push(entry)
     }
     return { kind: 'events', entries }
+  }
+
+  /** A ring of at least `needed` slots, holding the undelivered events from `low` on. */
+  #grow (needed: number, low: number): void {
+    let length = Math.max(MIN_RING, this.#ring.length)
+    while (length < needed) length *= 2
+    const old = this.#ring
+    const ring = new Array<OutboxEntry | undefined>(length).fill(undefined)
+    for (let s = low; s <= this.#latest; s++) {
+      const entry = old[s & (old.length - 1)]
+      if (entry?.seq === s) ring[s & (length - 1)] = entry
+    }
+    this.#ring = ring
   }
 
   /** Calls `listener` after every append until the returned function is called. */

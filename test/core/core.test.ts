@@ -1,6 +1,7 @@
 import t from 'tap'
 import { ClientRecord, ClientRegistry, hashToken } from '../../src/core/client.js'
 import { ManualClock } from '../../src/core/clock.js'
+import { DeliveredTail } from '../../src/core/delivered-tail.js'
 import { Outbox } from '../../src/core/outbox.js'
 import { withoutSecrets } from '../../src/core/redact.js'
 import { SourceLimits } from '../../src/core/sources.js'
@@ -51,6 +52,94 @@ t.test('outbox: of the delivered events only the last keepDelivered stay; undeli
   const tail = outbox.read(18)
   t.same(tail.kind === 'events' && tail.entries.map(e => e.seq), [19, 20])
   t.same(outbox.read(17).kind, 'gap')
+})
+
+t.test('outbox: delivered events come back from the tail byte for byte, whatever their size and characters', async t => {
+  const outbox = new Outbox(64, 8)
+  const sent: string[] = []
+  for (let i = 1; i <= 200; i++) {
+    // Sizes from a few bytes to more than the tail's first buffer, some not ASCII.
+    const text = i % 7 === 0 ? 'é€😀'.repeat(i * 3) : 'x'.repeat((i * 37) % 900)
+    sent[i] = outbox.append(i % 2 === 0 ? 'state.updated' : 'interaction.added', { i, text }).json
+    if (i % 3 === 0) outbox.markDelivered(i)
+  }
+  outbox.markDelivered(200)
+  const read = outbox.read(192)
+  t.same(read.kind === 'events' && read.entries.map(e => [e.seq, e.name, e.json === sent[e.seq]]), [193, 194, 195, 196, 197, 198, 199, 200].map(seq => [seq, seq % 2 === 0 ? 'state.updated' : 'interaction.added', true]))
+  t.same(outbox.read(191), { kind: 'gap', oldest: 193, latest: 200 })
+  outbox.append('e', { i: 201 })
+  const mixed = outbox.read(198)
+  t.same(mixed.kind === 'events' && mixed.entries.map(e => e.seq), [199, 200, 201], 'delivered ones from the tail, the new one from the ring')
+})
+
+t.test('outbox: what it holds and reads back, against a model, for capacities that are and are not powers of two', async t => {
+  for (const [capacity, keep] of [[5, 0], [5, 2], [8, 8], [100, 5], [1024, 32]] as const) {
+    const outbox = new Outbox(capacity, keep)
+    let latest = 0
+    let delivered = 0
+    let released = 0
+    let seed = capacity + keep
+    const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
+    for (let step = 0; step < 3000; step++) {
+      if (random(3) === 0) {
+        // A delivery: up to what the reader has, often everything.
+        const to = random(2) === 0 ? latest : delivered + random(latest - delivered + 1)
+        outbox.markDelivered(to)
+        if (to > delivered) delivered = Math.min(to, latest)
+        released = Math.max(released, delivered - keep)
+      } else {
+        // Bursts: an agent away piles up more than the capacity now and then.
+        for (let n = random(10) === 0 ? 1 + random(3 * capacity) : 1; n > 0; n--) outbox.append('e', { seq: ++latest })
+      }
+      const oldest = Math.max(1, latest - capacity + 1, released + 1)
+      if (outbox.oldest !== oldest || outbox.latest !== latest || outbox.delivered !== delivered) t.fail(`${capacity}/${keep} step ${step}: oldest ${outbox.oldest}, expected ${oldest}`)
+      const after = oldest - 1 + random(latest - oldest + 2)
+      const read = outbox.read(after)
+      const expected = Array.from({ length: latest - after }, (_, i) => after + 1 + i)
+      if (read.kind !== 'events' || read.entries.map(e => e.seq).join() !== expected.join() || read.entries.some(e => JSON.parse(e.json).seq !== e.seq)) {
+        t.fail(`${capacity}/${keep} step ${step}: read(${after}) gave ${read.kind === 'events' ? read.entries.map(e => e.seq).join() : read.kind}`)
+      }
+      if (oldest > 1 && outbox.read(oldest - 2).kind !== 'gap') t.fail(`${capacity}/${keep} step ${step}: no gap before ${oldest}`)
+    }
+    t.pass(`capacity ${capacity}, keep ${keep}: 3,000 steps as the model says`)
+  }
+})
+
+t.test('delivered tail: the last keep events, against a model, through wraps and growth', async t => {
+  for (const keep of [1, 3, 32]) {
+    const tail = new DeliveredTail(keep)
+    const model = new Map<number, string>()
+    let seed = keep
+    const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n }
+    let seq = 0
+    for (let step = 0; step < 2000; step++) {
+      const what = random(20)
+      if (what === 0) {
+        // A jump (events dropped before delivery): the tail starts again.
+        seq += 2 + random(5)
+        model.clear()
+      }
+      if (what === 1 && model.size > 0) {
+        const through = Math.min(...model.keys()) + random(model.size)
+        tail.dropThrough(through)
+        for (const k of [...model.keys()]) if (k <= through) model.delete(k)
+        continue
+      }
+      seq++
+      const json = JSON.stringify({ seq, pad: (random(4) === 0 ? 'ü' : 'a').repeat(random(4) === 0 ? 3000 + random(20000) : random(600)) })
+      tail.push(seq, `n${seq % 5}`, json)
+      model.set(seq, json)
+      for (const k of [...model.keys()]) if (k <= seq - keep) model.delete(k)
+      const first = Math.min(...model.keys())
+      if (tail.first !== first || tail.last !== seq) t.fail(`keep ${keep}, step ${step}: holds ${tail.first}..${tail.last}, expected ${first}..${seq}`)
+      for (const [k, v] of model) {
+        const got = tail.get(k)
+        if (got?.json !== v || got.name !== `n${k % 5}`) t.fail(`keep ${keep}, step ${step}: event ${k} differs`)
+      }
+      if (tail.get(first - 1) !== undefined || tail.get(seq + 1) !== undefined) t.fail(`keep ${keep}, step ${step}: holds an event it should not`)
+    }
+    t.pass(`keep ${keep}: 2,000 steps as the model says; buffer ${tail.capacity} bytes`)
+  }
 })
 
 t.test('manual clock: timers fire in due order, ties in the order set, cleared ones never', async t => {
