@@ -2,15 +2,15 @@
  * The delivered events an outbox keeps for a reconnect (OUTBOX_REPLAY), as UTF-8 bytes in one
  * buffer per outbox, off the JS heap.
  *
- * Why not the entries themselves: V8 puts what an allocation site's objects mostly outlive into
- * the old generation, and an outbox entry held ~32 events long is such an object, so every event
- * of every connected agent went to the old generation and only a full collection could take it
- * back (BENCHMARKS.md, Performance, third step). Copied here once delivered, the event's string
- * dies young; a reconnect, which is rare, decodes the bytes again.
+ * Why not the entries themselves: kept ~32 events long, they outlived two scavenges each and
+ * were promoted, and V8 then allocated every entry straight in the old generation (allocation-site
+ * pretenuring), so every event of every connected agent waited there for a full collection
+ * (BENCHMARKS.md, Performance, third step). Copied here once delivered, the event's string dies
+ * young (with V8_PRETENURING=off); a reconnect, which is rare, decodes the bytes again.
  *
- * The buffer is a ring of variable-length records in sequence order; it grows (doubling, the
- * records packed again) when the newest event does not fit beside the ones still kept, and never
- * holds more than the last `keep` events.
+ * The buffer is a ring of variable-length records in sequence order, holding the last `keep`
+ * events at most; it doubles (the records packed again) when the newest event does not fit
+ * beside the ones still kept, and halves again once it holds less than a quarter of itself.
  */
 export interface TailEntry {
   readonly seq: number
@@ -33,6 +33,8 @@ export class DeliveredTail {
   #last = 0
   /** Where the next event's bytes go. */
   #write = 0
+  /** Bytes of the events held. */
+  #held = 0
 
   constructor (keep: number) {
     this.#keep = keep
@@ -60,7 +62,11 @@ export class DeliveredTail {
   push (seq: number, name: string, json: string): void {
     if (this.#keep === 0) return
     if (seq !== this.#last + 1 || this.#first > this.#last) this.#reset(seq)
-    else if (this.#last - this.#first + 1 === this.#keep) this.#first++
+    else if (this.#last - this.#first + 1 === this.#keep) {
+      // The oldest goes (its slot is the new one's).
+      this.#held -= (this.#spans as Int32Array)[2 * (this.#first % this.#keep) + 1] as number
+      this.#first++
+    }
     const length = Buffer.byteLength(json)
     const at = this.#room(length)
     ;(this.#bytes as Buffer).write(json, at, 'utf8')
@@ -71,6 +77,7 @@ export class DeliveredTail {
     ;(this.#names as string[])[slot] = name
     this.#last = seq
     this.#write = at + length
+    this.#held += length
   }
 
   /** The event `seq`, decoded, if it is held. */
@@ -91,7 +98,11 @@ export class DeliveredTail {
       return
     }
     const names = this.#names as string[]
-    for (let s = this.#first; s <= seq; s++) names[s % this.#keep] = ''
+    const spans = this.#spans as Int32Array
+    for (let s = this.#first; s <= seq; s++) {
+      names[s % this.#keep] = ''
+      this.#held -= spans[2 * (s % this.#keep) + 1] as number
+    }
     this.#first = seq + 1
   }
 
@@ -99,6 +110,7 @@ export class DeliveredTail {
     this.#first = next
     this.#last = next - 1
     this.#write = 0
+    this.#held = 0
     this.#names?.fill('')
     // A buffer grown for a burst of large events is given back once they are all gone.
     if (this.capacity > 4 * MAX_FIRST_BYTES) this.#bytes = undefined
@@ -107,7 +119,8 @@ export class DeliveredTail {
   /**
    * Where `length` bytes can go without overwriting a held event (the oldest one being dropped
    * already): after the newest, or from the start when the end is too near; else in a bigger
-   * buffer, the held events packed at its start.
+   * buffer, the held events packed at its start. A buffer grown for large events that now holds
+   * less than a quarter of it is halved (down to twice what it holds), the same way.
    */
   #room (length: number): number {
     if (this.#bytes === undefined) {
@@ -117,6 +130,12 @@ export class DeliveredTail {
       return 0
     }
     const capacity = this.#bytes.length
+    const needed = this.#held + length
+    if (capacity > MAX_FIRST_BYTES && needed * 4 <= capacity) {
+      let smaller = capacity
+      while (smaller / 2 >= Math.max(MAX_FIRST_BYTES, 2 * needed)) smaller /= 2
+      return this.#repack(Math.floor(smaller))
+    }
     const write = this.#write
     if (this.#first > this.#last) {
       // Nothing held before this event.
@@ -132,17 +151,15 @@ export class DeliveredTail {
         return write
       }
     }
-    return this.#grow(length)
+    let bigger = capacity * 2
+    while (bigger < needed) bigger *= 2
+    return this.#repack(bigger)
   }
 
-  /** A buffer with room for the held events and `length` more, the held ones at its start. */
-  #grow (length: number): number {
+  /** A buffer of `capacity` bytes with the held events packed at its start; where the next goes. */
+  #repack (capacity: number): number {
     const old = this.#bytes as Buffer
     const spans = this.#spans as Int32Array
-    let held = 0
-    for (let s = this.#first; s <= this.#last; s++) held += spans[2 * (s % this.#keep) + 1] as number
-    let capacity = old.length * 2
-    while (capacity < held + length) capacity *= 2
     const bytes = Buffer.allocUnsafeSlow(capacity)
     let at = 0
     for (let s = this.#first; s <= this.#last; s++) {

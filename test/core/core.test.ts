@@ -142,6 +142,22 @@ t.test('delivered tail: the last keep events, against a model, through wraps and
   }
 })
 
+t.test('delivered tail: a buffer grown for a burst of large events is given back while the agent stays connected', async t => {
+  const tail = new DeliveredTail(32)
+  let seq = 0
+  // As the outbox uses it: each event pushed when delivered, the ones beyond the last 32 dropped.
+  const deliver = (json: string): void => { tail.push(++seq, 'e', json); tail.dropThrough(seq - 32) }
+  for (let i = 0; i < 100; i++) deliver(JSON.stringify({ i }))
+  t.equal(tail.capacity, 16384, 'the first buffer: room for 32 events of ~500 bytes')
+  for (let i = 0; i < 40; i++) deliver(JSON.stringify({ i, big: 'x'.repeat(200_000) }))
+  t.ok(tail.capacity >= 32 * 200_000, `grown to hold the 32 large ones (${tail.capacity} bytes)`)
+  t.equal(tail.get(seq)?.json, JSON.stringify({ i: 39, big: 'x'.repeat(200_000) }))
+  for (let i = 0; i < 1000; i++) deliver(JSON.stringify({ i, small: 'y'.repeat(80) }))
+  t.equal(tail.capacity, 16384, 'back to the first size once the large ones are gone')
+  t.same([tail.first, tail.last], [seq - 31, seq])
+  t.equal(tail.get(seq - 31)?.json, JSON.stringify({ i: 968, small: 'y'.repeat(80) }))
+})
+
 t.test('manual clock: timers fire in due order, ties in the order set, cleared ones never', async t => {
   const clock = new ManualClock(0)
   const fired: string[] = []
