@@ -19,11 +19,11 @@ async function main (): Promise<void> {
   }
   // V8 otherwise lets the heap grow to up to four times its live data between full collections
   // under a steady stream of events: 1.4 GB of RSS for 330 MB live at 5,000 agents (BENCHMARKS.md).
+  if (config.HEAP_GROWTH_PERCENT > 0) setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWTH_PERCENT}`)
   // V8 allocates the objects of a site whose objects mostly survived straight in the old
   // generation: the outbox's events were such a site, so each went there, for a full collection
   // to take back, even once delivered within a millisecond (BENCHMARKS.md, Performance, third step).
   if (config.V8_PRETENURING === 'off') setFlagsFromString('--no-allocation-site-pretenuring')
-  if (config.HEAP_GROWTH_PERCENT > 0) setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWTH_PERCENT}`)
   const logger = createLogger(config)
   logger.info({ heapGrowthPercent: config.HEAP_GROWTH_PERCENT === 0 ? 'V8' : config.HEAP_GROWTH_PERCENT, pretenuring: config.V8_PRETENURING }, 'garbage collection settings')
   let app

@@ -112,8 +112,6 @@ export class DeliveredTail {
     this.#write = 0
     this.#held = 0
     this.#names?.fill('')
-    // A buffer grown for a burst of large events is given back once they are all gone.
-    if (this.capacity > 4 * MAX_FIRST_BYTES) this.#bytes = undefined
   }
 
   /**
