@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { projectPath } from '../src/paths.js'
 import { canned, generatedDirectory, procStats, round, startProcess, table, type Child } from './lib.js'
 import type { DriverOptions, DriverResult } from './event-driver.js'
+import { heapAfterCollection, type HeapReading } from './inspector.js'
 
 export interface EventCase extends DriverResult {
   /** the long saturated run of the largest N: every outbox at its steady size */
@@ -19,6 +20,12 @@ export interface EventCase extends DriverResult {
   /** the highest RSS during the measured window (sampled twice a second) */
   rssPeakMb: number
   rssPerAgentKb: number
+  /**
+   * The server's JS heap and Buffers (heapUsed + arrayBuffers) after a full collection, connected
+   * against idle, per agent: what the agents' objects hold, without the garbage and the allocator's
+   * slack RSS also counts (bench/inspector.ts)
+   */
+  heapPerAgentKb: number | undefined
   /** events held per agent's outbox when the run ended (his_outbox_events); raw writer, socket.io: none */
   heldPerAgent: number | undefined
   cpuUsPerEvent: number
@@ -41,7 +48,7 @@ export interface DriverRun {
  * `connected` is told when every agent is connected, right before the window starts, and
  * `measured` when the window ends (a connector's CPU, a log's size are read there).
  */
-export async function runDriver (serverPid: number, opts: DriverOptions, hooks: { connected?: () => void, measured?: () => void } = {}): Promise<DriverRun> {
+export async function runDriver (serverPid: number, opts: DriverOptions, hooks: { connected?: () => void | Promise<void>, measured?: () => void } = {}): Promise<DriverRun> {
   const driver = fork(projectPath('build/bench/event-driver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   let connected = procStats(serverPid)
   let after = connected
@@ -53,10 +60,11 @@ export async function runDriver (serverPid: number, opts: DriverOptions, hooks: 
       driver.on('message', (message: any) => {
         if (message.phase === 'connected') {
           connected = procStats(serverPid)
-          hooks.connected?.()
-          peak = connected.rss
-          sampler = setInterval(() => { peak = Math.max(peak, procStats(serverPid).rss) }, 500)
-          driver.send({ go: true })
+          void Promise.resolve(hooks.connected?.()).then(() => {
+            peak = connected.rss
+            sampler = setInterval(() => { peak = Math.max(peak, procStats(serverPid).rss) }, 500)
+            driver.send({ go: true })
+          }, reject)
         } else if (message.phase === 'measured') {
           after = procStats(serverPid)
           hooks.measured?.()
@@ -81,10 +89,17 @@ export async function runDriver (serverPid: number, opts: DriverOptions, hooks: 
 async function drive (server: Child, opts: DriverOptions, steady = false, connector?: Child): Promise<EventCase> {
   await new Promise(resolve => setTimeout(resolve, 300))
   const idle = procStats(server.pid)
+  const port = server.inspectPort
+  const idleHeap = port === undefined ? undefined : await heapAfterCollection(port)
+  let connectedHeap: HeapReading | undefined
   let connectorBefore = connector === undefined ? undefined : procStats(connector.pid)
   let connectorAfter = connectorBefore
   const { result: r, connected, after, peakRss: peak } = await runDriver(server.pid, opts, {
-    connected: () => { if (connector !== undefined) connectorBefore = procStats(connector.pid) },
+    connected: async () => {
+      // RSS first (runDriver read it): the collection here gives memory back.
+      if (port !== undefined) connectedHeap = await heapAfterCollection(port)
+      if (connector !== undefined) connectorBefore = procStats(connector.pid)
+    },
     measured: () => { if (connector !== undefined) connectorAfter = procStats(connector.pid) }
   })
   const cpuMs = after.cpuMs - connected.cpuMs
@@ -97,6 +112,9 @@ async function drive (server: Child, opts: DriverOptions, steady = false, connec
     rssConnectedMb: round(connected.rss / 2 ** 20, 0),
     rssPeakMb: round(peak / 2 ** 20, 0),
     rssPerAgentKb: round((connected.rss - idle.rss) / 1024 / r.agents, 1),
+    heapPerAgentKb: idleHeap === undefined || connectedHeap === undefined
+      ? undefined
+      : round((connectedHeap.heapUsed + connectedHeap.arrayBuffers - idleHeap.heapUsed - idleHeap.arrayBuffers) / 1024 / r.agents, 1),
     heldPerAgent: held === undefined ? undefined : round(held / r.agents, 1),
     cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0,
     cti: connector === undefined ? 'embedded' : 'bridge',
@@ -164,7 +182,7 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
           SIM_DIRECTORY_FILE: generatedDirectory(n),
           SIM_LOGIN_DELAY_MS: '0',
           MAX_CLIENTS: String(n + 100)
-        })
+        }, [], undefined, { inspect: true })
         try {
           cases.push(await drive(server, { base: server.base, mode, agents: n, rate, duration, ...(mode === 'sse' && !steady && { recordTemplates: templates }) }, steady))
         } finally {
@@ -180,7 +198,7 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
     ].filter(peer => options.peers === undefined || options.peers.includes(peer.mode))
     for (const peer of peers) {
       for (const rate of peer.rates) {
-        const server = await startProcess(peer.script, {}, [templates])
+        const server = await startProcess(peer.script, {}, [templates], undefined, { inspect: true })
         try {
           cases.push(await drive(server, { base: server.base, mode: peer.mode, agents: n, rate, duration: options.duration }))
         } finally {
@@ -202,7 +220,7 @@ async function overTheBridge (n: number, mode: 'sse' | 'ws', rate: number, durat
   try {
     const server = await startProcess('build/src/server.js', {
       LOG_LEVEL: 'warn', SIM_LOGIN_DELAY_MS: '0', MAX_CLIENTS: String(n + 100), CTI_URL: connector.base.replace(/^http/, 'ws'), CTI_BRIDGE_TOKEN: BRIDGE_TOKEN
-    })
+    }, [], undefined, { inspect: true })
     try {
       await waitInService(server)
       return await drive(server, { base: server.base, mode, agents: n, rate, duration }, false, connector)
@@ -225,14 +243,14 @@ async function waitInService (server: Child): Promise<void> {
 export function eventTable (cases: EventCase[]): string {
   const rawOf = (c: EventCase): EventCase | undefined => cases.find(x => x.mode === 'raw' && x.agents === c.agents && x.rate === c.rate && !x.steady)
   return table(
-    ['agents', 'stream', 'CTI', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected→peak MB', 'RSS/agent KB', 'outbox events/agent at end', 'driver lag p99/max ms', 'connector CPU µs/event'],
+    ['agents', 'stream', 'CTI', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected→peak MB', 'RSS/agent KB', 'heap/agent KB', 'outbox events/agent at end', 'driver lag p99/max ms', 'connector CPU µs/event'],
     cases.map(c => {
       const raw = rawOf(c)
       return [
         c.agents, c.mode, canned(c.mode) ? '' : c.cti, c.rate !== 0 ? c.rate : c.steady ? `max, ${Math.round(c.duration)} s` : 'max', c.eventsPerSecond,
         c !== raw && raw !== undefined ? round(c.eventsPerSecond / Math.max(1, raw.eventsPerSecond), 2) : '',
         c.latency.p50, c.latency.p99, c.latency.max, c.lost, c.duplicated, `${c.callsCompleted}/${c.calls}`,
-        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}→${c.rssPeakMb}`, c.rssPerAgentKb, c.heldPerAgent ?? '', `${c.driverLagP99}/${c.driverLagMax}`, c.connectorCpuUsPerEvent ?? ''
+        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}→${c.rssPeakMb}`, c.rssPerAgentKb, c.heapPerAgentKb ?? '', c.heldPerAgent ?? '', `${c.driverLagP99}/${c.driverLagMax}`, c.connectorCpuUsPerEvent ?? ''
       ]
     })
   )

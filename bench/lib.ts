@@ -13,6 +13,8 @@ export interface Child {
   pid: number
   output: () => string
   stop: () => Promise<void>
+  /** with `inspect`: the port of the process's inspector (bench/inspector.ts) */
+  inspectPort?: number
 }
 
 /**
@@ -56,8 +58,11 @@ export const BENCH_LIMITS: Record<string, string> = {
  * Starts a node script (compiled, under build/) as its own process on a free port (env PORT)
  * and waits until it answers HTTP. The product's server gets BENCH_LIMITS first.
  */
-export async function startProcess (script: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = profileArgs(), options: { ipc?: boolean, log?: string } = {}): Promise<Child> {
+export async function startProcess (script: string, env: Record<string, string> = {}, args: string[] = [], nodeArgs: string[] = profileArgs(), options: { ipc?: boolean, log?: string, inspect?: boolean } = {}): Promise<Child> {
   const port = await freePort()
+  // `inspect`: an inspector on loopback, for readings after a full collection (heapAfterCollection).
+  const inspectPort = options.inspect === true ? await freePort() : undefined
+  if (inspectPort !== undefined) nodeArgs = [...nodeArgs, `--inspect=127.0.0.1:${inspectPort}`]
   const base = `http://127.0.0.1:${port}`
   const limits = script === 'build/src/server.js' ? BENCH_LIMITS : {}
   // BENCH_SERVER_ROOT: the product's server from another checkout (built), for a before/after
@@ -100,6 +105,7 @@ export async function startProcess (script: string, env: Record<string, string> 
     base,
     pid: child.pid as number,
     output: () => out,
+    ...(inspectPort !== undefined && { inspectPort }),
     async stop () {
       // SIGTERM first: the server shuts down gracefully (and --cpu-prof writes its profile).
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')

@@ -10,7 +10,7 @@
 // promoted.heapprofile in the working directory (Chrome DevTools, Memory, loads it).
 import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import WebSocket from 'ws'
+import { Inspector } from './inspector.js'
 
 interface CallFrame { functionName: string, url: string, lineNumber: number }
 interface ProfileNode { callFrame: CallFrame, selfSize: number, children: ProfileNode[] }
@@ -24,30 +24,13 @@ async function main (): Promise<void> {
       top: { type: 'string', default: '25' }
     }
   })
-  const targets = await (await fetch(`http://127.0.0.1:${values.port}/json/list`)).json() as Array<{ webSocketDebuggerUrl: string }>
-  const url = targets[0]?.webSocketDebuggerUrl
-  if (url === undefined) throw new Error(`no inspector target on port ${values.port}`)
-  const ws = new WebSocket(url)
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject) })
-  let id = 0
-  const pending = new Map<number, { resolve: (result: unknown) => void, reject: (err: Error) => void }>()
-  ws.on('message', (raw: Buffer) => {
-    const message = JSON.parse(raw.toString()) as { id?: number, result?: unknown, error?: { message: string } }
-    const waiting = message.id === undefined ? undefined : pending.get(message.id)
-    if (waiting === undefined || message.id === undefined) return
-    pending.delete(message.id)
-    if (message.error !== undefined) waiting.reject(new Error(message.error.message))
-    else waiting.resolve(message.result)
-  })
-  const call = async <T = unknown>(method: string, params: object = {}): Promise<T> => await new Promise<T>((resolve, reject) => {
-    pending.set(++id, { resolve: resolve as (result: unknown) => void, reject })
-    ws.send(JSON.stringify({ id, method, params }))
-  })
+  const inspector = await Inspector.connect(Number(values.port))
+  const call = inspector.call.bind(inspector)
   await call('HeapProfiler.enable')
   await call('HeapProfiler.startSampling', { samplingInterval: Number(values.interval), includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: false })
   await new Promise(resolve => setTimeout(resolve, Number(values.seconds) * 1000))
   const { profile } = await call<{ profile: { head: ProfileNode } }>('HeapProfiler.stopSampling')
-  ws.close()
+  inspector.close()
   writeFileSync('promoted.heapprofile', JSON.stringify(profile))
 
   const name = (f: CallFrame): string => `${f.functionName === '' ? '(anonymous)' : f.functionName} ${f.url.replace(/.*\/(build|node_modules)\//, '')}:${f.lineNumber + 1}`
