@@ -59,8 +59,9 @@ export async function runDriver (serverPid: number, opts: DriverOptions, hooks: 
       driver.on('exit', code => { reject(new Error(`event driver exited (${code ?? 'signal'})`)) })
       driver.on('message', (message: any) => {
         if (message.phase === 'connected') {
-          connected = procStats(serverPid)
           void Promise.resolve(hooks.connected?.()).then(() => {
+            // After the hook: a collection it asked for is neither in the window's CPU nor in this RSS's garbage.
+            connected = procStats(serverPid)
             peak = connected.rss
             sampler = setInterval(() => { peak = Math.max(peak, procStats(serverPid).rss) }, 500)
             driver.send({ go: true })
@@ -88,15 +89,17 @@ export async function runDriver (serverPid: number, opts: DriverOptions, hooks: 
 
 async function drive (server: Child, opts: DriverOptions, steady = false, connector?: Child): Promise<EventCase> {
   await new Promise(resolve => setTimeout(resolve, 300))
-  const idle = procStats(server.pid)
   const port = server.inspectPort
   const idleHeap = port === undefined ? undefined : await heapAfterCollection(port)
+  // After the collection (with an inspector): the idle RSS without the start's garbage, which
+  // the collection gives back and which would otherwise be subtracted from the agents' share.
+  const idle = procStats(server.pid)
   let connectedHeap: HeapReading | undefined
   let connectorBefore = connector === undefined ? undefined : procStats(connector.pid)
   let connectorAfter = connectorBefore
   const { result: r, connected, after, peakRss: peak } = await runDriver(server.pid, opts, {
     connected: async () => {
-      // RSS first (runDriver read it): the collection here gives memory back.
+      // runDriver reads the connected RSS after this: like the idle one, after a collection.
       if (port !== undefined) connectedHeap = await heapAfterCollection(port)
       if (connector !== undefined) connectorBefore = procStats(connector.pid)
     },
@@ -182,7 +185,7 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
           SIM_DIRECTORY_FILE: generatedDirectory(n),
           SIM_LOGIN_DELAY_MS: '0',
           MAX_CLIENTS: String(n + 100)
-        }, [], undefined, { inspect: true })
+        }, [], undefined, { inspect: inspecting() })
         try {
           cases.push(await drive(server, { base: server.base, mode, agents: n, rate, duration, ...(mode === 'sse' && !steady && { recordTemplates: templates }) }, steady))
         } finally {
@@ -198,7 +201,7 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
     ].filter(peer => options.peers === undefined || options.peers.includes(peer.mode))
     for (const peer of peers) {
       for (const rate of peer.rates) {
-        const server = await startProcess(peer.script, {}, [templates], undefined, { inspect: true })
+        const server = await startProcess(peer.script, {}, [templates], undefined, { inspect: inspecting() })
         try {
           cases.push(await drive(server, { base: server.base, mode: peer.mode, agents: n, rate, duration: options.duration }))
         } finally {
@@ -212,6 +215,11 @@ export async function runEventBench (options: EventOptions): Promise<EventCase[]
 
 const BRIDGE_TOKEN = 'bench-bridge-token'
 
+/** Whether the event bench's servers run with an inspector for heap/agent (BENCH_INSPECT=off: without, the column empty). */
+function inspecting (): boolean {
+  return process.env.BENCH_INSPECT !== 'off'
+}
+
 /** One run with the simulator as a connector process (npm run simulator) and the server on CTI_URL. */
 async function overTheBridge (n: number, mode: 'sse' | 'ws', rate: number, duration: number): Promise<EventCase> {
   const connector = await startProcess('build/src/cti/simulator/main.js', {
@@ -220,7 +228,7 @@ async function overTheBridge (n: number, mode: 'sse' | 'ws', rate: number, durat
   try {
     const server = await startProcess('build/src/server.js', {
       LOG_LEVEL: 'warn', SIM_LOGIN_DELAY_MS: '0', MAX_CLIENTS: String(n + 100), CTI_URL: connector.base.replace(/^http/, 'ws'), CTI_BRIDGE_TOKEN: BRIDGE_TOKEN
-    }, [], undefined, { inspect: true })
+    }, [], undefined, { inspect: inspecting() })
     try {
       await waitInService(server)
       return await drive(server, { base: server.base, mode, agents: n, rate, duration }, false, connector)
