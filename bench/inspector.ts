@@ -53,15 +53,34 @@ export interface HeapReading {
 }
 
 /**
+ * The collection heapAfterCollection asks for: node's own `gc()` (a full, blocking mark-compact),
+ * made available at run time, twice so that what the first one's finalizers let go is counted too.
+ * Not the inspector's `HeapProfiler.collectGarbage`: that one is V8's memory-reducing collection,
+ * which also shrinks the young generation to its minimum (32 MB to 1 MB, measured), and a server
+ * under load right after it scavenges every few hundred kilobytes and promotes more until the
+ * young generation has grown back: at 5,000 agents it tripled the p99 of the ten seconds the
+ * event bench measures next (BENCHMARKS.md, Performance, fourth step).
+ */
+const COLLECT_AND_READ = `(() => {
+  require('v8').setFlagsFromString('--expose-gc')
+  const gc = require('vm').runInNewContext('gc')
+  gc()
+  gc()
+  const { heapUsed, arrayBuffers } = process.memoryUsage()
+  return { heapUsed, arrayBuffers }
+})()`
+
+/**
  * Collects the garbage of the process on `port` (a full, blocking collection) and reads
  * process.memoryUsage() there: what the live objects take, without the garbage RSS also counts.
  */
 export async function heapAfterCollection (port: number): Promise<HeapReading> {
   const inspector = await Inspector.connect(port)
   try {
-    await inspector.call('HeapProfiler.collectGarbage')
+    // includeCommandLineAPI: node's inspector gives the expression `require`.
     const { result } = await inspector.call<{ result: { value?: HeapReading } }>('Runtime.evaluate', {
-      expression: '(({ heapUsed, arrayBuffers }) => ({ heapUsed, arrayBuffers }))(process.memoryUsage())',
+      expression: COLLECT_AND_READ,
+      includeCommandLineAPI: true,
       returnByValue: true
     })
     if (result.value === undefined) throw new Error('process.memoryUsage() gave nothing through the inspector')
