@@ -256,6 +256,9 @@ async function main (opts: DriverOptions): Promise<DriverResult> {
   const drainUntil = performance.now() + 10000
   while (agents.some(a => a.busy) && performance.now() < drainUntil) await new Promise(resolve => setTimeout(resolve, 20))
   await new Promise(resolve => setTimeout(resolve, 300))
+  // The calls are over, the streams still open: the parent reads the server's heap, then lets go.
+  send({ phase: 'drained' })
+  await new Promise<void>(resolve => process.once('message', () => { resolve() }))
   const sorted = [...stats.latencies].sort((x, y) => x - y)
   const r2 = (n: number): number => Math.round(n * 100) / 100
   return {

@@ -26,6 +26,8 @@ export interface EventCase extends DriverResult {
    * slack RSS also counts (bench/inspector.ts)
    */
   heapPerAgentKb: number | undefined
+  /** the same once the window's calls have drained (streams open, every outbox at its kept tail) */
+  heapAfterPerAgentKb: number | undefined
   /** events held per agent's outbox when the run ended (his_outbox_events); raw writer, socket.io: none */
   heldPerAgent: number | undefined
   cpuUsPerEvent: number
@@ -46,9 +48,11 @@ export interface DriverRun {
 /**
  * Runs the event driver (bench/event-driver.ts, its own process) against `serverPid`'s server:
  * `connected` is told when every agent is connected, right before the window starts, and
- * `measured` when the window ends (a connector's CPU, a log's size are read there).
+ * `measured` when the window ends (a connector's CPU, a log's size are read there), and
+ * `drained` once the window's calls have cleared, with every stream still open: the driver waits
+ * for it to settle before it reports and closes them (the heap after the calls is read there).
  */
-export async function runDriver (serverPid: number, opts: DriverOptions, hooks: { connected?: () => void | Promise<void>, measured?: () => void } = {}): Promise<DriverRun> {
+export async function runDriver (serverPid: number, opts: DriverOptions, hooks: { connected?: () => void | Promise<void>, measured?: () => void, drained?: () => Promise<void> } = {}): Promise<DriverRun> {
   const driver = fork(projectPath('build/bench/event-driver.js'), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
   let connected = procStats(serverPid)
   let after = connected
@@ -71,6 +75,8 @@ export async function runDriver (serverPid: number, opts: DriverOptions, hooks: 
           hooks.measured?.()
           clearInterval(sampler)
           peak = Math.max(peak, after.rss)
+        } else if (message.phase === 'drained') {
+          void Promise.resolve(hooks.drained?.()).then(() => driver.send({ finish: true }), reject)
         } else if (message.phase === 'error') {
           reject(new Error(message.message))
         } else if (message.phase === 'done') {
@@ -95,6 +101,7 @@ async function drive (server: Child, opts: DriverOptions, steady = false, connec
   // the collection gives back and which would otherwise be subtracted from the agents' share.
   const idle = procStats(server.pid)
   let connectedHeap: HeapReading | undefined
+  let drainedHeap: HeapReading | undefined
   let connectorBefore = connector === undefined ? undefined : procStats(connector.pid)
   let connectorAfter = connectorBefore
   const { result: r, connected, after, peakRss: peak } = await runDriver(server.pid, opts, {
@@ -103,7 +110,9 @@ async function drive (server: Child, opts: DriverOptions, steady = false, connec
       if (port !== undefined) connectedHeap = await heapAfterCollection(port)
       if (connector !== undefined) connectorBefore = procStats(connector.pid)
     },
-    measured: () => { if (connector !== undefined) connectorAfter = procStats(connector.pid) }
+    measured: () => { if (connector !== undefined) connectorAfter = procStats(connector.pid) },
+    // The calls drained, the streams still open, every outbox at its kept tail.
+    drained: async () => { if (port !== undefined) drainedHeap = await heapAfterCollection(port) }
   })
   const cpuMs = after.cpuMs - connected.cpuMs
   const held = await outboxEvents(server, opts.mode)
@@ -118,6 +127,9 @@ async function drive (server: Child, opts: DriverOptions, steady = false, connec
     heapPerAgentKb: idleHeap === undefined || connectedHeap === undefined
       ? undefined
       : round((connectedHeap.heapUsed + connectedHeap.arrayBuffers - idleHeap.heapUsed - idleHeap.arrayBuffers) / 1024 / r.agents, 1),
+    heapAfterPerAgentKb: idleHeap === undefined || drainedHeap === undefined
+      ? undefined
+      : round((drainedHeap.heapUsed + drainedHeap.arrayBuffers - idleHeap.heapUsed - idleHeap.arrayBuffers) / 1024 / r.agents, 1),
     heldPerAgent: held === undefined ? undefined : round(held / r.agents, 1),
     cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0,
     cti: connector === undefined ? 'embedded' : 'bridge',
@@ -251,14 +263,14 @@ async function waitInService (server: Child): Promise<void> {
 export function eventTable (cases: EventCase[]): string {
   const rawOf = (c: EventCase): EventCase | undefined => cases.find(x => x.mode === 'raw' && x.agents === c.agents && x.rate === c.rate && !x.steady)
   return table(
-    ['agents', 'stream', 'CTI', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected→peak MB', 'RSS/agent KB', 'heap/agent KB', 'outbox events/agent at end', 'driver lag p99/max ms', 'connector CPU µs/event'],
+    ['agents', 'stream', 'CTI', 'calls/s', 'events/s', 'vs raw', 'lat p50 ms', 'p99 ms', 'max ms', 'lost', 'dup', 'calls done', 'server CPU', 'CPU µs/event', 'RSS idle→connected→peak MB', 'RSS/agent KB', 'heap/agent KB', 'after calls', 'outbox events/agent at end', 'driver lag p99/max ms', 'connector CPU µs/event'],
     cases.map(c => {
       const raw = rawOf(c)
       return [
         c.agents, c.mode, canned(c.mode) ? '' : c.cti, c.rate !== 0 ? c.rate : c.steady ? `max, ${Math.round(c.duration)} s` : 'max', c.eventsPerSecond,
         c !== raw && raw !== undefined ? round(c.eventsPerSecond / Math.max(1, raw.eventsPerSecond), 2) : '',
         c.latency.p50, c.latency.p99, c.latency.max, c.lost, c.duplicated, `${c.callsCompleted}/${c.calls}`,
-        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}→${c.rssPeakMb}`, c.rssPerAgentKb, c.heapPerAgentKb ?? '', c.heldPerAgent ?? '', `${c.driverLagP99}/${c.driverLagMax}`, c.connectorCpuUsPerEvent ?? ''
+        `${c.serverCpuPercent}%`, c.cpuUsPerEvent, `${c.rssIdleMb}→${c.rssConnectedMb}→${c.rssPeakMb}`, c.rssPerAgentKb, c.heapPerAgentKb ?? '', c.heapAfterPerAgentKb ?? '', c.heldPerAgent ?? '', `${c.driverLagP99}/${c.driverLagMax}`, c.connectorCpuUsPerEvent ?? ''
       ]
     })
   )

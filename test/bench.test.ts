@@ -45,6 +45,7 @@ t.test('npm run bench works end to end with tiny numbers', async (t) => {
     // Read through the server's inspector after a full collection. Ours hold a session and an
     // outbox per agent; the canned peers' four sockets may weigh less than what V8 gave back.
     t.ok(max?.heapPerAgentKb !== undefined && Number.isFinite(max.heapPerAgentKb) && (canned(mode) || max.heapPerAgentKb > 0), `events ${mode}: heap per agent read (${String(max?.heapPerAgentKb)} KB)`)
+    t.ok(max?.heapAfterPerAgentKb !== undefined && Number.isFinite(max.heapAfterPerAgentKb) && (canned(mode) || max.heapAfterPerAgentKb > 0), `events ${mode}: heap per agent read again after the calls (${String(max?.heapAfterPerAgentKb)} KB)`)
     if (mode === 'sse' || mode === 'ws') t.ok(max !== undefined && max.heldPerAgent !== undefined && max.heldPerAgent > 0, `events ${mode}: outbox events read from /metrics`)
   }
 
