@@ -93,6 +93,12 @@ export async function runDriver (serverPid: number, opts: DriverOptions, hooks: 
   }
 }
 
+/** KB per agent that `reading` holds over `idle` (heap and Buffers), when both were read. */
+function heapPerAgent (reading: HeapReading | undefined, idle: HeapReading | undefined, agents: number): number | undefined {
+  if (reading === undefined || idle === undefined) return undefined
+  return round((reading.heapUsed + reading.arrayBuffers - idle.heapUsed - idle.arrayBuffers) / 1024 / agents, 1)
+}
+
 async function drive (server: Child, opts: DriverOptions, steady = false, connector?: Child): Promise<EventCase> {
   await new Promise(resolve => setTimeout(resolve, 300))
   const port = server.inspectPort
@@ -124,12 +130,8 @@ async function drive (server: Child, opts: DriverOptions, steady = false, connec
     rssConnectedMb: round(connected.rss / 2 ** 20, 0),
     rssPeakMb: round(peak / 2 ** 20, 0),
     rssPerAgentKb: round((connected.rss - idle.rss) / 1024 / r.agents, 1),
-    heapPerAgentKb: idleHeap === undefined || connectedHeap === undefined
-      ? undefined
-      : round((connectedHeap.heapUsed + connectedHeap.arrayBuffers - idleHeap.heapUsed - idleHeap.arrayBuffers) / 1024 / r.agents, 1),
-    heapAfterPerAgentKb: idleHeap === undefined || drainedHeap === undefined
-      ? undefined
-      : round((drainedHeap.heapUsed + drainedHeap.arrayBuffers - idleHeap.heapUsed - idleHeap.arrayBuffers) / 1024 / r.agents, 1),
+    heapPerAgentKb: heapPerAgent(connectedHeap, idleHeap, r.agents),
+    heapAfterPerAgentKb: heapPerAgent(drainedHeap, idleHeap, r.agents),
     heldPerAgent: held === undefined ? undefined : round(held / r.agents, 1),
     cpuUsPerEvent: r.events > 0 ? round(cpuMs * 1000 / r.events, 1) : 0,
     cti: connector === undefined ? 'embedded' : 'bridge',
